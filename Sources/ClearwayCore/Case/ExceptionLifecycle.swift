@@ -1,0 +1,165 @@
+/// Where one exception stands. Each exception in a case has its own, so the pricing desk
+/// can resolve its part while the warehouse still works on another.
+public enum ExceptionState: String, Sendable, Codable, CaseIterable, Hashable {
+    case open, assigned, waiting, resolved, cancelled
+
+    public var isClosed: Bool { self == .resolved || self == .cancelled }
+}
+
+/// How far an exception's SLA clock has run.
+public enum EscalationLevel: String, Sendable, Codable, CaseIterable, Hashable, Comparable {
+    case none, atRisk = "at_risk", breached
+
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    var rank: Int { self == .none ? 0 : self == .atRisk ? 1 : 2 }
+}
+
+/// Why and by whom an exception was closed.
+public struct Resolution: Sendable, Codable, Hashable {
+    public var code: String
+    public var note: String?
+    /// True when Clearway closed it because a later event removed the cause.
+    public var automatic: Bool
+
+    public init(code: String, note: String? = nil, automatic: Bool) {
+        self.code = code; self.note = note; self.automatic = automatic
+    }
+}
+
+/// The lifecycle of one exception as a value: `handle` either returns the effects of a
+/// legal transition or throws, leaving the value untouched. No I/O happens here; the
+/// engine turns the effects into rows, timers and audit entries.
+public struct ExceptionLifecycle: Sendable, Codable, Hashable {
+    public private(set) var state: ExceptionState
+    public private(set) var assignee: String?
+    public private(set) var resolution: Resolution?
+    public private(set) var escalation: EscalationLevel
+    public private(set) var reopenCount: Int
+
+    public init(state: ExceptionState = .open, assignee: String? = nil, resolution: Resolution? = nil,
+                escalation: EscalationLevel = .none, reopenCount: Int = 0) {
+        self.state = state; self.assignee = assignee; self.resolution = resolution
+        self.escalation = escalation; self.reopenCount = reopenCount
+    }
+
+    public enum Event: Sendable, Hashable {
+        /// A person takes the exception or is given it.
+        case assign(to: String)
+        case unassign
+        /// Work paused on someone outside the queue (customer, supplier, another team).
+        case wait(reason: String)
+        case resume
+        case resolve(code: String, note: String?)
+        /// A later event shows the condition gone.
+        case causeRemoved(note: String)
+        /// The condition came back after Clearway closed it automatically.
+        case causeReturned
+        case cancel(reason: String)
+        case slaAtRisk
+        case slaBreached
+    }
+
+    public enum Effect: Sendable, Hashable {
+        case stateChanged(from: ExceptionState, to: ExceptionState)
+        case assigneeChanged(from: String?, to: String?)
+        /// SLA timers of this exception no longer apply.
+        case stopSLAClock
+        /// A reopened exception gets a fresh SLA clock.
+        case restartSLAClock
+        case escalated(EscalationLevel)
+    }
+
+    public struct TransitionError: Error, Sendable, Hashable, CustomStringConvertible {
+        public var state: ExceptionState
+        public var event: String
+        public var description: String { "cannot \(event) an exception that is \(state.rawValue)" }
+    }
+
+    public mutating func handle(_ event: Event) throws(TransitionError) -> [Effect] {
+        switch (state, event) {
+        case (.open, .assign(let who)), (.assigned, .assign(let who)), (.waiting, .assign(let who)):
+            guard who != assignee || state != .assigned else { throw illegal(event) }
+            let before = state, previous = assignee
+            assignee = who
+            state = state == .waiting ? .waiting : .assigned
+            return change(before) + [.assigneeChanged(from: previous, to: who)]
+
+        case (.assigned, .unassign):
+            let previous = assignee
+            assignee = nil
+            state = .open
+            return [.stateChanged(from: .assigned, to: .open), .assigneeChanged(from: previous, to: nil)]
+
+        case (.open, .wait), (.assigned, .wait):
+            let before = state
+            state = .waiting
+            return [.stateChanged(from: before, to: .waiting)]
+
+        case (.waiting, .resume):
+            state = assignee == nil ? .open : .assigned
+            return [.stateChanged(from: .waiting, to: state)]
+
+        case (.open, .resolve(let code, let note)), (.assigned, .resolve(let code, let note)), (.waiting, .resolve(let code, let note)):
+            return close(.resolved, Resolution(code: code, note: note, automatic: false))
+
+        case (.open, .causeRemoved(let note)), (.assigned, .causeRemoved(let note)), (.waiting, .causeRemoved(let note)):
+            return close(.resolved, Resolution(code: "cause_removed", note: note, automatic: true))
+
+        case (.resolved, .causeReturned) where resolution?.automatic == true:
+            resolution = nil
+            escalation = .none
+            reopenCount += 1
+            state = assignee == nil ? .open : .assigned
+            return [.stateChanged(from: .resolved, to: state), .restartSLAClock]
+
+        case (.open, .cancel(let reason)), (.assigned, .cancel(let reason)), (.waiting, .cancel(let reason)):
+            return close(.cancelled, Resolution(code: "cancelled", note: reason, automatic: false))
+
+        case (.open, .slaAtRisk), (.assigned, .slaAtRisk), (.waiting, .slaAtRisk):
+            guard escalation < .atRisk else { throw illegal(event) }
+            escalation = .atRisk
+            return [.escalated(.atRisk)]
+
+        case (.open, .slaBreached), (.assigned, .slaBreached), (.waiting, .slaBreached):
+            guard escalation < .breached else { throw illegal(event) }
+            escalation = .breached
+            return [.escalated(.breached)]
+
+        default:
+            throw illegal(event)
+        }
+    }
+
+    private mutating func close(_ target: ExceptionState, _ resolution: Resolution) -> [Effect] {
+        let before = state
+        state = target
+        self.resolution = resolution
+        return [.stateChanged(from: before, to: target), .stopSLAClock]
+    }
+
+    private func change(_ before: ExceptionState) -> [Effect] {
+        before == state ? [] : [.stateChanged(from: before, to: state)]
+    }
+
+    private func illegal(_ event: Event) -> TransitionError {
+        TransitionError(state: state, event: event.verb)
+    }
+}
+
+extension ExceptionLifecycle.Event {
+    /// The verb people and the API use for this event.
+    public var verb: String {
+        switch self {
+        case .assign: "assign"
+        case .unassign: "unassign"
+        case .wait: "wait"
+        case .resume: "resume"
+        case .resolve: "resolve"
+        case .causeRemoved: "auto-resolve"
+        case .causeReturned: "reopen"
+        case .cancel: "cancel"
+        case .slaAtRisk: "mark at risk"
+        case .slaBreached: "mark breached"
+        }
+    }
+}

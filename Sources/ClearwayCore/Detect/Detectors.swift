@@ -1,0 +1,26 @@
+/// Runs every detector over one order. Pure: the same order and context always give the
+/// same findings, which is what lets a later event "remove the cause" of an exception.
+public enum Detectors {
+    public static func detect(order: Order, context: ReferenceContext, settings: DetectionSettings) -> [Finding] {
+        guard order.status.isActive else { return [] }
+        var findings: [Finding] = []
+        findings += MasterDataDetector.findings(order: order, context: context)
+        findings += PricingDetector.findings(order: order, context: context, settings: settings)
+        findings += InventoryDetector.findings(order: order, context: context, settings: settings)
+        findings += CreditDetector.findings(order: order, context: context, settings: settings)
+        findings += LogisticsDetector.findings(order: order, context: context)
+        findings += WarehouseDetector.findings(order: order, context: context)
+        findings += CustomerRequestRule.findings(order: order, context: context)
+        return findings
+    }
+}
+
+extension Double {
+    /// Quantities as people write them: `12`, not `12.0`.
+    var quantityText: String { self == rounded() && abs(self) < 1e12 ? String(Int64(self)) : String(self) }
+}
+
+func percentText(_ p: Double) -> String {
+    let r = (p * 100).rounded() / 100
+    return r == r.rounded() ? "\(Int(r))%" : "\(r)%"
+}

@@ -1,0 +1,84 @@
+/// How one exception type is handled: who owns it and how fast it must be closed.
+public struct ExceptionRule: Sendable, Hashable {
+    public var queue: String
+    /// Business minutes to resolve, per customer tier.
+    public var slaMinutes: [CustomerTier: Double]
+    /// Fraction of the SLA after which the exception is escalated as at risk.
+    public var atRiskFraction: Double
+    /// How much the order's fulfilment depends on this exception being cleared (0…1).
+    public var fulfilmentDependency: Double
+    /// Where a breached exception is re-routed; nil keeps it in its queue.
+    public var breachQueue: String?
+
+    public init(queue: String, slaMinutes: [CustomerTier: Double], atRiskFraction: Double,
+                fulfilmentDependency: Double, breachQueue: String? = nil) {
+        self.queue = queue; self.slaMinutes = slaMinutes; self.atRiskFraction = atRiskFraction
+        self.fulfilmentDependency = fulfilmentDependency; self.breachQueue = breachQueue
+    }
+
+    public static func builtIn(for type: ExceptionType) -> ExceptionRule {
+        ExceptionRule(queue: type.defaultQueue, slaMinutes: [.strategic: 240, .key: 480, .standard: 960],
+                      atRiskFraction: 0.75, fulfilmentDependency: 0.5)
+    }
+}
+
+/// The weights of the priority score; see `PriorityScore` for the formula.
+public struct PriorityWeights: Sendable, Hashable {
+    public var moneyAtRisk: Double
+    public var age: Double
+    public var customerTier: Double
+    public var fulfilmentDependency: Double
+    /// Money at risk at which the money part reaches 1 (log scale below it).
+    public var moneyCeiling: Double
+    public var tierScores: [CustomerTier: Double]
+
+    public init(moneyAtRisk: Double = 0.35, age: Double = 0.25, customerTier: Double = 0.25, fulfilmentDependency: Double = 0.15,
+                moneyCeiling: Double = 50_000, tierScores: [CustomerTier: Double] = [.strategic: 1, .key: 0.6, .standard: 0.3]) {
+        self.moneyAtRisk = moneyAtRisk; self.age = age; self.customerTier = customerTier
+        self.fulfilmentDependency = fulfilmentDependency; self.moneyCeiling = moneyCeiling; self.tierScores = tierScores
+    }
+}
+
+/// The rules in force at one site: the global policy with that site's overrides applied.
+public struct SitePolicy: Sendable, Hashable {
+    public var calendar: BusinessCalendar
+    public var rules: [ExceptionType: ExceptionRule]
+    public var priority: PriorityWeights
+    public var detection: DetectionSettings
+
+    public func rule(for type: ExceptionType) -> ExceptionRule { rules[type] ?? .builtIn(for: type) }
+}
+
+/// A versioned policy: global rules, per-site overrides and the status maps that translate
+/// each source system's codes into the canonical model.
+public struct Policy: Sendable, Hashable {
+    public var version: String
+    public var global: SitePolicy
+    public var sites: [String: SitePolicy]
+    /// source → (source status code → canonical status)
+    public var statusMaps: [String: [String: OrderStatus]]
+
+    public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:]) {
+        self.version = version; self.global = global; self.sites = sites; self.statusMaps = statusMaps
+    }
+
+    public func site(_ id: String) -> SitePolicy { sites[id] ?? global }
+
+    /// The canonical status for a source's own code; nil when the source maps it nowhere.
+    public func mapStatus(source: String, code: String) -> OrderStatus? {
+        if let mapped = statusMaps[source]?[code] { return mapped }
+        return OrderStatus(rawValue: code)
+    }
+
+    /// Every queue the policy can route to, for queue listings.
+    public var queues: [String] {
+        var names = Set(ExceptionType.allCases.map(\.defaultQueue))
+        for site in [global] + Array(sites.values) {
+            for rule in site.rules.values {
+                names.insert(rule.queue)
+                if let q = rule.breachQueue { names.insert(q) }
+            }
+        }
+        return names.sorted()
+    }
+}

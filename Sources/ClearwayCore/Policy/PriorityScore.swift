@@ -1,0 +1,67 @@
+import Foundation
+
+/// A priority score (0–100) with the parts it was built from, so anyone can see why a case
+/// sits where it does in a queue.
+///
+///     score = 100 × Σ(weightᵢ × partᵢ) / Σ weightᵢ
+///     money  = min(1, log10(1 + moneyAtRisk) / log10(1 + moneyCeiling))
+///     age    = min(1, business time elapsed / SLA target)
+///     tier   = tierScores[customer tier]
+///     fulfilmentDependency = the exception type's dependency in policy (0…1)
+public struct PriorityScore: Sendable, Codable, Hashable {
+    public struct Part: Sendable, Codable, Hashable {
+        public var name: String
+        public var value: Double
+        public var weight: Double
+        public var contribution: Double
+    }
+
+    public var score: Double
+    public var parts: [Part]
+
+    public static func compute(moneyAtRisk: Money, slaConsumed: Double, tier: CustomerTier,
+                               fulfilmentDependency: Double, weights: PriorityWeights) -> PriorityScore {
+        let money = min(1, log10(1 + max(0, moneyAtRisk.doubleValue)) / log10(1 + max(1, weights.moneyCeiling)))
+        let raw: [(String, Double, Double)] = [
+            ("moneyAtRisk", money, weights.moneyAtRisk),
+            ("age", min(1, max(0, slaConsumed)), weights.age),
+            ("customerTier", weights.tierScores[tier] ?? 0, weights.customerTier),
+            ("fulfilmentDependency", min(1, max(0, fulfilmentDependency)), weights.fulfilmentDependency),
+        ]
+        let total = raw.reduce(0) { $0 + $1.2 }
+        let parts = raw.map { name, value, weight in
+            Part(name: name, value: round4(value), weight: weight, contribution: round4(total > 0 ? 100 * weight * value / total : 0))
+        }
+        return PriorityScore(score: round4(parts.reduce(0) { $0 + $1.contribution }), parts: parts)
+    }
+
+    static func round4(_ v: Double) -> Double { (v * 10_000).rounded() / 10_000 }
+}
+
+/// The SLA clock of one exception: when it started, when it is at risk and when it breaches.
+public struct SLAClock: Sendable, Codable, Hashable {
+    public var startedAt: Instant
+    public var atRiskAt: Instant
+    public var dueAt: Instant
+    public var targetMinutes: Double
+    public var calendar: String
+
+    public static func start(at start: Instant, rule: ExceptionRule, tier: CustomerTier, calendar: BusinessCalendar) -> SLAClock {
+        let target = rule.slaMinutes[tier] ?? 960
+        return SLAClock(
+            startedAt: start,
+            atRiskAt: calendar.adding(businessMinutes: target * rule.atRiskFraction, to: start),
+            dueAt: calendar.adding(businessMinutes: target, to: start),
+            targetMinutes: target, calendar: calendar.name)
+    }
+
+    /// Fraction of the SLA used up at `now` (can exceed 1 after breach).
+    public func consumed(at now: Instant, calendar: BusinessCalendar) -> Double {
+        guard targetMinutes > 0 else { return 1 }
+        return calendar.businessMinutes(from: startedAt, to: now) / targetMinutes
+    }
+
+    public func status(at now: Instant) -> EscalationLevel {
+        now >= dueAt ? .breached : now >= atRiskAt ? .atRisk : .none
+    }
+}
