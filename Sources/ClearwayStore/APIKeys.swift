@@ -1,0 +1,78 @@
+import ClearwayCore
+import Crypto
+import Foundation
+import SQLKit
+
+/// A caller known to Clearway. The secret itself is never stored: only its SHA-256, which
+/// is enough for random 256-bit keys (no dictionary to guess from).
+public struct APIKey: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var prefix: String
+    public var role: Role
+    public var createdAt: Instant
+    public var revokedAt: Instant?
+}
+
+public enum APIKeySecret {
+    /// `cw_` + 43 characters of base64url randomness.
+    public static func generate() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        let text = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return "cw_" + text
+    }
+
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Database {
+    public func createAPIKey(name: String, role: Role, secret: String, at: Instant) async throws -> APIKey {
+        let key = APIKey(id: "key_" + String(APIKeySecret.hash(secret + name).prefix(12)), name: name,
+                         prefix: String(secret.prefix(8)), role: role, createdAt: at, revokedAt: nil)
+        try await transaction { tx in
+            try await tx.sql.raw("""
+                INSERT INTO api_keys (id, name, prefix, secret_hash, role, created_at, revoked_at)
+                VALUES (\(bind: key.id), \(bind: key.name), \(bind: key.prefix), \(bind: APIKeySecret.hash(secret)), \(bind: role.rawValue), \(bind: at.millis), NULL)
+                """).run()
+            tx.audit(AuditEntry(at: at, actor: "system:keys", caseId: nil, exceptionId: nil, action: "api_key.created",
+                                after: role.rawValue, reason: "key \(key.id) (\(name))", policyVersion: "-"))
+        }
+        return key
+    }
+
+    /// The active key with this secret, or nil (unknown or revoked).
+    public func apiKey(secret: String) async throws -> APIKey? {
+        try await read { sql in
+            try await sql.raw("SELECT * FROM api_keys WHERE secret_hash = \(bind: APIKeySecret.hash(secret)) AND revoked_at IS NULL").first().map(APIKeyRow.decode)
+        }
+    }
+
+    public func revokeAPIKey(id: String, at: Instant) async throws -> Bool {
+        try await transaction { tx in
+            let rows = try await tx.sql.raw("UPDATE api_keys SET revoked_at = \(bind: at.millis) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").all()
+            if !rows.isEmpty {
+                tx.audit(AuditEntry(at: at, actor: "system:keys", caseId: nil, exceptionId: nil, action: "api_key.revoked", reason: "key \(id)", policyVersion: "-"))
+            }
+            return !rows.isEmpty
+        }
+    }
+
+    public func apiKeyCount() async throws -> Int {
+        try await read { Int(try await $0.raw("SELECT COUNT(*) AS n FROM api_keys").first()?.decode(column: "n", as: Int64.self) ?? 0) }
+    }
+}
+
+enum APIKeyRow {
+    static func decode(_ row: any SQLRow) throws -> APIKey {
+        APIKey(id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self),
+               prefix: try row.decode(column: "prefix", as: String.self),
+               role: try Role(rawValue: row.decode(column: "role", as: String.self)).orThrow("role"),
+               createdAt: Instant(millis: try row.decode(column: "created_at", as: Int64.self)),
+               revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Instant.init(millis:)))
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLiteKit
+import SQLKit
+
+/// The SQL dialect differences Clearway has to care about; everything else is one code path.
+public enum Dialect: String, Sendable {
+    case sqlite, postgres
+
+    /// Row lock for read-modify-write inside a transaction; SQLite serialises writers instead.
+    var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
+}
+
+/// Connections to the store. SQLite: one writer behind a gate plus one reader (WAL lets
+/// them run side by side). PostgreSQL: a pool; each transaction holds one connection.
+public final class Database: Sendable {
+    public let dialect: Dialect
+    public let location: DatabaseLocation
+    let logger: Logger
+    private let backend: Backend
+    private let gate = SerialGate()
+
+    enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
+        case postgres(pool: PostgresPool)
+    }
+
+    /// `EventLoopGroupConnectionPool` guards its per-loop pools with locks and is shared
+    /// across tasks by postgres-kit itself; it only lacks the annotation, hence unchecked.
+    struct PostgresPool: @unchecked Sendable {
+        let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    }
+
+    private init(location: DatabaseLocation, dialect: Dialect, backend: Backend, logger: Logger) {
+        self.location = location; self.dialect = dialect; self.backend = backend; self.logger = logger
+    }
+
+    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+        switch location {
+        case .sqlite(let path):
+            let group = MultiThreadedEventLoopGroup.singleton
+            let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF"] {
+                _ = try await writer.query(pragma)
+            }
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
+            _ = try await reader.query("PRAGMA busy_timeout=10000")
+            return Database(location: location, dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), logger: logger)
+        case .postgres(let url):
+            let config = try SQLPostgresConfiguration(url: url)
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: config),
+                maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(30), logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton)
+            let db = Database(location: location, dialect: .postgres, backend: .postgres(pool: PostgresPool(pool: pool)), logger: logger)
+            do {
+                _ = try await db.read { try await $0.raw("SELECT 1 AS ok").all() }
+            } catch {
+                try? await pool.shutdownAsync()
+                throw error
+            }
+            return db
+        }
+    }
+
+    public func close() async {
+        switch backend {
+        case .sqlite(let writer, let reader):
+            try? await reader.close()
+            try? await writer.close()
+        case .postgres(let pool):
+            try? await pool.pool.shutdownAsync()
+        }
+    }
+
+    /// Runs `body` in one transaction: all of it commits, or none of it does.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let writer, _):
+            return try await gate.run {
+                try await Self.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, body)
+            }
+        case .postgres(let pool):
+            return try await pool.pool.database(logger: logger).sql().withSession { session in
+                try await Self.inTransaction(session, begin: "BEGIN", dialect: .postgres, logger: self.logger, body)
+            }
+        }
+    }
+
+    private static func inTransaction<T: Sendable>(_ sql: any SQLDatabase, begin: String, dialect: Dialect, logger: Logger,
+                                                   _ body: @Sendable (StoreTransaction) async throws -> T) async throws -> T {
+        // The statements below are fixed keywords, not input: raw is safe here.
+        try await sql.raw(SQLQueryString(begin)).run()
+        let tx = StoreTransaction(sql: sql, dialect: dialect)
+        do {
+            let value = try await body(tx)
+            try await tx.flushAudit()
+            try await sql.raw("COMMIT").run()
+            return value
+        } catch {
+            do { try await sql.raw("ROLLBACK").run() } catch { logger.warning("rollback failed", metadata: ["error": "\(error)"]) }
+            throw error
+        }
+    }
+
+    /// Runs read-only queries outside any write transaction.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(_, let reader):
+            return try await body(reader.sql())
+        case .postgres(let pool):
+            return try await body(pool.pool.database(logger: logger).sql())
+        }
+    }
+
+    /// Runs statements outside a transaction on the write connection (migrations, maintenance).
+    func withWriter<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let writer, _):
+            return try await gate.run { try await body(writer.sql()) }
+        case .postgres(let pool):
+            return try await pool.pool.database(logger: logger).sql().withSession { try await body($0) }
+        }
+    }
+}

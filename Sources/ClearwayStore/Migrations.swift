@@ -1,0 +1,140 @@
+import SQLKit
+
+/// Schema changes, applied in order, each once. Append new migrations at the end; never
+/// edit one that has shipped. The SQL is literal and the same for both databases: no
+/// auto-increment columns (ids are assigned by Clearway), integers for times, text for JSON.
+enum Migrations {
+    static let all: [(name: String, statements: [String])] = [
+        ("0001_core_loop", [
+            """
+            CREATE TABLE inbox (
+                source TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+                received_at BIGINT NOT NULL, outcome TEXT NOT NULL, cases TEXT NOT NULL, event TEXT NOT NULL,
+                PRIMARY KEY (source, event_id))
+            """,
+            """
+            CREATE TABLE dead_letters (
+                id TEXT PRIMARY KEY, source TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+                reason_code TEXT NOT NULL, reason TEXT NOT NULL, event TEXT NOT NULL,
+                received_at BIGINT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+                resolved_at BIGINT)
+            """,
+            "CREATE INDEX dead_letters_status ON dead_letters (status, received_at)",
+            "CREATE UNIQUE INDEX dead_letters_event ON dead_letters (source, event_id)",
+            "CREATE TABLE customers (id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+            "CREATE TABLE products (sku TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE contracts (customer_id TEXT NOT NULL, sku TEXT NOT NULL, doc TEXT NOT NULL,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (customer_id, sku))
+            """,
+            """
+            CREATE TABLE inventory (site TEXT NOT NULL, sku TEXT NOT NULL, doc TEXT NOT NULL,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (site, sku))
+            """,
+            """
+            CREATE TABLE carrier_capacity (carrier TEXT NOT NULL, lane TEXT NOT NULL, ship_date TEXT NOT NULL,
+                doc TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (carrier, lane, ship_date))
+            """,
+            "CREATE INDEX carrier_capacity_lane ON carrier_capacity (lane, ship_date)",
+            """
+            CREATE TABLE supplier_etas (purchase_order TEXT NOT NULL, sku TEXT NOT NULL, site TEXT NOT NULL,
+                doc TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (purchase_order, sku))
+            """,
+            "CREATE INDEX supplier_etas_site_sku ON supplier_etas (site, sku)",
+            """
+            CREATE TABLE milestones (order_id TEXT NOT NULL, shipment_id TEXT NOT NULL, doc TEXT NOT NULL,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (order_id, shipment_id))
+            """,
+            "CREATE TABLE picks (order_id TEXT PRIMARY KEY, doc TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE messages (message_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, order_id TEXT,
+                doc TEXT NOT NULL, received_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX messages_order ON messages (order_id)",
+            """
+            CREATE TABLE orders (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, site TEXT NOT NULL, lane TEXT,
+                ship_date TEXT NOT NULL, status TEXT NOT NULL, active INTEGER NOT NULL, total BIGINT NOT NULL,
+                doc TEXT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX orders_customer_active ON orders (customer_id, active)",
+            "CREATE INDEX orders_lane_date ON orders (lane, ship_date, active)",
+            """
+            CREATE TABLE order_skus (order_id TEXT NOT NULL, site TEXT NOT NULL, sku TEXT NOT NULL,
+                PRIMARY KEY (order_id, sku))
+            """,
+            "CREATE INDEX order_skus_site_sku ON order_skus (site, sku)",
+            """
+            CREATE TABLE cases (id TEXT PRIMARY KEY, order_key TEXT NOT NULL, order_id TEXT,
+                customer_id TEXT NOT NULL, customer_tier TEXT NOT NULL, segment TEXT, site TEXT NOT NULL,
+                channel TEXT, state TEXT NOT NULL, priority DOUBLE PRECISION NOT NULL, money_at_risk BIGINT NOT NULL,
+                exception_count INTEGER NOT NULL, opened_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                closed_at BIGINT, policy_version TEXT NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX cases_one_open_per_order ON cases (order_key) WHERE closed_at IS NULL",
+            "CREATE INDEX cases_state_priority ON cases (state, priority)",
+            "CREATE INDEX cases_order ON cases (order_id)",
+            """
+            CREATE TABLE exceptions (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, identity TEXT NOT NULL,
+                type TEXT NOT NULL, queue TEXT NOT NULL, state TEXT NOT NULL, assignee TEXT,
+                escalation TEXT NOT NULL, priority DOUBLE PRECISION NOT NULL, priority_parts TEXT NOT NULL,
+                finding TEXT NOT NULL, lifecycle TEXT NOT NULL, sla TEXT NOT NULL, due_at BIGINT NOT NULL,
+                at_risk_at BIGINT NOT NULL, opened_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                closed_at BIGINT, resolution_code TEXT, decided_by TEXT NOT NULL)
+            """,
+            "CREATE INDEX exceptions_case ON exceptions (case_id)",
+            "CREATE INDEX exceptions_queue_state ON exceptions (queue, state)",
+            """
+            CREATE TABLE timers (id TEXT PRIMARY KEY, exception_id TEXT NOT NULL, case_id TEXT NOT NULL,
+                kind TEXT NOT NULL, due_at BIGINT NOT NULL, fired_at BIGINT)
+            """,
+            "CREATE INDEX timers_pending ON timers (fired_at, due_at)",
+            "CREATE INDEX timers_exception ON timers (exception_id)",
+            """
+            CREATE TABLE audit_log (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL,
+                case_id TEXT, exception_id TEXT, action TEXT NOT NULL, before_state TEXT, after_state TEXT,
+                reason TEXT, detail TEXT, policy_version TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_log_case ON audit_log (case_id, seq)",
+            "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, 'genesis')",
+            """
+            CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, prefix TEXT NOT NULL,
+                secret_hash TEXT NOT NULL, role TEXT NOT NULL, created_at BIGINT NOT NULL,
+                revoked_at BIGINT)
+            """,
+            "CREATE UNIQUE INDEX api_keys_secret ON api_keys (secret_hash)",
+        ]),
+    ]
+}
+
+extension Database {
+    /// Applies every migration not yet applied; safe to run on every start, and from
+    /// several nodes at once on PostgreSQL (an advisory lock serialises them).
+    /// Returns the names applied now.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        let dialect = self.dialect
+        return try await withWriter { sql in
+            try await sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)").run()
+            var applied: [String] = []
+            for migration in Migrations.all {
+                try await sql.raw(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN").run()
+                do {
+                    if dialect == .postgres { try await sql.raw("SELECT pg_advisory_xact_lock(724201)").run() }
+                    let done = try await sql.raw("SELECT name FROM schema_migrations WHERE name = \(bind: migration.name)").first()
+                    if done == nil {
+                        // Migration text is a literal in this file, never input.
+                        for statement in migration.statements { try await sql.raw(SQLQueryString(statement)).run() }
+                        try await sql.raw("INSERT INTO schema_migrations (name, applied_at) VALUES (\(bind: migration.name), \(bind: Int64(0)))").run()
+                        applied.append(migration.name)
+                    }
+                    try await sql.raw("COMMIT").run()
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+            return applied
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import ClearwayCore
+import SQLKit
+
+/// Cases, their exceptions and SLA timers.
+extension StoreTransaction {
+    public func openCase(orderKey: String) async throws -> CaseRecord? {
+        try await sql.raw("SELECT * FROM cases WHERE order_key = \(bind: orderKey) AND closed_at IS NULL\(unsafeRaw: dialect.forUpdate)").first()
+            .map(CaseRow.decode)
+    }
+
+    public func caseRecord(_ id: String) async throws -> CaseRecord? {
+        try await sql.raw("SELECT * FROM cases WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)").first().map(CaseRow.decode)
+    }
+
+    public func insertCase(_ c: CaseRecord) async throws {
+        try await sql.raw("""
+            INSERT INTO cases (id, order_key, order_id, customer_id, customer_tier, segment, site, channel, state, priority,
+                               money_at_risk, exception_count, opened_at, updated_at, closed_at, policy_version)
+            VALUES (\(bind: c.id), \(bind: c.orderKey), \(bind: c.orderId), \(bind: c.customerId), \(bind: c.customerTier.rawValue),
+                    \(bind: c.segment), \(bind: c.site), \(bind: c.channel), \(bind: c.state.rawValue), \(bind: c.priority),
+                    \(bind: c.moneyAtRisk.tenThousandths), \(bind: c.exceptionCount), \(bind: c.openedAt.millis), \(bind: c.updatedAt.millis),
+                    \(bind: c.closedAt?.millis), \(bind: c.policyVersion))
+            """).run()
+    }
+
+    public func updateCase(_ c: CaseRecord) async throws {
+        try await sql.raw("""
+            UPDATE cases SET state = \(bind: c.state.rawValue), priority = \(bind: c.priority), money_at_risk = \(bind: c.moneyAtRisk.tenThousandths),
+                exception_count = \(bind: c.exceptionCount), updated_at = \(bind: c.updatedAt.millis), closed_at = \(bind: c.closedAt?.millis),
+                customer_tier = \(bind: c.customerTier.rawValue), segment = \(bind: c.segment), policy_version = \(bind: c.policyVersion)
+            WHERE id = \(bind: c.id)
+            """).run()
+    }
+
+    public func exceptions(caseId: String) async throws -> [ExceptionRecord] {
+        try await sql.raw("SELECT * FROM exceptions WHERE case_id = \(bind: caseId) ORDER BY opened_at, id").all().map(ExceptionRow.decode)
+    }
+
+    public func exception(_ id: String) async throws -> ExceptionRecord? {
+        try await sql.raw("SELECT * FROM exceptions WHERE id = \(bind: id)").first().map(ExceptionRow.decode)
+    }
+
+    public func insertException(_ e: ExceptionRecord) async throws {
+        try await sql.raw("""
+            INSERT INTO exceptions (id, case_id, identity, type, queue, state, assignee, escalation, priority, priority_parts,
+                                    finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code, decided_by)
+            VALUES (\(bind: e.id), \(bind: e.caseId), \(bind: e.identity), \(bind: e.type.rawValue), \(bind: e.queue),
+                    \(bind: e.lifecycle.state.rawValue), \(bind: e.lifecycle.assignee), \(bind: e.lifecycle.escalation.rawValue),
+                    \(bind: e.priority.score), \(bind: try JSONText.encode(e.priority)), \(bind: try JSONText.encode(e.finding)),
+                    \(bind: try JSONText.encode(e.lifecycle)), \(bind: try JSONText.encode(e.sla)), \(bind: e.sla.dueAt.millis),
+                    \(bind: e.sla.atRiskAt.millis), \(bind: e.openedAt.millis), \(bind: e.updatedAt.millis), \(bind: e.closedAt?.millis),
+                    \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy))
+            """).run()
+    }
+
+    public func updateException(_ e: ExceptionRecord) async throws {
+        try await sql.raw("""
+            UPDATE exceptions SET queue = \(bind: e.queue), state = \(bind: e.lifecycle.state.rawValue), assignee = \(bind: e.lifecycle.assignee),
+                escalation = \(bind: e.lifecycle.escalation.rawValue), priority = \(bind: e.priority.score),
+                priority_parts = \(bind: try JSONText.encode(e.priority)), finding = \(bind: try JSONText.encode(e.finding)),
+                lifecycle = \(bind: try JSONText.encode(e.lifecycle)), sla = \(bind: try JSONText.encode(e.sla)),
+                due_at = \(bind: e.sla.dueAt.millis), at_risk_at = \(bind: e.sla.atRiskAt.millis), updated_at = \(bind: e.updatedAt.millis),
+                closed_at = \(bind: e.closedAt?.millis), resolution_code = \(bind: e.lifecycle.resolution?.code), decided_by = \(bind: e.finding.decidedBy)
+            WHERE id = \(bind: e.id)
+            """).run()
+    }
+
+    // MARK: Timers
+
+    public func scheduleTimers(_ timers: [TimerRecord]) async throws {
+        for t in timers {
+            try await sql.raw("""
+                INSERT INTO timers (id, exception_id, case_id, kind, due_at, fired_at)
+                VALUES (\(bind: t.id), \(bind: t.exceptionId), \(bind: t.caseId), \(bind: t.kind.rawValue), \(bind: t.dueAt.millis), NULL)
+                """).run()
+        }
+    }
+
+    /// Pending timers of an exception stop counting once it is closed.
+    public func cancelTimers(exceptionId: String) async throws {
+        try await sql.raw("DELETE FROM timers WHERE exception_id = \(bind: exceptionId) AND fired_at IS NULL").run()
+    }
+
+    /// Claims up to `limit` due timers. On PostgreSQL other nodes skip the locked rows, so
+    /// each timer fires on exactly one node.
+    public func claimDueTimers(now: Instant, limit: Int) async throws -> [TimerRecord] {
+        let skip = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        return try await sql.raw("""
+            SELECT id, exception_id, case_id, kind, due_at FROM timers
+            WHERE fired_at IS NULL AND due_at <= \(bind: now.millis) ORDER BY due_at, id LIMIT \(bind: limit)\(unsafeRaw: skip)
+            """).all().map { row in
+            TimerRecord(id: try row.decode(column: "id", as: String.self),
+                        exceptionId: try row.decode(column: "exception_id", as: String.self),
+                        caseId: try row.decode(column: "case_id", as: String.self),
+                        kind: TimerKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .breach,
+                        dueAt: Instant(millis: try row.decode(column: "due_at", as: Int64.self)))
+        }
+    }
+
+    public func markTimerFired(_ id: String, at: Instant) async throws {
+        try await sql.raw("UPDATE timers SET fired_at = \(bind: at.millis) WHERE id = \(bind: id)").run()
+    }
+}
+
+enum CaseRow {
+    static func decode(_ row: any SQLRow) throws -> CaseRecord {
+        CaseRecord(
+            id: try row.decode(column: "id", as: String.self),
+            orderKey: try row.decode(column: "order_key", as: String.self),
+            orderId: try row.decode(column: "order_id", as: String?.self),
+            customerId: try row.decode(column: "customer_id", as: String.self),
+            customerTier: CustomerTier(rawValue: try row.decode(column: "customer_tier", as: String.self)) ?? .standard,
+            segment: try row.decode(column: "segment", as: String?.self),
+            site: try row.decode(column: "site", as: String.self),
+            channel: try row.decode(column: "channel", as: String?.self),
+            state: CaseState(rawValue: try row.decode(column: "state", as: String.self)) ?? .open,
+            priority: try row.decode(column: "priority", as: Double.self),
+            moneyAtRisk: Money(tenThousandths: try row.decode(column: "money_at_risk", as: Int64.self)),
+            exceptionCount: Int(try row.decode(column: "exception_count", as: Int64.self)),
+            openedAt: Instant(millis: try row.decode(column: "opened_at", as: Int64.self)),
+            updatedAt: Instant(millis: try row.decode(column: "updated_at", as: Int64.self)),
+            closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Instant.init(millis:)),
+            policyVersion: try row.decode(column: "policy_version", as: String.self))
+    }
+}
+
+enum ExceptionRow {
+    static func decode(_ row: any SQLRow) throws -> ExceptionRecord {
+        ExceptionRecord(
+            id: try row.decode(column: "id", as: String.self),
+            caseId: try row.decode(column: "case_id", as: String.self),
+            identity: try row.decode(column: "identity", as: String.self),
+            type: try ExceptionType(rawValue: row.decode(column: "type", as: String.self)).orThrow("exception type"),
+            queue: try row.decode(column: "queue", as: String.self),
+            lifecycle: try JSONText.decode(ExceptionLifecycle.self, row.decode(column: "lifecycle", as: String.self)),
+            finding: try JSONText.decode(Finding.self, row.decode(column: "finding", as: String.self)),
+            sla: try JSONText.decode(SLAClock.self, row.decode(column: "sla", as: String.self)),
+            priority: try JSONText.decode(PriorityScore.self, row.decode(column: "priority_parts", as: String.self)),
+            openedAt: Instant(millis: try row.decode(column: "opened_at", as: Int64.self)),
+            updatedAt: Instant(millis: try row.decode(column: "updated_at", as: Int64.self)),
+            closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Instant.init(millis:)))
+    }
+}
+
+extension Optional {
+    func orThrow(_ what: String) throws -> Wrapped {
+        guard let value = self else { throw StoreError.corrupt("unreadable \(what)") }
+        return value
+    }
+}

@@ -1,0 +1,73 @@
+import ClearwayCore
+import Crypto
+import Foundation
+import Synchronization
+import SQLKit
+
+/// The store as seen from inside one transaction. Every method uses bound parameters only.
+/// Audit entries are buffered and chained at commit, so the lock on the chain's head is
+/// held for the shortest time.
+public final class StoreTransaction: Sendable {
+    let sql: any SQLDatabase
+    public let dialect: Dialect
+    private let pendingAudit = Mutex<[AuditEntry]>([])
+
+    init(sql: any SQLDatabase, dialect: Dialect) {
+        self.sql = sql
+        self.dialect = dialect
+    }
+
+    /// Queues an audit row; it is written, chained and hashed when the transaction commits.
+    public func audit(_ entry: AuditEntry) {
+        pendingAudit.withLock { $0.append(entry) }
+    }
+
+    func flushAudit() async throws {
+        let entries = pendingAudit.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !entries.isEmpty else { return }
+        let lock = dialect.forUpdate
+        guard let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1\(unsafeRaw: lock)").first() else {
+            throw StoreError.corrupt("audit head row is missing")
+        }
+        var seq = try head.decode(column: "seq", as: Int64.self)
+        var previous = try head.decode(column: "hash", as: String.self)
+        for var entry in entries {
+            seq += 1
+            entry.seq = seq
+            entry.prevHash = previous
+            entry.hash = AuditChain.hash(of: entry)
+            previous = entry.hash
+            try await sql.raw("""
+                INSERT INTO audit_log (seq, at, actor, case_id, exception_id, action, before_state, after_state, reason, detail, policy_version, prev_hash, hash)
+                VALUES (\(bind: entry.seq), \(bind: entry.at.millis), \(bind: entry.actor), \(bind: entry.caseId), \(bind: entry.exceptionId),
+                        \(bind: entry.action), \(bind: entry.before), \(bind: entry.after), \(bind: entry.reason),
+                        \(bind: entry.detail?.canonicalString()), \(bind: entry.policyVersion), \(bind: entry.prevHash), \(bind: entry.hash))
+                """).run()
+        }
+        try await sql.raw("UPDATE audit_head SET seq = \(bind: seq), hash = \(bind: previous) WHERE id = 1").run()
+    }
+}
+
+/// Errors the store raises itself (driver errors pass through and are logged, not shown).
+public enum StoreError: Error, Sendable, Equatable {
+    case corrupt(String)
+    case notFound(String)
+}
+
+/// How audit rows are hashed. Each row's hash covers its content and the previous row's
+/// hash, so editing or deleting any row breaks every hash after it.
+public enum AuditChain {
+    public static func hash(of e: AuditEntry) -> String {
+        let fields: [JSONValue] = [
+            .number(Double(e.seq)), .number(Double(e.at.millis)), .string(e.actor), e.caseId.map(JSONValue.string) ?? .null,
+            e.exceptionId.map(JSONValue.string) ?? .null, .string(e.action), e.before.map(JSONValue.string) ?? .null,
+            e.after.map(JSONValue.string) ?? .null, e.reason.map(JSONValue.string) ?? .null, e.detail ?? .null,
+            .string(e.policyVersion), .string(e.prevHash),
+        ]
+        let digest = SHA256.hash(data: JSONValue.array(fields).canonicalData())
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
