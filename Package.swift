@@ -48,8 +48,8 @@ let package = Package(
                 "ClearwayCore", "ClearwayStore", "ClearwayIntegration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            resources: [.copy("Resources/default-policy.yaml")]
         ),
         .target(
             name: "ClearwayHTTP",
@@ -63,10 +63,14 @@ let package = Package(
             resources: [.copy("Resources")],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        .target(
+            name: "ClearwaySimulator",
+            dependencies: ["ClearwayCore", "ClearwayIntegration"]
+        ),
         .executableTarget(
             name: "clearway",
             dependencies: [
-                "ClearwayHTTP",
+                "ClearwayHTTP", "ClearwaySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -45,3 +45,10 @@ extension Database {
         }
     }
 }
+
+extension Database {
+    /// A trivial query, for readiness probes.
+    public func verifyConnection() async throws -> Bool {
+        try await read { try await $0.raw("SELECT 1 AS ok").first() != nil }
+    }
+}

@@ -48,7 +48,7 @@ public struct CaseQueries: Sendable {
 
     public func list(_ f: CaseFilter) async throws -> CasePage {
         var conditions: [SQLQueryString] = []
-        if !f.states.isEmpty { conditions.append("c.state IN \(binds: f.states.map(\.rawValue))") }
+        if !f.states.isEmpty { conditions.append("c.state IN (\(binds: f.states.map(\.rawValue)))") }
         if let v = f.site { conditions.append("c.site = \(bind: v)") }
         if let v = f.customerId { conditions.append("c.customer_id = \(bind: v)") }
         if let v = f.orderId { conditions.append("c.order_id = \(bind: v)") }
@@ -73,7 +73,7 @@ public struct CaseQueries: Sendable {
             let cases = try await sql.raw("SELECT c.* FROM cases c" + whereClause + order + page).all().map(CaseRow.decode)
             var byCase: [String: [ExceptionRecord]] = [:]
             if !cases.isEmpty {
-                let rows = try await sql.raw("SELECT * FROM exceptions WHERE case_id IN \(binds: cases.map(\.id)) ORDER BY opened_at, id").all()
+                let rows = try await sql.raw("SELECT * FROM exceptions WHERE case_id IN (\(binds: cases.map(\.id))) ORDER BY opened_at, id").all()
                 for e in try rows.map(ExceptionRow.decode) { byCase[e.caseId, default: []].append(e) }
             }
             return CasePage(cases: cases, exceptions: byCase, total: Int(total))

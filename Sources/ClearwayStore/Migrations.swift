@@ -138,3 +138,17 @@ extension Database {
         }
     }
 }
+
+extension Database {
+    /// Drops every Clearway table (benchmarks and tests that reuse a PostgreSQL database).
+    public func dropAllForBenchmark() async throws {
+        try await withWriter { sql in
+            // Table names are literals from this file, never input.
+            for table in ["inbox", "dead_letters", "customers", "products", "contracts", "inventory", "carrier_capacity", "supplier_etas",
+                          "milestones", "picks", "messages", "orders", "order_skus", "cases", "exceptions", "timers", "audit_log",
+                          "audit_head", "api_keys", "schema_migrations"] {
+                try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
+            }
+        }
+    }
+}

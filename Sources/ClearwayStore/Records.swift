@@ -88,6 +88,11 @@ public struct InboxRecord: Sendable, Codable, Hashable {
     /// `accepted` or `dead_lettered`.
     public var outcome: String
     public var caseIds: [String]
+
+    public init(source: String, eventId: String, type: String, receivedAt: Instant, outcome: String, caseIds: [String]) {
+        self.source = source; self.eventId = eventId; self.type = type; self.receivedAt = receivedAt
+        self.outcome = outcome; self.caseIds = caseIds
+    }
 }
 
 /// An event that was valid but could not be processed, kept with its reason until replayed.
@@ -104,6 +109,13 @@ public struct DeadLetter: Sendable, Codable, Hashable {
     public var status: String
     public var attempts: Int
     public var resolvedAt: Instant?
+
+    public init(id: String, source: String, eventId: String, type: String, reasonCode: String, reason: String, event: JSONValue,
+                receivedAt: Instant, status: String, attempts: Int, resolvedAt: Instant?) {
+        self.id = id; self.source = source; self.eventId = eventId; self.type = type; self.reasonCode = reasonCode
+        self.reason = reason; self.event = event; self.receivedAt = receivedAt; self.status = status
+        self.attempts = attempts; self.resolvedAt = resolvedAt
+    }
 }
 
 public enum TimerKind: String, Sendable, Codable, Hashable {
@@ -117,6 +129,10 @@ public struct TimerRecord: Sendable, Codable, Hashable {
     public var caseId: String
     public var kind: TimerKind
     public var dueAt: Instant
+
+    public init(id: String, exceptionId: String, caseId: String, kind: TimerKind, dueAt: Instant) {
+        self.id = id; self.exceptionId = exceptionId; self.caseId = caseId; self.kind = kind; self.dueAt = dueAt
+    }
 }
 
 enum JSONText {

@@ -76,19 +76,19 @@ extension StoreTransaction {
 
     public func products(_ skus: Set<String>) async throws -> [String: Product] {
         guard !skus.isEmpty else { return [:] }
-        let rows = try await sql.raw("SELECT doc FROM products WHERE sku IN \(binds: skus.sorted())").all()
+        let rows = try await sql.raw("SELECT doc FROM products WHERE sku IN (\(binds: skus.sorted()))").all()
         return try Dictionary(rows.map { let p = try JSONText.decode(Product.self, $0.decode(column: "doc", as: String.self)); return (p.sku, p) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func contracts(customerId: String, skus: Set<String>) async throws -> [String: ContractPrice] {
         guard !skus.isEmpty else { return [:] }
-        let rows = try await sql.raw("SELECT doc FROM contracts WHERE customer_id = \(bind: customerId) AND sku IN \(binds: skus.sorted())").all()
+        let rows = try await sql.raw("SELECT doc FROM contracts WHERE customer_id = \(bind: customerId) AND sku IN (\(binds: skus.sorted()))").all()
         return try Dictionary(rows.map { let c = try JSONText.decode(ContractPrice.self, $0.decode(column: "doc", as: String.self)); return (c.sku, c) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func inventory(site: String, skus: Set<String>) async throws -> [String: InventoryPosition] {
         guard !skus.isEmpty else { return [:] }
-        let rows = try await sql.raw("SELECT doc FROM inventory WHERE site = \(bind: site) AND sku IN \(binds: skus.sorted())").all()
+        let rows = try await sql.raw("SELECT doc FROM inventory WHERE site = \(bind: site) AND sku IN (\(binds: skus.sorted()))").all()
         return try Dictionary(rows.map { let p = try JSONText.decode(InventoryPosition.self, $0.decode(column: "doc", as: String.self)); return (p.sku, p) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -98,7 +98,7 @@ extension StoreTransaction {
 
     public func supplierETAs(site: String, skus: Set<String>) async throws -> [String: [SupplierETA]] {
         guard !skus.isEmpty else { return [:] }
-        let etas = try await docs(SupplierETA.self, sql.raw("SELECT doc FROM supplier_etas WHERE site = \(bind: site) AND sku IN \(binds: skus.sorted())"))
+        let etas = try await docs(SupplierETA.self, sql.raw("SELECT doc FROM supplier_etas WHERE site = \(bind: site) AND sku IN (\(binds: skus.sorted()))"))
         return Dictionary(grouping: etas, by: \.sku)
     }
 
@@ -146,7 +146,7 @@ extension StoreTransaction {
     /// Active orders holding any of these SKUs at a site (inventory and supplier events).
     public func activeOrderIds(site: String, skus: [String]) async throws -> [String] {
         guard !skus.isEmpty else { return [] }
-        return try await sql.raw("SELECT DISTINCT order_id FROM order_skus WHERE site = \(bind: site) AND sku IN \(binds: skus) ORDER BY order_id").all()
+        return try await sql.raw("SELECT DISTINCT order_id FROM order_skus WHERE site = \(bind: site) AND sku IN (\(binds: skus)) ORDER BY order_id").all()
             .map { try $0.decode(column: "order_id", as: String.self) }
     }
 

@@ -22,17 +22,21 @@ public enum CustomerRequestRule {
     }
 
     static func findings(order: Order, context: ReferenceContext) -> [Finding] {
-        context.messages.map { message in
-            let text = [message.subject, message.body].compactMap { $0 }.joined(separator: "\n")
-            let (intent, matched) = classify(text)
-            return Finding(
-                type: .customerRequest, key: "message:\(message.messageId)",
-                summary: "Customer asks to \(intent == .inquiry ? "know about" : intent.rawValue) order \(order.id): \(String(message.subject ?? message.body).prefix(80))",
-                evidence: [
-                    EvidenceItem(label: "intent", actual: intent.rawValue, note: matched.map { "matched \"\($0)\"" } ?? "no keyword matched"),
-                    EvidenceItem(label: "channel", actual: message.channel),
-                ],
-                moneyAtRisk: intent == .cancel ? order.total : .zero, decidedBy: "rules")
-        }
+        context.messages.map { finding(message: $0, orderId: order.id, orderTotal: order.total) }
+    }
+
+    /// The finding for one message; `orderId` nil for a message about no particular order.
+    public static func finding(message: CustomerMessage, orderId: String?, orderTotal: Money = .zero) -> Finding {
+        let text = [message.subject, message.body].compactMap { $0 }.joined(separator: "\n")
+        let (intent, matched) = classify(text)
+        let what = orderId.map { "order \($0)" } ?? "their account"
+        return Finding(
+            type: .customerRequest, key: "message:\(message.messageId)",
+            summary: "Customer asks to \(intent == .inquiry ? "know about" : intent.rawValue) \(what): \(String(message.subject ?? message.body).prefix(80))",
+            evidence: [
+                EvidenceItem(label: "intent", actual: intent.rawValue, note: matched.map { "matched \"\($0)\"" } ?? "no keyword matched"),
+                EvidenceItem(label: "channel", actual: message.channel),
+            ],
+            moneyAtRisk: intent == .cancel ? orderTotal : .zero, decidedBy: "rules")
     }
 }

@@ -1,0 +1,75 @@
+import ClearwayCore
+import ClearwayIntegration
+import ClearwayStore
+import Foundation
+import Logging
+import Synchronization
+
+/// The pipeline: ingest → normalise → detect → case → policy, all inside one transaction
+/// per request, so the answer a client gets is only sent once everything it caused is
+/// committed.
+public final class ClearwayEngine: Sendable {
+    public let database: Database
+    public let queries: CaseQueries
+    public let clock: any BusinessClock
+    public let ids: any IdentifierSource
+    let logger: Logger
+    private let currentPolicy: Mutex<Policy>
+
+    public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
+                ids: any IdentifierSource = RandomIdentifiers(), logger: Logger) {
+        self.database = database
+        self.queries = CaseQueries(database: database)
+        self.clock = clock
+        self.ids = ids
+        self.logger = logger
+        self.currentPolicy = Mutex(policy)
+    }
+
+    public var policy: Policy { currentPolicy.withLock { $0 } }
+
+    /// Replaces the policy for events processed from now on; open exceptions keep the SLA
+    /// they were given, and the audit log records which version decided each step.
+    public func setPolicy(_ policy: Policy) { currentPolicy.withLock { $0 = policy } }
+
+    /// Processes decoded events in one transaction and returns one outcome per event.
+    public func ingest(_ events: [IncomingEvent], actor: String) async throws -> [IngestOutcome] {
+        let policy = self.policy
+        let now = clock.now()
+        let outcomes = try await database.transaction { tx in
+            var outcomes: [IngestOutcome] = []
+            for event in events {
+                outcomes.append(try await self.ingestOne(event, tx: tx, policy: policy, now: now, actor: actor))
+            }
+            return outcomes
+        }
+        for o in outcomes where o.status == .deadLettered {
+            logger.notice("event dead-lettered", metadata: ["event.source": "\(o.source)", "event.id": "\(o.id)", "event.reason": "\(o.reason ?? "")"])
+        }
+        return outcomes
+    }
+
+    func ingestOne(_ event: IncomingEvent, tx: StoreTransaction, policy: Policy, now: Instant, actor: String) async throws -> IngestOutcome {
+        if let first = try await tx.inboxRecord(source: event.source, eventId: event.id) {
+            return IngestOutcome(source: event.source, id: event.id, type: first.type, status: .duplicate, caseIds: first.caseIds,
+                                 deadLetterId: nil, reason: first.outcome == "dead_lettered" ? "first received as a dead letter" : nil)
+        }
+        var record = InboxRecord(source: event.source, eventId: event.id, type: event.type.rawValue, receivedAt: now, outcome: "accepted", caseIds: [])
+        let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "\(event.type.rawValue) \(event.id) from \(event.source)")
+        do {
+            let canonical = try event.payload.get()
+            record.caseIds = try await processor.apply(canonical)
+            try await tx.insertInbox(record, event: event.raw)
+            return IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .accepted, caseIds: record.caseIds, deadLetterId: nil, reason: nil)
+        } catch let unprocessable as UnprocessableEvent {
+            let letter = DeadLetter(id: ids.next("DL"), source: event.source, eventId: event.id, type: event.type.rawValue,
+                                    reasonCode: unprocessable.code, reason: unprocessable.reason, event: event.raw,
+                                    receivedAt: now, status: "pending", attempts: 1, resolvedAt: nil)
+            try await tx.insertDeadLetter(letter)
+            record.outcome = "dead_lettered"
+            try await tx.insertInbox(record, event: event.raw)
+            return IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .deadLettered, caseIds: [],
+                                 deadLetterId: letter.id, reason: unprocessable.reason)
+        }
+    }
+}

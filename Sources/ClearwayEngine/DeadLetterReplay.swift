@@ -1,0 +1,43 @@
+import ClearwayCore
+import ClearwayIntegration
+import ClearwayStore
+
+extension ClearwayEngine {
+    /// Re-reads a dead letter under the policy now in force and processes it. On success the
+    /// inbox row for the original event is updated, so a later repeat of that event answers
+    /// with the cases it touched. If it still cannot be processed it stays pending with the
+    /// new reason and one more attempt counted.
+    public func replayDeadLetter(_ id: String, by principal: Principal) async throws -> (DeadLetter, IngestOutcome) {
+        let now = clock.now()
+        let policy = self.policy
+        return try await database.transaction { tx in
+            guard var letter = try await tx.deadLetter(id) else { throw EngineError.notFound(what: "dead letter", id: id) }
+            guard letter.status == "pending" else { throw EngineError.conflict("dead letter \(id) is already \(letter.status)") }
+            letter.attempts += 1
+            let event: IncomingEvent
+            do {
+                event = try CloudEventCodec.reread(letter.event, policy: policy, receivedAt: letter.receivedAt)
+            } catch {
+                throw EngineError.conflict("the stored event no longer passes validation")
+            }
+            let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "replay of \(letter.type) \(letter.eventId)")
+            do {
+                let caseIds = try await processor.apply(try event.payload.get())
+                letter.status = "replayed"
+                letter.resolvedAt = now
+                try await tx.updateDeadLetter(letter)
+                try await tx.updateInbox(source: letter.source, eventId: letter.eventId, outcome: "accepted", caseIds: caseIds)
+                tx.audit(AuditEntry(at: now, actor: principal.auditName, caseId: nil, exceptionId: nil, action: "dead_letter.replayed",
+                                    before: "pending", after: "replayed", reason: "\(letter.type) \(letter.eventId) from \(letter.source)",
+                                    detail: .object(["deadLetterId": .string(id), "cases": .array(caseIds.map(JSONValue.string))]),
+                                    policyVersion: policy.version))
+                return (letter, IngestOutcome(source: letter.source, id: letter.eventId, type: letter.type, status: .accepted, caseIds: caseIds, deadLetterId: id, reason: nil))
+            } catch let still as UnprocessableEvent {
+                letter.reasonCode = still.code
+                letter.reason = still.reason
+                try await tx.updateDeadLetter(letter)
+                return (letter, IngestOutcome(source: letter.source, id: letter.eventId, type: letter.type, status: .deadLettered, caseIds: [], deadLetterId: id, reason: still.reason))
+            }
+        }
+    }
+}

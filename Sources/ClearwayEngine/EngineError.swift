@@ -1,0 +1,9 @@
+/// Errors the engine reports to callers. Each has a stable code; the HTTP layer maps them
+/// to problem+json in one place.
+public enum EngineError: Error, Sendable, Equatable {
+    case notFound(what: String, id: String)
+    /// The request is valid but conflicts with the current state (e.g. resolving a closed exception).
+    case conflict(String)
+    case forbidden(String)
+    case invalid(field: String, detail: String)
+}

@@ -1,0 +1,87 @@
+import ClearwayCore
+import ClearwayStore
+
+/// Applies one canonical event inside a transaction: stores what it says, then
+/// re-evaluates every active order it can affect. Checks that can dead-letter an event
+/// run before anything is written.
+struct EventProcessor {
+    let engine: ClearwayEngine
+    let tx: StoreTransaction
+    let policy: Policy
+    let now: Instant
+    let trigger: String
+
+    var evaluator: CaseEvaluator { CaseEvaluator(engine: engine, tx: tx, policy: policy, now: now, trigger: trigger) }
+
+    /// Returns the ids of the cases the event touched.
+    func apply(_ event: CanonicalEvent) async throws -> [String] {
+        var affected: [String] = []
+        switch event {
+        case .order(let order):
+            try await tx.saveOrder(order, at: now)
+            affected = [order.id]
+        case .orderCancelled(let orderId, let reason):
+            guard var order = try await tx.order(orderId) else { throw unknownOrder(orderId) }
+            order.status = .cancelled
+            try await tx.saveOrder(order, at: now)
+            return try await evaluator.cancel(orderKey: orderId, reason: reason ?? "order cancelled in the source system")
+        case .customer(let customer):
+            try await tx.upsertCustomer(customer, at: now)
+            affected = try await tx.activeOrderIds(customerId: customer.id)
+        case .product(let product):
+            try await tx.upsertProduct(product, at: now)
+            affected = try await tx.activeOrderIds(sku: product.sku)
+        case .contract(let contract):
+            try await tx.upsertContract(contract, at: now)
+            affected = try await tx.activeOrderIds(customerId: contract.customerId)
+        case .inventory(let positions):
+            for p in positions { try await tx.upsertInventory(p, at: now) }
+            if let site = positions.first?.site { affected = try await tx.activeOrderIds(site: site, skus: positions.map(\.sku)) }
+        case .carrierCapacity(let capacity):
+            try await tx.upsertCapacity(capacity, at: now)
+            affected = try await tx.activeOrderIds(lane: capacity.lane, shipDate: capacity.shipDate)
+        case .supplierETA(let eta):
+            try await tx.upsertSupplierETA(eta, at: now)
+            affected = try await tx.activeOrderIds(site: eta.site, skus: [eta.sku])
+        case .milestone(let milestone):
+            guard try await tx.order(milestone.orderId) != nil else { throw unknownOrder(milestone.orderId) }
+            try await tx.upsertMilestone(milestone, at: now)
+            affected = [milestone.orderId]
+        case .credit(let change):
+            guard var customer = try await tx.customer(change.customerId) else {
+                throw UnprocessableEvent(code: "unknown_customer",
+                                         reason: "Customer \(change.customerId) is not in the customer master; send clearway.customer.upserted.v1 first, then replay")
+            }
+            customer.creditStanding = change.standing
+            if let exposure = change.exposure { customer.creditExposure = exposure }
+            if let limit = change.creditLimit { customer.creditLimit = limit }
+            try await tx.upsertCustomer(customer, at: now)
+            affected = try await tx.activeOrderIds(customerId: customer.id)
+        case .message(let message):
+            if let orderId = message.orderId, try await tx.order(orderId) != nil {
+                try await tx.insertMessage(message)
+                affected = [orderId]
+            } else {
+                // Not tied to an order Clearway knows: kept on the customer's own case so
+                // it is not counted again if that order arrives later.
+                var unattached = message
+                unattached.orderId = nil
+                try await tx.insertMessage(unattached)
+                return try await evaluator.customerMessage(unattached, referencedOrder: message.orderId).map { [$0] } ?? []
+            }
+        case .pick(let pick):
+            guard try await tx.order(pick.orderId) != nil else { throw unknownOrder(pick.orderId) }
+            try await tx.upsertPick(pick, at: now)
+            affected = [pick.orderId]
+        }
+        var touched: [String] = []
+        for orderId in affected {
+            if let caseId = try await evaluator.evaluate(orderId: orderId) { touched.append(caseId) }
+        }
+        return touched
+    }
+
+    func unknownOrder(_ id: String) -> UnprocessableEvent {
+        UnprocessableEvent(code: "unknown_order", reason: "Order \(id) has not been received; replay this event after clearway.order.created.v1 arrives")
+    }
+}

@@ -1,0 +1,85 @@
+import ClearwayCore
+import ClearwayStore
+import Foundation
+
+/// What a person can do to one exception from the queue or case view.
+public enum ExceptionCommand: Sendable, Hashable {
+    case claim
+    case assign(to: String)
+    case unassign
+    case wait(reason: String)
+    case resume
+    case resolve(code: String, note: String?)
+}
+
+extension ClearwayEngine {
+    /// Applies a person's command to an exception; illegal transitions are refused with the
+    /// reason, and nothing changes.
+    public func work(caseId: String, exceptionId: String, command: ExceptionCommand, by principal: Principal) async throws -> ExceptionRecord {
+        let event: ExceptionLifecycle.Event
+        switch command {
+        case .claim:
+            guard principal.role.allows(.workExceptions) else { throw EngineError.forbidden("role \(principal.role.rawValue) cannot work exceptions") }
+            event = .assign(to: principal.name)
+        case .assign(let who):
+            guard principal.role.allows(.assignOthers) || who == principal.name else {
+                throw EngineError.forbidden("role \(principal.role.rawValue) can only assign exceptions to itself; supervisors assign others")
+            }
+            event = .assign(to: who)
+        case .unassign: event = .unassign
+        case .wait(let reason): event = .wait(reason: reason)
+        case .resume: event = .resume
+        case .resolve(let code, let note):
+            try Self.validateResolution(code: code, note: note)
+            event = .resolve(code: code, note: note)
+        }
+        let now = clock.now()
+        let policy = self.policy
+        return try await database.transaction { tx in
+            guard var caseRecord = try await tx.caseRecord(caseId) else { throw EngineError.notFound(what: "case", id: caseId) }
+            var all = try await tx.exceptions(caseId: caseId)
+            guard let i = all.firstIndex(where: { $0.id == exceptionId }) else { throw EngineError.notFound(what: "exception", id: exceptionId) }
+            let effects: [ExceptionLifecycle.Effect]
+            do throws(ExceptionLifecycle.TransitionError) { effects = try all[i].lifecycle.handle(event) } catch { throw EngineError.conflict(error.description) }
+            let reason: String? = switch command {
+            case .wait(let r): r
+            case .resolve(_, let note): note
+            default: nil
+            }
+            try await ExceptionEffects.apply(effects, to: &all[i], event: event, caseId: caseId, reason: reason, tx: tx, now: now,
+                                             actor: principal.auditName, policy: policy, ids: self.ids,
+                                             restart: { $0.sla })
+            try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: principal.auditName, policy: policy)
+            return all[i]
+        }
+    }
+
+    /// Adds a comment to the case timeline.
+    public func comment(caseId: String, exceptionId: String?, text: String, by principal: Principal) async throws -> AuditEntry {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw EngineError.invalid(field: "/text", detail: "must not be empty") }
+        guard trimmed.count <= 10_000 else { throw EngineError.invalid(field: "/text", detail: "must be at most 10000 characters") }
+        let now = clock.now()
+        let policy = self.policy
+        return try await database.transaction { tx in
+            guard try await tx.caseRecord(caseId) != nil else { throw EngineError.notFound(what: "case", id: caseId) }
+            if let exceptionId, try await tx.exception(exceptionId)?.caseId != caseId {
+                throw EngineError.notFound(what: "exception", id: exceptionId)
+            }
+            let entry = AuditEntry(at: now, actor: principal.auditName, caseId: caseId, exceptionId: exceptionId, action: "case.commented",
+                                   reason: trimmed, policyVersion: policy.version)
+            tx.audit(entry)
+            return entry
+        }
+    }
+
+    static func validateResolution(code: String, note: String?) throws {
+        let allowed = CharacterSet.lowercaseLetters.union(.decimalDigits).union(CharacterSet(charactersIn: "_"))
+        guard (2...50).contains(code.count), code.unicodeScalars.allSatisfy(allowed.contains), code.first?.isLetter == true else {
+            throw EngineError.invalid(field: "/code", detail: "must be a resolution code of 2–50 lowercase letters, digits or underscores (e.g. price_corrected)")
+        }
+        if code == "other", (note ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw EngineError.invalid(field: "/note", detail: "is required when the resolution code is 'other'")
+        }
+    }
+}

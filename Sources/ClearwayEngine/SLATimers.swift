@@ -1,0 +1,61 @@
+import ClearwayCore
+import ClearwayStore
+
+/// SLA timers: scheduled when an exception opens, fired by `SLATimerService`.
+public enum SLATimers {
+    static func timers(for e: ExceptionRecord, ids: any IdentifierSource) -> [TimerRecord] {
+        [TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .atRisk, dueAt: e.sla.atRiskAt),
+         TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .breach, dueAt: e.sla.dueAt)]
+    }
+}
+
+extension ClearwayEngine {
+    /// Fires every timer due at the engine clock's now, in batches of `batchSize`, each batch
+    /// in one transaction. At risk and breach escalate the exception, raise its priority
+    /// (the age part grows) and, on breach, re-route it where policy says. Returns how many fired.
+    @discardableResult
+    public func fireDueTimers(batchSize: Int = 200) async throws -> Int {
+        let now = clock.now()
+        let policy = self.policy
+        var fired = 0
+        while true {
+            let count = try await database.transaction { tx in
+                let due = try await tx.claimDueTimers(now: now, limit: batchSize)
+                for timer in due {
+                    try await self.fire(timer, tx: tx, now: now, policy: policy)
+                    try await tx.markTimerFired(timer.id, at: now)
+                }
+                return due.count
+            }
+            fired += count
+            if count < batchSize { return fired }
+        }
+    }
+
+    func fire(_ timer: TimerRecord, tx: StoreTransaction, now: Instant, policy: Policy) async throws {
+        guard var exception = try await tx.exception(timer.exceptionId), !exception.lifecycle.state.isClosed,
+              var caseRecord = try await tx.caseRecord(timer.caseId) else { return }
+        let event: ExceptionLifecycle.Event = timer.kind == .atRisk ? .slaAtRisk : .slaBreached
+        guard let effects = try? exception.lifecycle.handle(event) else { return }
+        let site = policy.site(caseRecord.site)
+        let rule = site.rule(for: exception.type)
+        let consumed = exception.sla.consumed(at: now, calendar: site.calendar)
+        exception.priority = PriorityScore.compute(moneyAtRisk: exception.finding.moneyAtRisk, slaConsumed: consumed, tier: caseRecord.customerTier,
+                                                   fulfilmentDependency: rule.fulfilmentDependency, weights: site.priority)
+        let reason = timer.kind == .atRisk
+            ? "\(Int((rule.atRiskFraction * 100).rounded()))% of the SLA used; due \(exception.sla.dueAt.iso8601)"
+            : "SLA of \(Int(exception.sla.targetMinutes)) business minutes passed at \(exception.sla.dueAt.iso8601)"
+        try await ExceptionEffects.apply(effects, to: &exception, event: event, caseId: caseRecord.id, reason: reason, tx: tx, now: now,
+                                         actor: "system:sla", policy: policy, ids: ids, restart: { $0.sla })
+        if timer.kind == .breach, let target = rule.breachQueue, target != exception.queue {
+            let from = exception.queue
+            exception.queue = target
+            try await tx.updateException(exception)
+            tx.audit(AuditEntry(at: now, actor: "system:sla", caseId: caseRecord.id, exceptionId: exception.id, action: "exception.rerouted",
+                                before: from, after: target, reason: "Escalation ladder on SLA breach", policyVersion: policy.version))
+        }
+        var all = try await tx.exceptions(caseId: caseRecord.id)
+        if let i = all.firstIndex(where: { $0.id == exception.id }) { all[i] = exception }
+        try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: "system:sla", policy: policy)
+    }
+}

@@ -1,0 +1,75 @@
+import ClearwayCore
+import ClearwayEngine
+import OpenAPIRuntime
+
+/// Working exceptions, comments and dead letters.
+extension APIHandlers {
+    func work(_ caseId: String, _ exceptionId: String, _ command: ExceptionCommand, needs permission: Permission = .workExceptions) async throws -> Components.Schemas.ExceptionDetail {
+        let principal = try RequestPrincipal.require(permission)
+        let record = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: principal)
+        let site = try await engine.queries.detail(caseId)?.0.site ?? "-"
+        return ContractMapping.detail(record, policy: engine.policy, site: site, now: engine.clock.now())
+    }
+
+    func claimException(_ input: Operations.claimException.Input) async throws -> Operations.claimException.Output {
+        .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .claim))))
+    }
+
+    func assignException(_ input: Operations.assignException.Input) async throws -> Operations.assignException.Output {
+        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        let assignee = body.assignee.trimmingCharacters(in: .whitespaces)
+        guard !assignee.isEmpty, assignee.count <= 200 else { throw Problem.invalid([FieldProblem(pointer: "/assignee", detail: "must be 1–200 characters")]) }
+        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .assign(to: assignee)))))
+    }
+
+    func unassignException(_ input: Operations.unassignException.Input) async throws -> Operations.unassignException.Output {
+        .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .unassign))))
+    }
+
+    func waitException(_ input: Operations.waitException.Input) async throws -> Operations.waitException.Output {
+        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else { throw Problem.invalid([FieldProblem(pointer: "/reason", detail: "must be 1–2000 characters")]) }
+        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .wait(reason: reason)))))
+    }
+
+    func resumeException(_ input: Operations.resumeException.Input) async throws -> Operations.resumeException.Output {
+        .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .resume))))
+    }
+
+    func resolveException(_ input: Operations.resolveException.Input) async throws -> Operations.resolveException.Output {
+        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        if let note = body.note, note.count > 2000 { throw Problem.invalid([FieldProblem(pointer: "/note", detail: "must be at most 2000 characters")]) }
+        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .resolve(code: body.code, note: body.note)))))
+    }
+
+    func addComment(_ input: Operations.addComment.Input) async throws -> Operations.addComment.Output {
+        let principal = try RequestPrincipal.require(.workExceptions)
+        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        let entry = try await engine.comment(caseId: input.path.caseId, exceptionId: body.exceptionId, text: body.text, by: principal)
+        return .created(.init(body: .json(ContractMapping.timeline(entry))))
+    }
+
+    func listDeadLetters(_ input: Operations.listDeadLetters.Input) async throws -> Operations.listDeadLetters.Output {
+        _ = try RequestPrincipal.require(.readDeadLetters)
+        let limit = input.query.limit ?? 50, offset = input.query.offset ?? 0
+        guard (1...500).contains(limit) else { throw Problem.invalid([FieldProblem(pointer: "/query/limit", detail: "must be between 1 and 500")]) }
+        guard offset >= 0 else { throw Problem.invalid([FieldProblem(pointer: "/query/offset", detail: "must not be negative")]) }
+        let page = try await engine.queries.deadLetters(status: input.query.status?.rawValue, limit: limit, offset: offset)
+        return .ok(.init(body: .json(.init(total: page.total, items: page.items.map(ContractMapping.deadLetter)))))
+    }
+
+    func getDeadLetter(_ input: Operations.getDeadLetter.Input) async throws -> Operations.getDeadLetter.Output {
+        _ = try RequestPrincipal.require(.readDeadLetters)
+        guard let letter = try await engine.queries.deadLetter(input.path.deadLetterId) else {
+            throw EngineError.notFound(what: "dead letter", id: input.path.deadLetterId)
+        }
+        return .ok(.init(body: .json(ContractMapping.deadLetter(letter))))
+    }
+
+    func replayDeadLetter(_ input: Operations.replayDeadLetter.Input) async throws -> Operations.replayDeadLetter.Output {
+        let principal = try RequestPrincipal.require(.replayDeadLetters)
+        let (letter, outcome) = try await engine.replayDeadLetter(input.path.deadLetterId, by: principal)
+        return .ok(.init(body: .json(.init(deadLetter: ContractMapping.deadLetter(letter), result: ContractMapping.eventResult(outcome)))))
+    }
+}

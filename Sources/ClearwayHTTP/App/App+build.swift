@@ -1,0 +1,64 @@
+import ClearwayCore
+import ClearwayEngine
+import ClearwayStore
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import ServiceLifecycle
+
+/// Builds the router: ops routes, hand-written ingestion and the generated API, behind
+/// metrics, problem+json error mapping and authentication, in that order.
+public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router<BasicRequestContext> {
+    let metrics = ClearwayMetrics()
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware(logger: logger))
+    router.add(middleware: AuthMiddleware(authenticator: Authenticator(database: engine.database, clock: engine.clock), logger: logger))
+    OpsRoutes(engine: engine, metrics: metrics).register(on: router)
+    let events = EventsRoute(engine: engine, metrics: metrics)
+    router.post("/v1/events") { request, _ in try await events.handle(request) }
+    try APIHandlers(engine: engine).registerHandlers(on: router)
+    return router
+}
+
+/// What `clearway serve` needs to know.
+public struct ServeConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: DatabaseLocation
+    public var policy: Policy
+    public var bootstrapToken: String?
+    public var timerInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, policy: Policy,
+                bootstrapToken: String? = nil, timerInterval: Duration = .seconds(1)) {
+        self.host = host; self.port = port; self.database = database; self.policy = policy
+        self.bootstrapToken = bootstrapToken; self.timerInterval = timerInterval
+    }
+}
+
+/// Opens the database, applies migrations, makes sure an admin key exists and assembles
+/// the HTTP server and the SLA timer service. `onAdminKey` receives a newly generated key
+/// so the caller can show it once.
+public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock: any BusinessClock = SystemClock(),
+                             onAdminKey: @Sendable (AdminBootstrap.Outcome) -> Void = { _ in }) async throws -> (some ApplicationProtocol, ClearwayEngine) {
+    let database = try await Database.open(config.database, logger: logger)
+    try await database.migrate()
+    onAdminKey(try await AdminBootstrap.ensureAdminKey(database: database, token: config.bootstrapToken, clock: clock))
+    let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, logger: logger)
+    let router = try buildRouter(engine: engine, logger: logger)
+    var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "clearway"),
+                          logger: logger)
+    app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger), DatabaseCloser(database: database))
+    return (app, engine)
+}
+
+/// Closes the database when the service group shuts down.
+struct DatabaseCloser: Service {
+    let database: Database
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import ClearwayCore
+import ClearwayStore
+import Foundation
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check that no audit row was edited or deleted (exit 1 if any was).")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let database = try await db.open(logger: makeLogger(level: .warning))
+            let result = try await database.verifyAudit()
+            await database.close()
+            if result.intact {
+                print("audit log intact: \(result.rowsChecked) rows verified")
+            } else {
+                for problem in result.problems { print("audit: \(problem)") }
+                throw CLIError.failure("audit log has been tampered with (\(result.problems.count) problem(s) in \(result.rowsChecked) rows)")
+            }
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let location = try db.location()
+        let database = try await Database.open(location, logger: makeLogger(level: .warning))
+        let applied = try await database.migrate()
+        await database.close()
+        print(applied.isEmpty ? "\(location): schema is up to date" : "\(location): applied \(applied.joined(separator: ", "))")
+    }
+}
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "API keys.", subcommands: [Create.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API key; the secret is printed once.")
+        @Option(help: "Who or what uses the key.") var name: String
+        @Option(help: "viewer, agent, approver, supervisor, admin or integration.") var role: String
+        @OptionGroup var db: DatabaseOptions
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1–100 characters") }
+        }
+
+        func run() async throws {
+            let database = try await db.open(logger: makeLogger(level: .warning))
+            let secret = APIKeySecret.generate()
+            let key = try await database.createAPIKey(name: name, role: Role(rawValue: role)!, secret: secret, at: SystemClock().now())
+            await database.close()
+            print("\(key.id)  \(key.role.rawValue)  \(key.name)\n\(secret)")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API key by id.")
+        @Argument(help: "The key id (key_…).") var id: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let database = try await db.open(logger: makeLogger(level: .warning))
+            let revoked = try await database.revokeAPIKey(id: id, at: SystemClock().now())
+            await database.close()
+            guard revoked else { throw CLIError.badInput("no active key with id \(id)") }
+            print("revoked \(id)")
+        }
+    }
+}

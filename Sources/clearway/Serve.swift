@@ -1,0 +1,48 @@
+import ArgumentParser
+import ClearwayCore
+import ClearwayEngine
+import ClearwayHTTP
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Clearway server (API, SLA timers).")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var policyOption: PolicyOption
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() async throws {
+        let logger = makeLogger(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let policy = try policyOption.load()
+        let location = try db.location()
+        let config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
+                                        bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"])
+        let (app, _) = try await buildApplication(config, logger: logger, onAdminKey: { outcome in
+            switch outcome {
+            case .generated(let secret):
+                say("""
+                    An admin API key was created for this new database. It is shown only now:
+
+                        \(secret)
+
+                    Use it as: Authorization: Bearer <key>
+                    """)
+            case .createdFromToken:
+                say("An admin API key was created from CLEARWAY_BOOTSTRAP_TOKEN.")
+            case .keysExist:
+                break
+            }
+        })
+        say("Clearway on http://\(host):\(port)  database \(location)  policy \(policy.version)")
+        try await app.runService()
+    }
+}
