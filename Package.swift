@@ -74,12 +74,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "ClearwayTestSupport",
+            dependencies: ["ClearwayStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
-        .testTarget(name: "ClearwayStoreTests", dependencies: ["ClearwayStore", "ClearwayEngine"]),
+        .testTarget(
+            name: "ClearwayStoreTests",
+            dependencies: ["ClearwayStore", "ClearwayEngine", "ClearwayIntegration", "ClearwaySimulator", "ClearwayTestSupport",
+                           .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(
             name: "ClearwayHTTPTests",
             dependencies: [
-                "ClearwayHTTP",
+                "ClearwayHTTP", "ClearwayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

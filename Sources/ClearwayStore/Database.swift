@@ -38,7 +38,9 @@ public final class Database: Sendable {
         self.location = location; self.dialect = dialect; self.backend = backend; self.logger = logger
     }
 
-    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+    /// Opens the store. `schema` (PostgreSQL only) keeps Clearway's tables in their own
+    /// schema, created if missing, so several test runs or tenants can share one database.
+    public static func open(_ location: DatabaseLocation, logger: Logger, schema: String? = nil) async throws -> Database {
         switch location {
         case .sqlite(let path):
             let group = MultiThreadedEventLoopGroup.singleton
@@ -50,13 +52,20 @@ public final class Database: Sendable {
             _ = try await reader.query("PRAGMA busy_timeout=10000")
             return Database(location: location, dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), logger: logger)
         case .postgres(let url):
-            let config = try SQLPostgresConfiguration(url: url)
+            var config = try SQLPostgresConfiguration(url: url)
+            if let schema {
+                guard !schema.isEmpty, schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                    throw DatabaseLocation.Invalid(description: "schema names may only hold letters, digits and underscores")
+                }
+                config.searchPath = [schema]
+            }
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: config),
                 maxConnectionsPerEventLoop: 4, requestTimeout: .seconds(30), logger: logger,
                 on: MultiThreadedEventLoopGroup.singleton)
             let db = Database(location: location, dialect: .postgres, backend: .postgres(pool: PostgresPool(pool: pool)), logger: logger)
             do {
+                if let schema { _ = try await db.read { try await $0.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run() } }
                 _ = try await db.read { try await $0.raw("SELECT 1 AS ok").all() }
             } catch {
                 try? await pool.shutdownAsync()

@@ -168,7 +168,7 @@ extension StoreTransaction {
 
     /// Value of the customer's other active orders, which count toward credit exposure.
     public func activeOrderValue(customerId: String, excluding orderId: String) async throws -> Money {
-        let row = try await sql.raw("SELECT COALESCE(SUM(total), 0) AS total FROM orders WHERE customer_id = \(bind: customerId) AND active = 1 AND status <> 'released' AND id <> \(bind: orderId)").first()
+        let row = try await sql.raw("SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS total FROM orders WHERE customer_id = \(bind: customerId) AND active = 1 AND status <> 'released' AND id <> \(bind: orderId)").first()
         return Money(tenThousandths: try row?.decode(column: "total", as: Int64.self) ?? 0)
     }
 }

@@ -46,6 +46,10 @@ public struct SitePolicy: Sendable, Hashable {
     public var priority: PriorityWeights
     public var detection: DetectionSettings
 
+    public init(calendar: BusinessCalendar, rules: [ExceptionType: ExceptionRule], priority: PriorityWeights, detection: DetectionSettings) {
+        self.calendar = calendar; self.rules = rules; self.priority = priority; self.detection = detection
+    }
+
     public func rule(for type: ExceptionType) -> ExceptionRule { rules[type] ?? .builtIn(for: type) }
 }
 

@@ -1,0 +1,46 @@
+import ClearwayCore
+import ClearwayStore
+import ClearwayTestSupport
+import Foundation
+import Hummingbird
+import Testing
+
+@Suite("Authentication and roles")
+struct AccessTests {
+    @Test("no token and an unknown token get 401; a revoked key stops working")
+    func unauthenticated() async throws {
+        try await Harness.run(.sqlite) { h in
+            #expect(try await h.send(.get, "/v1/cases", as: nil).status == .unauthorized)
+            #expect(try await h.send(.get, "/v1/cases", as: nil, headers: [.authorization: "Bearer nope"]).status == .unauthorized)
+            #expect(try await h.send(.get, "/metrics", as: nil).status == .unauthorized)
+            let secret = "temp-viewer-secret"
+            let key = try await h.engine.database.createAPIKey(name: "temp", role: .viewer, secret: secret, at: h.clock.now())
+            #expect(try await h.send(.get, "/v1/cases", as: nil, headers: [.authorization: "Bearer \(secret)"]).status == .ok)
+            #expect(try await h.engine.database.revokeAPIKey(id: key.id, at: h.clock.now()))
+            h.clock.advance(seconds: 10)
+            #expect(try await h.send(.get, "/v1/cases", as: nil, headers: [.authorization: "Bearer \(secret)"]).status == .unauthorized)
+        }
+    }
+
+    @Test("each endpoint checks its role: 403 for the wrong one")
+    func roleMatrix() async throws {
+        try await Harness.run(.sqlite) { h in
+            let event = Events.reference[0]
+            for role in Role.allCases {
+                let post = try await h.send(.post, "/v1/events", as: role, contentType: "application/cloudevents+json", body: event)
+                #expect((post.status == .ok) == role.allows(.ingestEvents), "POST /v1/events as \(role)")
+                #expect(post.status == .ok || post.status == .forbidden)
+                let cases = try await h.send(.get, "/v1/cases", as: role)
+                #expect((cases.status == .ok) == role.allows(.readCases), "GET /v1/cases as \(role)")
+                let letters = try await h.send(.get, "/v1/dead-letters", as: role)
+                #expect((letters.status == .ok) == role.allows(.readDeadLetters), "GET /v1/dead-letters as \(role)")
+                let metrics = try await h.send(.get, "/metrics", as: role)
+                #expect((metrics.status == .ok) == role.allows(.readMetrics), "GET /metrics as \(role)")
+            }
+            #expect(try await h.send(.get, "/health/ready", as: nil).status == .ok)
+            let spec = try await h.send(.get, "/openapi.yaml", as: nil)
+            #expect(spec.status == .ok)
+            #expect(String(buffer: spec.body).contains("/v1/events"))
+        }
+    }
+}
