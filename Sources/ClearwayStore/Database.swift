@@ -85,8 +85,29 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` in one transaction: all of it commits, or none of it does.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
+    /// Runs `body` in one transaction: all of it commits, or none of it does. On PostgreSQL
+    /// a transaction that lost a race with another node (unique violation, serialisation
+    /// failure, deadlock) is run again from the start, up to `attempts` times, so the
+    /// loser sees the winner's rows (e.g. answers `duplicate`) instead of failing.
+    public func transaction<T: Sendable>(attempts: Int = 4, _ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await transactionOnce(body)
+            } catch where attempt < attempts && Self.isTransientConflict(error) {
+                logger.debug("transaction retried after a conflict", metadata: ["db.attempt": "\(attempt)"])
+                attempt += 1
+            }
+        }
+    }
+
+    /// SQLSTATEs that mean "another transaction got there first; try again".
+    static func isTransientConflict(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return false }
+        return ["23505", "40001", "40P01"].contains(state)
+    }
+
+    private func transactionOnce<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let writer, _):
             return try await gate.run {

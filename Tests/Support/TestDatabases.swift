@@ -17,17 +17,20 @@ public enum TestDatabaseKind: String, CaseIterable, Sendable, CustomStringConver
 
 public struct TestDatabase: Sendable {
     public let database: Database
+    /// Opens a second, independent handle on the same data: a restarted node, or a second node.
+    public let reopen: @Sendable () async throws -> Database
     let cleanup: @Sendable () async -> Void
 
     public static func make(_ kind: TestDatabaseKind) async throws -> TestDatabase {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .warning
+        let logger = quiet
         switch kind {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-test-\(UUID().uuidString).db").path
             let db = try await Database.open(.sqlite(path: path), logger: logger)
             try await db.migrate()
-            return TestDatabase(database: db) {
+            return TestDatabase(database: db, reopen: { try await Database.open(.sqlite(path: path), logger: logger) }) {
                 await db.close()
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
@@ -36,7 +39,7 @@ public struct TestDatabase: Sendable {
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
             let db = try await Database.open(.postgres(url: url), logger: logger, schema: String(schema))
             try await db.migrate()
-            return TestDatabase(database: db) {
+            return TestDatabase(database: db, reopen: { try await Database.open(.postgres(url: url), logger: logger, schema: String(schema)) }) {
                 _ = try? await db.read { try await $0.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run() }
                 await db.close()
             }
@@ -45,9 +48,14 @@ public struct TestDatabase: Sendable {
 
     /// Runs `body` with a fresh database and always cleans up.
     public static func with<T: Sendable>(_ kind: TestDatabaseKind, _ body: (Database) async throws -> T) async throws -> T {
+        try await withHandle(kind) { try await body($0.database) }
+    }
+
+    /// Like `with`, but hands over the whole test database (for reopening it).
+    public static func withHandle<T: Sendable>(_ kind: TestDatabaseKind, _ body: (TestDatabase) async throws -> T) async throws -> T {
         let test = try await make(kind)
         do {
-            let value = try await body(test.database)
+            let value = try await body(test)
             await test.cleanup()
             return value
         } catch {
