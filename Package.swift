@@ -80,6 +80,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
+        .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine"]),
         .testTarget(
             name: "ClearwayStoreTests",
             dependencies: ["ClearwayStore", "ClearwayEngine", "ClearwayIntegration", "ClearwaySimulator", "ClearwayTestSupport",
