@@ -15,6 +15,7 @@ public final class ClearwayEngine: Sendable {
     public let ids: any IdentifierSource
     let logger: Logger
     private let currentPolicy: Mutex<Policy>
+    private let groupCommit = GroupCommit()
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
                 ids: any IdentifierSource = RandomIdentifiers(), logger: Logger) {
@@ -32,21 +33,35 @@ public final class ClearwayEngine: Sendable {
     /// they were given, and the audit log records which version decided each step.
     public func setPolicy(_ policy: Policy) { currentPolicy.withLock { $0 = policy } }
 
-    /// Processes decoded events in one transaction and returns one outcome per event.
+    /// Processes decoded events and returns one outcome per event, after they are committed.
+    /// Concurrent requests share transactions (group commit); a request's events always
+    /// commit together.
     public func ingest(_ events: [IncomingEvent], actor: String) async throws -> [IngestOutcome] {
-        let policy = self.policy
-        let now = clock.now()
-        let outcomes = try await database.transaction { tx in
-            var outcomes: [IngestOutcome] = []
-            for event in events {
-                outcomes.append(try await self.ingestOne(event, tx: tx, policy: policy, now: now, actor: actor))
-            }
-            return outcomes
-        }
+        let outcomes = try await groupCommit.submit(events, actor: actor, process: { group in
+            try await self.commit(group)
+        }, processAlone: { item in
+            try await self.commit([item])[0]
+        })
         for o in outcomes where o.status == .deadLettered {
             logger.notice("event dead-lettered", metadata: ["event.source": "\(o.source)", "event.id": "\(o.id)", "event.reason": "\(o.reason ?? "")"])
         }
         return outcomes
+    }
+
+    func commit(_ group: [GroupCommit.Item]) async throws -> [[IngestOutcome]] {
+        let policy = self.policy
+        let now = clock.now()
+        return try await database.transaction { tx in
+            var all: [[IngestOutcome]] = []
+            for item in group {
+                var outcomes: [IngestOutcome] = []
+                for event in item.events {
+                    outcomes.append(try await self.ingestOne(event, tx: tx, policy: policy, now: now, actor: item.actor))
+                }
+                all.append(outcomes)
+            }
+            return all
+        }
     }
 
     func ingestOne(_ event: IncomingEvent, tx: StoreTransaction, policy: Policy, now: Instant, actor: String) async throws -> IngestOutcome {

@@ -1,19 +1,20 @@
 /// An async mutex: one holder at a time, waiters resumed in arrival order. SQLite allows
 /// one writer, so write transactions queue here instead of failing with SQLITE_BUSY.
-actor SerialGate {
+public actor SerialGate {
+    public init() {}
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func acquire() async {
+    public func acquire() async {
         if !busy { busy = true; return }
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release() {
+    public func release() {
         if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         do {
             let value = try await body()

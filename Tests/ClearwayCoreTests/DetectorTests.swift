@@ -149,8 +149,11 @@ struct DetectorTests {
         #expect(CustomerRequestRule.classify("Where is my order?").intent == .inquiry)
     }
 
-    @Test("cancelled and shipped orders raise nothing")
+    @Test("a cancelled order raises nothing; a shipped one only transport and customer exceptions")
     func inactiveOrders() {
         #expect(detect(order(lines: [line(1, "NOPE", price: 1)], status: .cancelled)).isEmpty)
+        var c = context
+        c.milestones = [ShipmentMilestone(orderId: "SO-1", shipmentId: "SH1", carrier: "FF", status: .failed, occurredAt: Instant(millis: 0))]
+        #expect(detect(order(lines: [line(1, "NOPE", price: 1)], status: .shipped), c).map(\.type) == [.logisticsDeliveryFailed])
     }
 }

@@ -2,7 +2,17 @@
 /// same findings, which is what lets a later event "remove the cause" of an exception.
 public enum Detectors {
     public static func detect(order: Order, context: ReferenceContext, settings: DetectionSettings) -> [Finding] {
-        guard order.status.isActive else { return [] }
+        switch order.status {
+        case .cancelled:
+            return []
+        case .shipped:
+            // Once shipped only transport and the customer can still go wrong.
+            return LogisticsDetector.deliveryFindings(order: order, context: context) + CustomerRequestRule.findings(order: order, context: context)
+        case .delivered:
+            return CustomerRequestRule.findings(order: order, context: context)
+        case .open, .onHold, .released:
+            break
+        }
         var findings: [Finding] = []
         findings += MasterDataDetector.findings(order: order, context: context)
         findings += PricingDetector.findings(order: order, context: context, settings: settings)

@@ -19,6 +19,14 @@ enum LogisticsDetector {
                     moneyAtRisk: order.total, decidedBy: "rule:logistics.lane_capacity"))
             }
         }
+        result += deliveryFindings(order: order, context: context)
+        result += ProcurementDetector.findings(order: order, context: context)
+        return result
+    }
+
+    /// Shipments whose latest milestone failed or runs past the promised delivery.
+    static func deliveryFindings(order: Order, context: ReferenceContext) -> [Finding] {
+        var result: [Finding] = []
         for milestone in latestPerShipment(context.milestones) where milestone.isProblem {
             var evidence = [EvidenceItem(label: "milestone", expected: MilestoneStatus.delivered.rawValue, actual: milestone.status.rawValue)]
             if let p = milestone.promisedDelivery {
@@ -30,7 +38,6 @@ enum LogisticsDetector {
                 summary: "Shipment \(milestone.shipmentId) via \(milestone.carrier): \(milestone.status.rawValue.replacingOccurrences(of: "_", with: " "))\(milestone.reason.map { " (\($0))" } ?? "")",
                 evidence: evidence, moneyAtRisk: order.total, decidedBy: "rule:logistics.milestone"))
         }
-        result += ProcurementDetector.findings(order: order, context: context)
         return result
     }
 

@@ -15,10 +15,16 @@ extension APIHandlers {
         .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .claim))))
     }
 
+    /// A required text field, trimmed, between 1 and `max` characters.
+    func text(_ value: String, at pointer: String, max: Int) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= max else { throw Problem.invalid([FieldProblem(pointer: pointer, detail: "must be 1–\(max) characters")]) }
+        return trimmed
+    }
+
     func assignException(_ input: Operations.assignException.Input) async throws -> Operations.assignException.Output {
         guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
-        let assignee = body.assignee.trimmingCharacters(in: .whitespaces)
-        guard !assignee.isEmpty, assignee.count <= 200 else { throw Problem.invalid([FieldProblem(pointer: "/assignee", detail: "must be 1–200 characters")]) }
+        let assignee = try text(body.assignee, at: "/assignee", max: 200)
         return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .assign(to: assignee)))))
     }
 
@@ -28,8 +34,7 @@ extension APIHandlers {
 
     func waitException(_ input: Operations.waitException.Input) async throws -> Operations.waitException.Output {
         guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
-        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else { throw Problem.invalid([FieldProblem(pointer: "/reason", detail: "must be 1–2000 characters")]) }
+        let reason = try text(body.reason, at: "/reason", max: 2000)
         return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .wait(reason: reason)))))
     }
 

@@ -1,0 +1,74 @@
+import ClearwayIntegration
+import ClearwayStore
+import Synchronization
+
+/// Group commit for ingestion. Requests queue their events; whoever holds the write turn
+/// processes everything queued (up to `maxEvents`) in one transaction, so under load a
+/// commit carries many requests instead of one. A request whose events another holder
+/// already committed returns as soon as it gets its turn. No background task is involved:
+/// the requests themselves do the work, so nothing is left running when they return.
+final class GroupCommit: Sendable {
+    struct Item: Sendable {
+        let events: [IncomingEvent]
+        let actor: String
+        let answer: Answer
+    }
+
+    /// One request's outcome, set once by whichever turn processed it.
+    final class Answer: Sendable {
+        let result = Mutex<Result<[IngestOutcome], any Error>?>(nil)
+        var isSet: Bool { result.withLock { $0 != nil } }
+        func set(_ r: Result<[IngestOutcome], any Error>) { result.withLock { if $0 == nil { $0 = r } } }
+        func get() throws -> [IngestOutcome] {
+            guard let r = result.withLock({ $0 }) else { throw GroupCommitError.notProcessed }
+            return try r.get()
+        }
+    }
+
+    enum GroupCommitError: Error { case notProcessed }
+
+    let maxEvents: Int
+    private let queue = Mutex<[Item]>([])
+    private let turn = SerialGate()
+
+    init(maxEvents: Int = 1_000) { self.maxEvents = maxEvents }
+
+    /// Queues the events and returns their outcomes once committed. `process` runs one
+    /// group in one transaction and returns outcomes in order, or throws for the whole group.
+    func submit(_ events: [IncomingEvent], actor: String,
+                process: @Sendable ([Item]) async throws -> [[IngestOutcome]],
+                processAlone: @Sendable (Item) async throws -> [IngestOutcome]) async throws -> [IngestOutcome] {
+        let mine = Item(events: events, actor: actor, answer: Answer())
+        queue.withLock { $0.append(mine) }
+        try await turn.run {
+            while !mine.answer.isSet {
+                let group = self.take()
+                if group.isEmpty { break }
+                do {
+                    let outcomes = try await process(group)
+                    for (item, result) in zip(group, outcomes) { item.answer.set(.success(result)) }
+                } catch {
+                    // One request must not fail the others: retry each on its own.
+                    for item in group {
+                        do { item.answer.set(.success(try await processAlone(item))) } catch { item.answer.set(.failure(error)) }
+                    }
+                }
+            }
+        }
+        return try mine.answer.get()
+    }
+
+    /// Takes queued requests in arrival order, at least one, up to `maxEvents` events.
+    private func take() -> [Item] {
+        queue.withLock { items in
+            var count = 0
+            var taken = 0
+            while taken < items.count, taken == 0 || count + items[taken].events.count <= maxEvents {
+                count += items[taken].events.count
+                taken += 1
+            }
+            defer { items.removeFirst(taken) }
+            return Array(items.prefix(taken))
+        }
+    }
+}
