@@ -15,8 +15,14 @@ struct CaseEvaluator {
     /// Returns the id of the case touched, or nil when the order is clean and has no case.
     func evaluate(orderId: String) async throws -> String? {
         guard let order = try await tx.order(orderId) else { return nil }
-        if order.status == .cancelled { return try await cancel(orderKey: orderId, reason: "order cancelled").first }
-        let context = try await loadContext(for: order)
+        return try await evaluate(order: order, isNew: false)
+    }
+
+    /// Evaluates an order already in hand. A new order cannot have milestones, picks or
+    /// messages yet (events for unknown orders are dead-lettered), so those are not read.
+    func evaluate(order: Order, isNew: Bool) async throws -> String? {
+        if order.status == .cancelled { return try await cancel(orderKey: order.id, reason: "order cancelled").first }
+        let context = try await loadContext(for: order, isNew: isNew)
         let site = policy.site(order.site)
         let findings = Detectors.detect(order: order, context: context, settings: site.detection)
         var caseRecord = try await tx.openCase(orderKey: order.id)
@@ -130,18 +136,25 @@ struct CaseEvaluator {
                                          })
     }
 
-    func loadContext(for order: Order) async throws -> ReferenceContext {
-        let skus = order.skus
-        var context = ReferenceContext()
-        context.customer = try await tx.customer(order.customerId)
-        context.products = try await tx.products(skus)
-        context.contracts = try await tx.contracts(customerId: order.customerId, skus: skus)
-        context.inventory = try await tx.inventory(site: order.site, skus: skus)
-        if let lane = order.lane { context.carrierCapacity = try await tx.capacity(lane: lane, shipDate: order.requestedShipDate) }
-        context.supplierETAs = try await tx.supplierETAs(site: order.site, skus: skus)
-        context.milestones = try await tx.milestones(orderId: order.id)
-        context.pick = try await tx.pick(orderId: order.id)
-        context.messages = try await tx.messages(orderId: order.id)
+    func loadContext(for order: Order, isNew: Bool) async throws -> ReferenceContext {
+        var context: ReferenceContext
+        if try await engine.referenceCache.validate(tx) {
+            context = try await engine.referenceCache.context(for: order, tx: tx)
+        } else {
+            let skus = order.skus
+            context = ReferenceContext()
+            context.customer = try await tx.customer(order.customerId)
+            context.products = try await tx.products(skus)
+            context.contracts = try await tx.contracts(customerId: order.customerId, skus: skus)
+            context.inventory = try await tx.inventory(site: order.site, skus: skus)
+            if let lane = order.lane { context.carrierCapacity = try await tx.capacity(lane: lane, shipDate: order.requestedShipDate) }
+            context.supplierETAs = try await tx.supplierETAs(site: order.site, skus: skus)
+        }
+        if !isNew {
+            context.milestones = try await tx.milestones(orderId: order.id)
+            context.pick = try await tx.pick(orderId: order.id)
+            context.messages = try await tx.messages(orderId: order.id)
+        }
         if context.customer != nil {
             context.otherOpenOrderValue = try await tx.activeOrderValue(customerId: order.customerId, excluding: order.id)
         }

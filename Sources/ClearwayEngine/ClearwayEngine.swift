@@ -16,6 +16,7 @@ public final class ClearwayEngine: Sendable {
     let logger: Logger
     private let currentPolicy: Mutex<Policy>
     private let groupCommit = GroupCommit()
+    let referenceCache = ReferenceCache()
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
                 ids: any IdentifierSource = RandomIdentifiers(), logger: Logger) {

@@ -104,6 +104,12 @@ enum Migrations {
             """,
             "CREATE UNIQUE INDEX api_keys_secret ON api_keys (secret_hash)",
         ]),
+        ("0002_reference_version", [
+            // Bumped by every reference-data write, so each node can tell in one read
+            // whether its in-memory copy of reference data is still current.
+            "CREATE TABLE reference_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
+            "INSERT INTO reference_version (id, version) VALUES (1, 0)",
+        ]),
     ]
 }
 
@@ -146,7 +152,7 @@ extension Database {
             // Table names are literals from this file, never input.
             for table in ["inbox", "dead_letters", "customers", "products", "contracts", "inventory", "carrier_capacity", "supplier_etas",
                           "milestones", "picks", "messages", "orders", "order_skus", "cases", "exceptions", "timers", "audit_log",
-                          "audit_head", "api_keys", "schema_migrations"] {
+                          "audit_head", "api_keys", "reference_version", "schema_migrations"] {
                 try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
             }
         }

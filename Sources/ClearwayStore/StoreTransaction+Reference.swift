@@ -4,6 +4,7 @@ import SQLKit
 /// Reference data and orders: the latest copy of what the source systems reported.
 extension StoreTransaction {
     public func upsertCustomer(_ c: Customer, at: Instant) async throws {
+        try await referenceChanged()
         try await sql.raw("""
             INSERT INTO customers (id, doc, updated_at) VALUES (\(bind: c.id), \(bind: try JSONText.encode(c)), \(bind: at.millis))
             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at
@@ -11,6 +12,7 @@ extension StoreTransaction {
     }
 
     public func upsertProduct(_ p: Product, at: Instant) async throws {
+        try await referenceChanged()
         try await sql.raw("""
             INSERT INTO products (sku, doc, updated_at) VALUES (\(bind: p.sku), \(bind: try JSONText.encode(p)), \(bind: at.millis))
             ON CONFLICT (sku) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at
@@ -18,6 +20,7 @@ extension StoreTransaction {
     }
 
     public func upsertContract(_ c: ContractPrice, at: Instant) async throws {
+        try await referenceChanged()
         try await sql.raw("""
             INSERT INTO contracts (customer_id, sku, doc, updated_at) VALUES (\(bind: c.customerId), \(bind: c.sku), \(bind: try JSONText.encode(c)), \(bind: at.millis))
             ON CONFLICT (customer_id, sku) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at
@@ -25,6 +28,7 @@ extension StoreTransaction {
     }
 
     public func upsertInventory(_ p: InventoryPosition, at: Instant) async throws {
+        try await referenceChanged()
         try await sql.raw("""
             INSERT INTO inventory (site, sku, doc, updated_at) VALUES (\(bind: p.site), \(bind: p.sku), \(bind: try JSONText.encode(p)), \(bind: at.millis))
             ON CONFLICT (site, sku) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at
@@ -32,6 +36,7 @@ extension StoreTransaction {
     }
 
     public func upsertCapacity(_ c: CarrierCapacity, at: Instant) async throws {
+        try await referenceChanged()
         try await sql.raw("""
             INSERT INTO carrier_capacity (carrier, lane, ship_date, doc, updated_at)
             VALUES (\(bind: c.carrier), \(bind: c.lane), \(bind: c.shipDate.description), \(bind: try JSONText.encode(c)), \(bind: at.millis))
@@ -40,6 +45,7 @@ extension StoreTransaction {
     }
 
     public func upsertSupplierETA(_ e: SupplierETA, at: Instant) async throws {
+        try await referenceChanged()
         try await sql.raw("""
             INSERT INTO supplier_etas (purchase_order, sku, site, doc, updated_at)
             VALUES (\(bind: e.purchaseOrder), \(bind: e.sku), \(bind: e.site), \(bind: try JSONText.encode(e)), \(bind: at.millis))
@@ -125,7 +131,13 @@ extension StoreTransaction {
         try await docs(Order.self, sql.raw("SELECT doc FROM orders WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)")).first
     }
 
-    public func saveOrder(_ o: Order, at: Instant) async throws {
+    /// Whether Clearway already holds this order (so a new one can skip looking for
+    /// milestones, picks and messages that cannot exist yet).
+    public func orderExists(_ id: String) async throws -> Bool {
+        try await sql.raw("SELECT 1 AS x FROM orders WHERE id = \(bind: id)").first() != nil
+    }
+
+    public func saveOrder(_ o: Order, at: Instant, isNew: Bool = false) async throws {
         let active = o.status.isActive ? 1 : 0
         try await sql.raw("""
             INSERT INTO orders (id, customer_id, site, lane, ship_date, status, active, total, doc, updated_at)
@@ -135,11 +147,10 @@ extension StoreTransaction {
                 ship_date = excluded.ship_date, status = excluded.status, active = excluded.active, total = excluded.total,
                 doc = excluded.doc, updated_at = excluded.updated_at
             """).run()
-        try await sql.raw("DELETE FROM order_skus WHERE order_id = \(bind: o.id)").run()
-        if active == 1 {
-            for sku in o.skus.sorted() {
-                try await sql.raw("INSERT INTO order_skus (order_id, site, sku) VALUES (\(bind: o.id), \(bind: o.site), \(bind: sku))").run()
-            }
+        if !isNew { try await sql.raw("DELETE FROM order_skus WHERE order_id = \(bind: o.id)").run() }
+        if active == 1, !o.skus.isEmpty {
+            let rows: [SQLQueryString] = o.skus.sorted().map { "(\(bind: o.id), \(bind: o.site), \(bind: $0))" }
+            try await sql.raw("INSERT INTO order_skus (order_id, site, sku) VALUES " + rows.joined(separator: ", ")).run()
         }
     }
 

@@ -11,6 +11,30 @@ public final class StoreTransaction: Sendable {
     let sql: any SQLDatabase
     public let dialect: Dialect
     private let pendingAudit = Mutex<[AuditEntry]>([])
+    private let wroteReference = Mutex(false)
+
+    /// True once this transaction has changed reference data; cached copies must not be
+    /// used for the rest of it.
+    public var hasWrittenReferenceData: Bool { wroteReference.withLock { $0 } }
+
+    private let readVersion = Mutex<Int64?>(nil)
+
+    /// The reference-data version as committed when this transaction first asked; read
+    /// once per transaction (later writes in it are tracked by `hasWrittenReferenceData`).
+    public func referenceVersion() async throws -> Int64 {
+        if let known = readVersion.withLock({ $0 }) { return known }
+        let version = try await sql.raw("SELECT version FROM reference_version WHERE id = 1").first()?.decode(column: "version", as: Int64.self) ?? 0
+        readVersion.withLock { $0 = version }
+        return version
+    }
+
+    func referenceChanged() async throws {
+        let first = wroteReference.withLock { flag -> Bool in
+            defer { flag = true }
+            return !flag
+        }
+        if first { try await sql.raw("UPDATE reference_version SET version = version + 1 WHERE id = 1").run() }
+    }
 
     init(sql: any SQLDatabase, dialect: Dialect) {
         self.sql = sql
