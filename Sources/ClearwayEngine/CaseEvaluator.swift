@@ -25,7 +25,7 @@ struct CaseEvaluator {
         let context = try await loadContext(for: order, isNew: isNew)
         let site = policy.site(order.site)
         let findings = Detectors.detect(order: order, context: context, settings: site.detection)
-        var caseRecord = try await tx.openCase(orderKey: order.id)
+        var caseRecord = isNew ? nil : try await tx.openCase(orderKey: order.id)
         if caseRecord == nil {
             guard !findings.isEmpty else { return nil }
             caseRecord = try await openCase(key: order.id, orderId: order.id, customerId: order.customerId, customer: context.customer,

@@ -45,7 +45,9 @@ public final class Database: Sendable {
         case .sqlite(let path):
             let group = MultiThreadedEventLoopGroup.singleton
             let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF"] {
+            // synchronous=FULL: a commit is on disk before the client hears "accepted", even
+            // across a power cut; group commit spreads that fsync over concurrent requests.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF"] {
                 _ = try await writer.query(pragma)
             }
             let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
