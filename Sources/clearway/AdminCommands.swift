@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClearwayCore
+import ClearwayEngine
 import ClearwayStore
 import Foundation
 

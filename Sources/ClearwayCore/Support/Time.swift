@@ -119,8 +119,3 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 public protocol BusinessClock: Sendable {
     func now() -> Instant
 }
-
-public struct SystemClock: BusinessClock {
-    public init() {}
-    public func now() -> Instant { Instant(Date()) }
-}
