@@ -18,8 +18,7 @@ struct EventProcessor {
         var affected: [String] = []
         switch event {
         case .order(let order):
-            let isNew = try await !tx.orderExists(order.id)
-            try await tx.saveOrder(order, at: now, isNew: isNew)
+            let isNew = try await tx.saveOrder(order, at: now)
             return try await evaluator.evaluate(order: order, isNew: isNew).map { [$0] } ?? []
         case .orderCancelled(let orderId, let reason):
             guard var order = try await tx.order(orderId) else { throw unknownOrder(orderId) }

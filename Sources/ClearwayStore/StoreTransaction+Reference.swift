@@ -131,27 +131,32 @@ extension StoreTransaction {
         try await docs(Order.self, sql.raw("SELECT doc FROM orders WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)")).first
     }
 
-    /// Whether Clearway already holds this order (so a new one can skip looking for
-    /// milestones, picks and messages that cannot exist yet).
-    public func orderExists(_ id: String) async throws -> Bool {
-        try await sql.raw("SELECT 1 AS x FROM orders WHERE id = \(bind: id)").first() != nil
-    }
-
-    public func saveOrder(_ o: Order, at: Instant, isNew: Bool = false) async throws {
+    /// Stores the order; returns true when Clearway had not seen it before (a new order
+    /// can skip looking for milestones, picks, messages and cases that cannot exist yet).
+    @discardableResult
+    public func saveOrder(_ o: Order, at: Instant) async throws -> Bool {
         let active = o.status.isActive ? 1 : 0
-        try await sql.raw("""
+        let doc = try JSONText.encode(o)
+        let inserted = try await sql.raw("""
             INSERT INTO orders (id, customer_id, site, lane, ship_date, status, active, total, doc, updated_at)
             VALUES (\(bind: o.id), \(bind: o.customerId), \(bind: o.site), \(bind: o.lane), \(bind: o.requestedShipDate.description),
-                    \(bind: o.status.rawValue), \(bind: active), \(bind: o.total.tenThousandths), \(bind: try JSONText.encode(o)), \(bind: at.millis))
-            ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, site = excluded.site, lane = excluded.lane,
-                ship_date = excluded.ship_date, status = excluded.status, active = excluded.active, total = excluded.total,
-                doc = excluded.doc, updated_at = excluded.updated_at
-            """).run()
-        if !isNew { try await sql.raw("DELETE FROM order_skus WHERE order_id = \(bind: o.id)").run() }
+                    \(bind: o.status.rawValue), \(bind: active), \(bind: o.total.tenThousandths), \(bind: doc), \(bind: at.millis))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """).first() != nil
+        if !inserted {
+            try await sql.raw("""
+                UPDATE orders SET customer_id = \(bind: o.customerId), site = \(bind: o.site), lane = \(bind: o.lane),
+                    ship_date = \(bind: o.requestedShipDate.description), status = \(bind: o.status.rawValue), active = \(bind: active),
+                    total = \(bind: o.total.tenThousandths), doc = \(bind: doc), updated_at = \(bind: at.millis)
+                WHERE id = \(bind: o.id)
+                """).run()
+            try await sql.raw("DELETE FROM order_skus WHERE order_id = \(bind: o.id)").run()
+        }
         if active == 1, !o.skus.isEmpty {
             let rows: [SQLQueryString] = o.skus.sorted().map { "(\(bind: o.id), \(bind: o.site), \(bind: $0))" }
             try await sql.raw("INSERT INTO order_skus (order_id, site, sku) VALUES " + rows.joined(separator: ", ")).run()
         }
+        return inserted
     }
 
     /// Active orders holding any of these SKUs at a site (inventory and supplier events).
