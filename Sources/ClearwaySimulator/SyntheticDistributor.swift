@@ -18,6 +18,9 @@ public struct SyntheticDistributor: Sendable {
     static let families = ["fasteners", "electrical", "plumbing", "safety", "tools"]
     static let fullLane = "CHI-DET"
 
+    /// A few items kept nearly out of stock; planted shortages order them.
+    static let scarceItems = 10
+
     func price(sku: Int) -> Double { Double(10 + (sku * 37) % 190) + 0.5 }
     func skuName(_ i: Int) -> String { "SKU-\(10_000 + i)" }
     func customerName(_ i: Int) -> String { "C-\(1_000 + i)" }
@@ -25,7 +28,7 @@ public struct SyntheticDistributor: Sendable {
     /// Reference data: everything the orders refer to, in dependency order.
     public func referenceEvents() -> [JSONValue] {
         var events: [JSONValue] = []
-        for i in 0..<products {
+        for i in 0..<(products + Self.scarceItems) {
             let p = price(sku: i)
             events.append(Self.event("sim-pim", "product-\(i)", EventType.productUpserted, [
                 "sku": .string(skuName(i)), "description": .string("Item \(i)"), "family": .string(Self.families[i % Self.families.count]),
@@ -50,9 +53,10 @@ public struct SyntheticDistributor: Sendable {
         }
         for site in sites {
             var positions: [JSONValue] = []
-            for i in 0..<products {
-                positions.append(.object(["sku": .string(skuName(i)), "erpOnHand": .number(100_000), "wmsOnHand": .number(100_000)]))
-                if positions.count == 250 || i == products - 1 {
+            for i in 0..<(products + Self.scarceItems) {
+                let onHand = i >= products ? 5.0 : 100_000
+                positions.append(.object(["sku": .string(skuName(i)), "erpOnHand": .number(onHand), "wmsOnHand": .number(onHand)]))
+                if positions.count == 250 || i == products + Self.scarceItems - 1 {
                     events.append(Self.event("sim-wms", "stock-\(site)-\(i)", EventType.inventorySnapshot, ["site": .string(site), "positions": .array(positions)]))
                     positions = []
                 }
@@ -86,7 +90,11 @@ public struct SyntheticDistributor: Sendable {
             if l == 0 {
                 switch planted {
                 case 0: unitPrice *= 1.06
-                case 1: quantity = 250_000
+                case 1:
+                    let scarce = products + n % Self.scarceItems
+                    sku = skuName(scarce)
+                    unitPrice = price(sku: scarce)
+                    quantity = 50
                 case 3: sku = "SKU-UNLISTED-\(n % 97)"
                 default: break
                 }

@@ -72,18 +72,27 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Parses JSON text; `nil` when the bytes are not a JSON document.
     public static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+        try? parseStrict(data)
+    }
+
+    /// Parses JSON text or says where it stops being JSON.
+    public static func parseStrict(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
+        try JSONParser.parse(Array(data))
     }
 
     /// Compact JSON text with sorted keys: the same value always gives the same bytes,
     /// which the audit chain's hashes depend on.
     public func canonicalData() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONWriter.write(self, into: &out)
+        return Data(out)
     }
 
     public func canonicalString() -> String {
-        String(decoding: canonicalData(), as: UTF8.self)
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONWriter.write(self, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

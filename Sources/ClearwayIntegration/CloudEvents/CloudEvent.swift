@@ -33,8 +33,11 @@ public enum CloudEventCodec {
 
     public static func decode(body: Data, mode: Mode, policy: Policy, receivedAt: Instant) throws(Rejection) -> [IncomingEvent] {
         guard !body.isEmpty else { throw .malformed("The request body is empty; send a CloudEvent as JSON.") }
-        guard let json = JSONValue.parse(body) else {
-            throw .malformed("The request body is not valid JSON (it may be truncated or contain a syntax error).")
+        let json: JSONValue
+        do throws(JSONSyntaxError) {
+            json = try JSONValue.parseStrict(body)
+        } catch {
+            throw .malformed("The request body is not valid JSON: \(error.description).")
         }
         switch (mode, json) {
         case (.single, .object):
@@ -54,8 +57,11 @@ public enum CloudEventCodec {
 
     /// Binary content mode: attributes in `ce-` headers, the data alone in the body.
     public static func decodeBinary(headers: [String: String], body: Data, policy: Policy, receivedAt: Instant) throws(Rejection) -> [IncomingEvent] {
-        guard let data = JSONValue.parse(body) else {
-            throw .malformed("The request body is not valid JSON (it may be truncated or contain a syntax error).")
+        let data: JSONValue
+        do throws(JSONSyntaxError) {
+            data = try JSONValue.parseStrict(body)
+        } catch {
+            throw .malformed("The request body is not valid JSON: \(error.description).")
         }
         var event: [String: JSONValue] = ["data": data, "datacontenttype": .string("application/json")]
         for (name, value) in headers where name.lowercased().hasPrefix("ce-") {
