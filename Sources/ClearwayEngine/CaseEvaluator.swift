@@ -137,19 +137,9 @@ struct CaseEvaluator {
     }
 
     func loadContext(for order: Order, isNew: Bool) async throws -> ReferenceContext {
-        var context: ReferenceContext
-        if try await engine.referenceCache.validate(tx) {
-            context = try await engine.referenceCache.context(for: order, tx: tx)
-        } else {
-            let skus = order.skus
-            context = ReferenceContext()
-            context.customer = try await tx.customer(order.customerId)
-            context.products = try await tx.products(skus)
-            context.contracts = try await tx.contracts(customerId: order.customerId, skus: skus)
-            context.inventory = try await tx.inventory(site: order.site, skus: skus)
-            if let lane = order.lane { context.carrierCapacity = try await tx.capacity(lane: lane, shipDate: order.requestedShipDate) }
-            context.supplierETAs = try await tx.supplierETAs(site: order.site, skus: skus)
-        }
+        // After this transaction changed reference data, a throwaway cache reads it fresh.
+        let cache = try await engine.referenceCache.validate(tx) ? engine.referenceCache : ReferenceCache()
+        var context = try await cache.context(for: order, tx: tx)
         if !isNew {
             context.milestones = try await tx.milestones(orderId: order.id)
             context.pick = try await tx.pick(orderId: order.id)
