@@ -48,44 +48,4 @@ public final class ClearwayEngine: Sendable {
         }
         return outcomes
     }
-
-    func commit(_ group: [GroupCommit.Item]) async throws -> [[IngestOutcome]] {
-        let policy = self.policy
-        let now = clock.now()
-        return try await database.transaction { tx in
-            var all: [[IngestOutcome]] = []
-            for item in group {
-                var outcomes: [IngestOutcome] = []
-                for event in item.events {
-                    outcomes.append(try await self.ingestOne(event, tx: tx, policy: policy, now: now, actor: item.actor))
-                }
-                all.append(outcomes)
-            }
-            return all
-        }
-    }
-
-    func ingestOne(_ event: IncomingEvent, tx: StoreTransaction, policy: Policy, now: Instant, actor: String) async throws -> IngestOutcome {
-        let record = InboxRecord(source: event.source, eventId: event.id, type: event.type.rawValue, receivedAt: now, outcome: "accepted", caseIds: [])
-        guard try await tx.claimInbox(record, event: event.raw) else {
-            let first = try await tx.inboxRecord(source: event.source, eventId: event.id)
-            return IngestOutcome(source: event.source, id: event.id, type: first?.type ?? event.type.rawValue, status: .duplicate,
-                                 caseIds: first?.caseIds ?? [], deadLetterId: nil,
-                                 reason: first?.outcome == "dead_lettered" ? "first received as a dead letter" : nil)
-        }
-        let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "\(event.type.rawValue) \(event.id) from \(event.source)")
-        do {
-            let caseIds = try await processor.apply(try event.payload.get())
-            if !caseIds.isEmpty { try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "accepted", caseIds: caseIds) }
-            return IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .accepted, caseIds: caseIds, deadLetterId: nil, reason: nil)
-        } catch let unprocessable as UnprocessableEvent {
-            let letter = DeadLetter(id: ids.next("DL"), source: event.source, eventId: event.id, type: event.type.rawValue,
-                                    reasonCode: unprocessable.code, reason: unprocessable.reason, event: event.raw,
-                                    receivedAt: now, status: "pending", attempts: 1, resolvedAt: nil)
-            try await tx.insertDeadLetter(letter)
-            try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "dead_lettered", caseIds: [])
-            return IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .deadLettered, caseIds: [],
-                                 deadLetterId: letter.id, reason: unprocessable.reason)
-        }
-    }
 }

@@ -10,6 +10,8 @@ public struct SyntheticDistributor: Sendable {
     public var products = 500
     public var sites = ["DC-CHI", "DC-EAST"]
     public var exceptionRate = 0.10
+    /// Every customer's credit limit; lower it to make open orders run into it.
+    public var creditLimit = 50_000_000.0
     public let seed: UInt64
     public var start = LocalDate(year: 2026, month: 11, day: 23)
 
@@ -40,7 +42,7 @@ public struct SyntheticDistributor: Sendable {
             events.append(Self.event("sim-crm", "customer-\(i)", EventType.customerUpserted, [
                 "customerId": .string(customerName(i)), "name": .string("Customer \(i)"), "tier": .string(tier),
                 "segment": .string(["industrial", "construction", "utilities", "oem"][i % 4]),
-                "creditLimit": .number(50_000_000), "creditExposure": .number(0), "paymentTerms": .string("NET30"),
+                "creditLimit": .number(creditLimit), "creditExposure": .number(0), "paymentTerms": .string("NET30"),
                 "taxId": .string("TX-\(i)"), "shipTo": .string("Dock \(i)"),
             ]))
             for j in 0..<5 {
@@ -111,7 +113,8 @@ public struct SyntheticDistributor: Sendable {
         ])
     }
 
-    static func event(_ source: String, _ id: String, _ type: EventType, _ data: [String: JSONValue]) -> JSONValue {
+    /// A CloudEvent as a source system would send it.
+    public static func event(_ source: String, _ id: String, _ type: EventType, _ data: [String: JSONValue]) -> JSONValue {
         .object(["specversion": .string("1.0"), "id": .string(id), "source": .string(source), "type": .string(type.rawValue),
                  "datacontenttype": .string("application/json"), "data": .object(data)])
     }

@@ -1,0 +1,99 @@
+import ClearwayCore
+import ClearwayIntegration
+import ClearwayStore
+
+/// One group of requests in one transaction. Events keep their arrival order; the only
+/// set-wise step is for runs of consecutive new orders, whose rows are written with a few
+/// multi-row statements. Credit exposure is computed exactly as one-by-one processing
+/// would: each order sees the customer's open orders before the run plus the earlier
+/// orders of the run.
+extension ClearwayEngine {
+    func commit(_ group: [GroupCommit.Item]) async throws -> [[IngestOutcome]] {
+        let policy = self.policy
+        let now = clock.now()
+        return try await database.transaction { tx in
+            let flat = group.enumerated().flatMap { index, item in item.events.map { (item: index, event: $0) } }
+            let claimed = try await tx.claimInbox(flat.map { (self.inboxRecord($0.event, at: now), $0.event.raw) })
+            var unclaimed = claimed
+            let isClaimed = flat.map { unclaimed.remove(StoreTransaction.InboxKey(source: $0.event.source, eventId: $0.event.id)) != nil }
+            var results = [IngestOutcome?](repeating: nil, count: flat.count)
+            var i = 0
+            while i < flat.count {
+                let run = try await self.newOrderRun(flat.map(\.event), claimed: isClaimed, from: i, tx: tx)
+                if run.count >= 2 {
+                    for (k, outcome) in try await self.ingestNewOrders(run, events: flat.map(\.event), tx: tx, policy: policy, now: now) {
+                        results[k] = outcome
+                    }
+                    i += run.count
+                    continue
+                }
+                results[i] = try await self.ingestClaimed(flat[i].event, claimed: isClaimed[i], tx: tx, policy: policy, now: now,
+                                                          actor: group[flat[i].item].actor)
+                i += 1
+            }
+            var byItem = [[IngestOutcome]](repeating: [], count: group.count)
+            for (k, entry) in flat.enumerated() { if let outcome = results[k] { byItem[entry.item].append(outcome) } }
+            return byItem
+        }
+    }
+
+    func inboxRecord(_ event: IncomingEvent, at now: Instant) -> InboxRecord {
+        InboxRecord(source: event.source, eventId: event.id, type: event.type.rawValue, receivedAt: now, outcome: "accepted", caseIds: [])
+    }
+
+    /// Consecutive claimed events, from `start`, that create orders Clearway does not hold yet.
+    func newOrderRun(_ events: [IncomingEvent], claimed: [Bool], from start: Int, tx: StoreTransaction) async throws -> [Int] {
+        var candidates: [(Int, String)] = []
+        var ids = Set<String>()
+        var k = start
+        while k < events.count, claimed[k], case .success(.order(let order)) = events[k].payload, order.status != .cancelled, ids.insert(order.id).inserted {
+            candidates.append((k, order.id))
+            k += 1
+        }
+        guard candidates.count >= 2 else { return [] }
+        let existing = try await tx.existingOrderIds(candidates.map(\.1))
+        return candidates.prefix { !existing.contains($0.1) }.map(\.0)
+    }
+
+    func ingestNewOrders(_ run: [Int], events: [IncomingEvent], tx: StoreTransaction, policy: Policy, now: Instant) async throws -> [(Int, IngestOutcome)] {
+        let orders: [Order] = run.compactMap { if case .success(.order(let o)) = events[$0].payload { o } else { nil } }
+        var open = try await tx.activeOrderValues(customerIds: Set(orders.map(\.customerId)))
+        try await tx.insertNewOrders(orders, at: now)
+        var outcomes: [(Int, IngestOutcome)] = []
+        for (k, order) in zip(run, orders) {
+            let event = events[k]
+            let evaluator = CaseEvaluator(engine: self, tx: tx, policy: policy, now: now, trigger: "\(event.type.rawValue) \(event.id) from \(event.source)")
+            let others = open[order.customerId] ?? .zero
+            let caseIds = try await evaluator.evaluate(order: order, isNew: true, otherOpenValue: others).map { [$0] } ?? []
+            if order.status.isActive, order.status != .released { open[order.customerId] = others + order.total }
+            if !caseIds.isEmpty { try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "accepted", caseIds: caseIds) }
+            outcomes.append((k, IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .accepted, caseIds: caseIds, deadLetterId: nil, reason: nil)))
+        }
+        return outcomes
+    }
+
+    /// One event whose inbox claim is already decided: a duplicate answers with the first
+    /// outcome; a new event is processed, or dead-lettered if it cannot be yet.
+    func ingestClaimed(_ event: IncomingEvent, claimed: Bool, tx: StoreTransaction, policy: Policy, now: Instant, actor: String) async throws -> IngestOutcome {
+        guard claimed else {
+            let first = try await tx.inboxRecord(source: event.source, eventId: event.id)
+            return IngestOutcome(source: event.source, id: event.id, type: first?.type ?? event.type.rawValue, status: .duplicate,
+                                 caseIds: first?.caseIds ?? [], deadLetterId: nil,
+                                 reason: first?.outcome == "dead_lettered" ? "first received as a dead letter" : nil)
+        }
+        let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "\(event.type.rawValue) \(event.id) from \(event.source)")
+        do {
+            let caseIds = try await processor.apply(try event.payload.get())
+            if !caseIds.isEmpty { try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "accepted", caseIds: caseIds) }
+            return IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .accepted, caseIds: caseIds, deadLetterId: nil, reason: nil)
+        } catch let unprocessable as UnprocessableEvent {
+            let letter = DeadLetter(id: ids.next("DL"), source: event.source, eventId: event.id, type: event.type.rawValue,
+                                    reasonCode: unprocessable.code, reason: unprocessable.reason, event: event.raw,
+                                    receivedAt: now, status: "pending", attempts: 1, resolvedAt: nil)
+            try await tx.insertDeadLetter(letter)
+            try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "dead_lettered", caseIds: [])
+            return IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .deadLettered, caseIds: [],
+                                 deadLetterId: letter.id, reason: unprocessable.reason)
+        }
+    }
+}
