@@ -23,7 +23,7 @@ extension APIHandlers {
     }
 
     func assignException(_ input: Operations.assignException.Input) async throws -> Operations.assignException.Output {
-        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        let body = switch input.body { case .json(let json): json }
         let assignee = try text(body.assignee, at: "/assignee", max: 200)
         return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .assign(to: assignee)))))
     }
@@ -33,7 +33,7 @@ extension APIHandlers {
     }
 
     func waitException(_ input: Operations.waitException.Input) async throws -> Operations.waitException.Output {
-        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        let body = switch input.body { case .json(let json): json }
         let reason = try text(body.reason, at: "/reason", max: 2000)
         return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .wait(reason: reason)))))
     }
@@ -43,14 +43,14 @@ extension APIHandlers {
     }
 
     func resolveException(_ input: Operations.resolveException.Input) async throws -> Operations.resolveException.Output {
-        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        let body = switch input.body { case .json(let json): json }
         if let note = body.note, note.count > 2000 { throw Problem.invalid([FieldProblem(pointer: "/note", detail: "must be at most 2000 characters")]) }
         return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .resolve(code: body.code, note: body.note)))))
     }
 
     func addComment(_ input: Operations.addComment.Input) async throws -> Operations.addComment.Output {
         let principal = try RequestPrincipal.require(.workExceptions)
-        guard case .json(let body) = input.body else { throw Problem.invalid([FieldProblem(pointer: "", detail: "a JSON body is required")]) }
+        let body = switch input.body { case .json(let json): json }
         let entry = try await engine.comment(caseId: input.path.caseId, exceptionId: body.exceptionId, text: body.text, by: principal)
         return .created(.init(body: .json(ContractMapping.timeline(entry))))
     }
