@@ -90,6 +90,17 @@ struct SeedScenarioTests {
             #expect(logistics.str("escalation") == "breached")
             let queues = try await h.get("/v1/queues").list("queues")
             #expect(queues.first { $0.str("queue") == "pricing" }?["atRisk"] as? Int == 1)
+            let openedPriority = try #require(detail.list("timeline").first { $0.str("action") == "exception.opened" && $0.str("exceptionId") == pricing.str("id") }?.obj("detail")["priority"] as? Double)
+            #expect((pricing["priority"] as? Double ?? 0) > openedPriority, "the age part grows as the SLA runs")
+
+            // When the pricing SLA passes (Monday 17:00 CST), the breach re-routes it up the escalation ladder
+            h.clock.set(Instant(iso8601: "2026-11-23T23:30:00Z")!)
+            try await h.engine.fireDueTimers()
+            detail = try await h.get("/v1/cases/\(caseId)")
+            let breached = try #require(detail.list("exceptions").first { $0.str("id") == pricing.str("id") })
+            #expect(breached.str("escalation") == "breached")
+            #expect(breached.str("queue") == "pricing_escalations")
+            #expect(detail.list("timeline").contains { $0.str("action") == "exception.rerouted" && $0.str("before") == "pricing" && $0.str("after") == "pricing_escalations" })
 
             // Then the audit chain verifies, and stops verifying once a row is edited in the database
             let intact = try await h.engine.database.verifyAudit()
