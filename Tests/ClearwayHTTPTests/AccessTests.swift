@@ -37,6 +37,9 @@ struct AccessTests {
                 let metrics = try await h.send(.get, "/metrics", as: role)
                 #expect((metrics.status == .ok) == role.allows(.readMetrics), "GET /metrics as \(role)")
             }
+            let metrics = String(buffer: try await h.send(.get, "/metrics", as: .viewer).body)
+            #expect(metrics.contains("clearway_events_total{type=\"clearway.customer.upserted.v1\",status=\"accepted\"} 1"), "\(metrics)")
+            #expect(metrics.contains("clearway_http_requests_total"))
             #expect(try await h.send(.get, "/health/ready", as: nil).status == .ok)
             let spec = try await h.send(.get, "/openapi.yaml", as: nil)
             #expect(spec.status == .ok)

@@ -59,7 +59,8 @@ enum ProblemMapping {
             case .invalid(let errors): return .invalid(errors)
             }
         case let server as ServerError:
-            if !(server.underlyingError is DecodingError), server.underlyingError is Problem || server.underlyingError is EngineError {
+            // Errors our handlers threw come back wrapped by the generated server.
+            if server.underlyingError is Problem || server.underlyingError is EngineError {
                 return problem(for: server.underlyingError, logger: logger)
             }
             if let decoding = server.underlyingError as? DecodingError {
