@@ -14,8 +14,8 @@ public enum ExceptionCommand: Sendable, Hashable {
 
 extension ClearwayEngine {
     /// Applies a person's command to an exception; illegal transitions are refused with the
-    /// reason, and nothing changes.
-    public func work(caseId: String, exceptionId: String, command: ExceptionCommand, by principal: Principal) async throws -> ExceptionRecord {
+    /// reason, and nothing changes. Returns the case and the exception as they now stand.
+    public func work(caseId: String, exceptionId: String, command: ExceptionCommand, by principal: Principal) async throws -> (CaseRecord, ExceptionRecord) {
         let event: ExceptionLifecycle.Event
         switch command {
         case .claim:
@@ -50,7 +50,7 @@ extension ClearwayEngine {
                                              actor: principal.auditName, policy: policy, ids: self.ids,
                                              restart: { $0.sla })
             try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: principal.auditName, policy: policy)
-            return all[i]
+            return (caseRecord, all[i])
         }
     }
 

@@ -33,8 +33,10 @@ extension ClearwayEngine {
     }
 
     func fire(_ timer: TimerRecord, tx: StoreTransaction, now: Instant, policy: Policy) async throws {
-        guard var exception = try await tx.exception(timer.exceptionId), !exception.lifecycle.state.isClosed,
+        var all = try await tx.exceptions(caseId: timer.caseId)
+        guard let index = all.firstIndex(where: { $0.id == timer.exceptionId }), !all[index].lifecycle.state.isClosed,
               var caseRecord = try await tx.caseRecord(timer.caseId) else { return }
+        var exception = all[index]
         let event: ExceptionLifecycle.Event = timer.kind == .atRisk ? .slaAtRisk : .slaBreached
         guard let effects = try? exception.lifecycle.handle(event) else { return }
         let site = policy.site(caseRecord.site)
@@ -54,8 +56,7 @@ extension ClearwayEngine {
             tx.audit(AuditEntry(at: now, actor: "system:sla", caseId: caseRecord.id, exceptionId: exception.id, action: "exception.rerouted",
                                 before: from, after: target, reason: "Escalation ladder on SLA breach", policyVersion: policy.version))
         }
-        var all = try await tx.exceptions(caseId: caseRecord.id)
-        if let i = all.firstIndex(where: { $0.id == exception.id }) { all[i] = exception }
+        all[index] = exception
         try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: "system:sla", policy: policy)
     }
 }

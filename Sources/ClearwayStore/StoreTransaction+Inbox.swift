@@ -7,19 +7,6 @@ extension StoreTransaction {
         try await sql.raw("SELECT * FROM inbox WHERE source = \(bind: source) AND event_id = \(bind: eventId)").first().map(InboxRow.decode)
     }
 
-    /// Claims the event for this transaction: true when it is new, false when (source, id)
-    /// was seen before. Runs in the same transaction as everything the event causes, so a
-    /// stored inbox row always means the effects are stored too. On PostgreSQL a concurrent
-    /// claim of the same event waits for the first to commit and then sees it.
-    public func claimInbox(_ r: InboxRecord, event: JSONValue) async throws -> Bool {
-        try await sql.raw("""
-            INSERT INTO inbox (source, event_id, type, received_at, outcome, cases, event)
-            VALUES (\(bind: r.source), \(bind: r.eventId), \(bind: r.type), \(bind: r.receivedAt.millis), \(bind: r.outcome),
-                    \(bind: try JSONText.encode(r.caseIds)), \(bind: event.canonicalString()))
-            ON CONFLICT (source, event_id) DO NOTHING RETURNING source
-            """).first() != nil
-    }
-
     public func updateInbox(source: String, eventId: String, outcome: String, caseIds: [String]) async throws {
         try await sql.raw("""
             UPDATE inbox SET outcome = \(bind: outcome), cases = \(bind: try JSONText.encode(caseIds))

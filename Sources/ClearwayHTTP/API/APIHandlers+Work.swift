@@ -6,9 +6,8 @@ import OpenAPIRuntime
 extension APIHandlers {
     func work(_ caseId: String, _ exceptionId: String, _ command: ExceptionCommand, needs permission: Permission = .workExceptions) async throws -> Components.Schemas.ExceptionDetail {
         let principal = try RequestPrincipal.require(permission)
-        let record = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: principal)
-        let site = try await engine.queries.detail(caseId)?.0.site ?? "-"
-        return ContractMapping.detail(record, policy: engine.policy, site: site, now: engine.clock.now())
+        let (caseRecord, record) = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: principal)
+        return ContractMapping.detail(record, policy: engine.policy, site: caseRecord.site, now: engine.clock.now())
     }
 
     func claimException(_ input: Operations.claimException.Input) async throws -> Operations.claimException.Output {

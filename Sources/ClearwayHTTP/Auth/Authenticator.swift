@@ -30,11 +30,6 @@ final class Authenticator: Sendable {
         }
         return principal
     }
-
-    func forget(_ token: String) {
-        let hash = APIKeySecret.hash(token)
-        cache.withLock { _ = $0.removeValue(forKey: hash) }
-    }
 }
 
 /// The principal of the request being handled. Generated OpenAPI handlers have no request
