@@ -16,10 +16,10 @@ extension ClearwayEngine {
     /// Applies a person's command to an exception; illegal transitions are refused with the
     /// reason, and nothing changes. Returns the case and the exception as they now stand.
     public func work(caseId: String, exceptionId: String, command: ExceptionCommand, by principal: Principal) async throws -> (CaseRecord, ExceptionRecord) {
+        guard principal.role.allows(.workExceptions) else { throw EngineError.forbidden("role \(principal.role.rawValue) cannot work exceptions") }
         let event: ExceptionLifecycle.Event
         switch command {
         case .claim:
-            guard principal.role.allows(.workExceptions) else { throw EngineError.forbidden("role \(principal.role.rawValue) cannot work exceptions") }
             event = .assign(to: principal.name)
         case .assign(let who):
             guard principal.role.allows(.assignOthers) || who == principal.name else {

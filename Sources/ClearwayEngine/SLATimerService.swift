@@ -21,7 +21,8 @@ public struct SLATimerService: Service {
             } catch {
                 logger.error("SLA timer pass failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            // Wake at once on shutdown rather than at the end of the interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -110,6 +110,24 @@ enum Migrations {
             "CREATE TABLE reference_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
             "INSERT INTO reference_version (id, version) VALUES (1, 0)",
         ]),
+        ("0003_console_users", [
+            // People who sign in to the console. Passwords are stored as PBKDF2 hashes;
+            // sessions by the SHA-256 of their token, never the token itself.
+            """
+            CREATE TABLE users (id TEXT PRIMARY KEY, username TEXT NOT NULL, display_name TEXT NOT NULL,
+                role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL, disabled_at BIGINT)
+            """,
+            "CREATE UNIQUE INDEX users_username ON users (username)",
+            """
+            CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, csrf_token TEXT NOT NULL,
+                created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            """
+            CREATE TABLE login_failures (username TEXT NOT NULL, at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX login_failures_user ON login_failures (username, at)",
+        ]),
     ]
 }
 

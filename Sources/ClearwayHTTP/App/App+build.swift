@@ -16,6 +16,7 @@ public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: AuthMiddleware(authenticator: Authenticator(database: engine.database, clock: engine.clock), logger: logger))
     OpsRoutes(engine: engine, metrics: metrics).register(on: router)
+    ConsoleRoutes(engine: engine, logger: logger).register(on: router)
     let events = EventsRoute(engine: engine, metrics: metrics)
     router.post("/v1/events") { request, _ in try await events.handle(request) }
     try APIHandlers(engine: engine).registerHandlers(on: router)
@@ -41,15 +42,17 @@ public struct ServeConfiguration: Sendable {
 /// Opens the database, applies migrations, makes sure an admin key exists and assembles
 /// the HTTP server and the SLA timer service. `onAdminKey` receives a newly generated key
 /// so the caller can show it once.
+/// `onListening` receives the port once the server accepts connections (useful with port 0).
 public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock: any BusinessClock = SystemClock(),
-                             onAdminKey: @Sendable (AdminBootstrap.Outcome) -> Void = { _ in }) async throws -> (some ApplicationProtocol, ClearwayEngine) {
+                             onAdminKey: @Sendable (AdminBootstrap.Outcome) -> Void = { _ in },
+                             onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> (some ApplicationProtocol, ClearwayEngine) {
     let database = try await Database.open(config.database, logger: logger)
     try await database.migrate()
     onAdminKey(try await AdminBootstrap.ensureAdminKey(database: database, token: config.bootstrapToken, clock: clock))
     let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, logger: logger)
     let router = try buildRouter(engine: engine, logger: logger)
     var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "clearway"),
-                          logger: logger)
+                          onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) }, logger: logger)
     app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger), DatabaseCloser(database: database))
     return (app, engine)
 }

@@ -3,7 +3,7 @@ import ClearwayEngine
 import Foundation
 import Hummingbird
 
-/// Health probes, Prometheus metrics, the OpenAPI document and the landing page.
+/// Health probes, Prometheus metrics and the OpenAPI document.
 struct OpsRoutes {
     let engine: ClearwayEngine
     let metrics: ClearwayMetrics
@@ -29,17 +29,5 @@ struct OpsRoutes {
             }
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: Self.landing)))
-        }
     }
-
-    static let landing = """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Clearway</title></head>
-        <body style="font-family:system-ui;max-width:40rem;margin:3rem auto;line-height:1.5">
-        <h1>Clearway</h1><p>Order-exception coordination is running.</p>
-        <ul><li><a href="/openapi.yaml">API contract (OpenAPI)</a></li>
-        <li><a href="/health/ready">Readiness</a></li></ul>
-        <p>The API needs <code>Authorization: Bearer &lt;api key&gt;</code>.</p></body></html>
-        """
 }

@@ -1,0 +1,77 @@
+import ClearwayCore
+import ClearwayStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Cookies, forms and responses for the console. The session cookie is HttpOnly and
+/// SameSite=Strict; every form carries the session's CSRF token, checked on each POST.
+enum ConsoleHTTP {
+    static let sessionCookie = "clearway_session"
+    static let loginCookie = "clearway_login"
+    static let maxFormBytes = 64 * 1024
+
+    static func sessionToken(_ request: Request) -> String? {
+        guard let value = request.cookies[sessionCookie]?.value, !value.isEmpty, value.count <= 128 else { return nil }
+        return value
+    }
+
+    static func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: false, httpOnly: true, sameSite: .strict)
+    }
+
+    /// Reads an `application/x-www-form-urlencoded` body into name → values.
+    static func form(_ request: Request) async throws -> [String: [String]] {
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw ConsoleFailure.badRequest("This form must be sent as application/x-www-form-urlencoded.")
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: maxFormBytes) } catch {
+            throw ConsoleFailure.badRequest("The form is larger than 64 KiB.")
+        }
+        var fields: [String: [String]] = [:]
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            fields[decode(kv[0]), default: []].append(kv.count > 1 ? decode(kv[1]) : "")
+        }
+        return fields
+    }
+
+    static func html(_ page: HTML, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.text)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        var headers = securityHeaders
+        headers[.location] = location
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    static let securityHeaders: HTTPFields = [
+        .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        .xContentTypeOptions: "nosniff",
+        .cacheControl: "no-store",
+        HTTPField.Name("Referrer-Policy")!: "same-origin",
+        HTTPField.Name("X-Frame-Options")!: "DENY",
+    ]
+
+    /// Builds a query string from the values that are set, percent-encoded.
+    static func query(_ items: [(String, String?)]) -> String {
+        let set = items.compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
+        return set.isEmpty ? "" : "?" + set.joined(separator: "&")
+    }
+}
+
+/// A console request that cannot go on, shown to the person as a page (never as internals).
+enum ConsoleFailure: Error {
+    case badRequest(String)
+    case forbidden(String)
+    case notFound(String)
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+}

@@ -1,0 +1,123 @@
+import ClearwayCore
+import ClearwayEngine
+import ClearwayStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// The operations console under `/console`: sign-in, overview, queues and cases, rendered
+/// on the server. Every page needs a session; every POST needs the session's CSRF token;
+/// what a person may do is checked against their role here and again by the engine.
+struct ConsoleRoutes: Sendable {
+    let engine: ClearwayEngine
+    let logger: Logger
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in ConsoleHTTP.redirect("/console") }
+        router.get("/console/login") { request, _ in try await loginPage(request, error: nil) }
+        router.post("/console/login") { request, _ in try await signIn(request) }
+        router.post("/console/logout") { request, _ in try await page(request, post: true) { _, _ in
+            if let token = ConsoleHTTP.sessionToken(request) { try await engine.database.endSession(token: token) }
+            var r = ConsoleHTTP.redirect("/console/login")
+            r.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, "", maxAge: 0))
+            return r
+        } }
+        router.get("/console/live.js") { _, _ in
+            var headers = ConsoleHTTP.securityHeaders
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OverviewView.script)))
+        }
+        router.get("/console") { request, _ in try await page(request) { session, _ in
+            ConsoleHTTP.html(OverviewView.page(session: session, live: try await liveOverview()))
+        } }
+        router.get("/console/live") { request, _ in try await page(request) { _, _ in liveStream() } }
+        router.get("/console/queues/:queue") { request, context in try await page(request) { session, _ in
+            try await queuePage(request, queue: try context.parameters.require("queue"), session: session,
+                          notice: Layout.notice(request.uri.queryParameters["done"].map(String.init)))
+        } }
+        router.post("/console/queues/:queue/bulk") { request, context in try await page(request, post: true) { session, form in
+            try await bulk(queue: try context.parameters.require("queue"), form: form, session: session)
+        } }
+        router.get("/console/cases/:case") { request, context in try await page(request) { session, _ in
+            try await casePage(try context.parameters.require("case"), session: session, notice: request.uri.queryParameters["done"].map(String.init))
+        } }
+        router.post("/console/cases/:case/exceptions/:exception/:action") { request, context in try await page(request, post: true) { session, form in
+            let caseId = try context.parameters.require("case"), exceptionId = try context.parameters.require("exception")
+            let command = try ConsoleActions.command(try context.parameters.require("action"), form: form)
+            _ = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: session.user.principal)
+            return ConsoleHTTP.redirect("/console/cases/\(caseId)?done=\(ConsoleActions.doneMessage(command).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+        } }
+        router.post("/console/cases/:case/comments") { request, context in try await page(request, post: true) { session, form in
+            let caseId = try context.parameters.require("case")
+            _ = try await engine.comment(caseId: caseId, exceptionId: nil, text: form["text"]?.first ?? "", by: session.user.principal)
+            return ConsoleHTTP.redirect("/console/cases/\(caseId)?done=Comment%20added")
+        } }
+    }
+
+    /// Runs a page handler with the signed-in session (and, for POST, the checked form),
+    /// turning every failure into a page a person can read.
+    func page(_ request: Request, post: Bool = false,
+              _ body: (ConsoleSession, [String: [String]]) async throws -> Response) async throws -> Response {
+        guard let token = ConsoleHTTP.sessionToken(request),
+              let session = try await engine.database.session(token: token, at: engine.clock.now()) else {
+            if post { return ConsoleHTTP.redirect("/console/login") }
+            return ConsoleHTTP.redirect("/console/login" + ConsoleHTTP.query([("next", request.uri.path)]))
+        }
+        do {
+            var form: [String: [String]] = [:]
+            if post {
+                form = try await ConsoleHTTP.form(request)
+                guard let csrf = form["csrf"]?.first, csrf == session.csrfToken else {
+                    throw ConsoleFailure.forbidden("The form has expired or did not come from this console. Reload the page and try again.")
+                }
+            }
+            return try await body(session, form)
+        } catch let failure as ConsoleFailure {
+            return errorPage(failure, session: session)
+        } catch let error as EngineError {
+            return errorPage(ConsoleActions.failure(for: error), session: session)
+        } catch {
+            logger.error("console request failed", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            return ConsoleHTTP.html(Layout.page(title: "Something went wrong", session: session,
+                                               body: "<p>The request could not be completed. It has been logged; please try again.</p>"),
+                                   status: .internalServerError)
+        }
+    }
+
+    func errorPage(_ failure: ConsoleFailure, session: ConsoleSession) -> Response {
+        let (status, title, detail): (HTTPResponse.Status, String, String) = switch failure {
+        case .badRequest(let d): (.badRequest, "That did not work", d)
+        case .forbidden(let d): (.forbidden, "Not allowed", d)
+        case .notFound(let d): (.notFound, "Not found", d)
+        }
+        return ConsoleHTTP.html(Layout.page(title: title, session: session, body: "\(Layout.notice(detail, error: true))<p><a href=\"/console\">Back to the overview</a></p>"),
+                                status: status)
+    }
+
+    func liveOverview() async throws -> HTML {
+        async let kpis = engine.headlineKPIs()
+        async let queues = engine.queries.queueStats()
+        let now = engine.clock.now()
+        let overview = try await engine.queries.backlogOverview(now: now)
+        return OverviewView.live(kpis: try await kpis, queues: try await queues, overview: overview, now: now)
+    }
+
+    /// Server-sent events: the overview again whenever it changes, checked every two seconds.
+    func liveStream() -> Response {
+        var headers = ConsoleHTTP.securityHeaders
+        headers[.contentType] = "text/event-stream"
+        return Response(status: .ok, headers: headers, body: .init { writer in
+            var last = ""
+            while !Task.isCancelled {
+                let html = try await liveOverview().text
+                if html != last {
+                    last = html
+                    let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
+                    try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n"))
+                }
+                try await Task.sleep(for: .seconds(2))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

@@ -1,0 +1,45 @@
+import ClearwayCore
+
+/// The order desk: a few people who, in working hours, take the highest-priority open
+/// exceptions from Clearway's case list, claim them and resolve them with the code their
+/// team uses, through the same API a person's browser uses.
+extension Simulation {
+    static func resolutionCode(for type: String) -> String {
+        switch type.split(separator: ".").first.map(String.init) ?? "" {
+        case "pricing": "price_corrected"
+        case "inventory": "stock_reallocated"
+        case "credit": "credit_released"
+        case "logistics": "carrier_rebooked"
+        case "procurement": "supplier_expedited"
+        case "masterdata": "master_data_completed"
+        case "warehouse": "substitution_approved"
+        default: "customer_answered"
+        }
+    }
+
+    /// US desk hours on weekdays (13:00–23:00 UTC covers Eastern and Central days).
+    func deskIsOpen(at t: Instant) -> Bool {
+        let day = LocalDate(dayNumber: Int(t.millis / 86_400_000))
+        let hour = Double(t.millis % 86_400_000) / 3_600_000
+        return day.weekday < 5 && hour >= 13 && hour < 23
+    }
+
+    func workBacklog(at t: Instant) async throws {
+        guard world.settings.agents > 0, deskIsOpen(at: t) else { return }
+        deskCredit += Double(world.settings.agents) * world.settings.agentThroughputPerHour * 0.5
+        let capacity = Int(deskCredit)
+        guard capacity > 0 else { return }
+        deskCredit -= Double(capacity)
+        let work = try await connection.openWork(limit: max(10, capacity * 2))
+        for item in work.prefix(capacity) {
+            do {
+                try await connection.claimAndResolve(item, code: Self.resolutionCode(for: item.type))
+                stats.resolvedByDesk += 1
+                if let orderId = item.orderId { orders[orderId]?.held = false }
+            } catch {
+                // Someone else (a person in the console) got there first: leave it to them.
+                continue
+            }
+        }
+    }
+}

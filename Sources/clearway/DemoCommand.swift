@@ -1,0 +1,92 @@
+import ArgumentParser
+import ClearwayCore
+import ClearwayEngine
+import ClearwayHTTP
+import ClearwaySimulator
+import ClearwayStore
+import Foundation
+
+/// `clearway demo`: Clearway on an embedded SQLite database with a simulated distributor
+/// feeding it, backfilled with history and then live, and a sign-in for every role.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run Clearway with a simulated distributor: history backfilled, then a live stream, and the console to watch it in.",
+        discussion: """
+            Starts the server on a fresh SQLite file (--database-file, replaced on each run), prints the console address and \
+            one sign-in per role, backfills --days of history on a simulated clock (the console is usable while it does), then \
+            keeps the distributor running with simulated time passing --speed times faster than real time. Ctrl-C stops it.
+            """)
+
+    @OptionGroup var sim: SimulationOptions
+    @Option(help: "Port for the console and API.") var port = 8080
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "SQLite file for the demo (replaced at start).") var databaseFile = "clearway-demo.db"
+    @Option(help: "After the backfill, simulated seconds per real second.") var speed = 60.0
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard speed > 0, speed <= 86_400 else { throw ValidationError("--speed must be above 0 and at most 86400") }
+    }
+
+    func run() async throws {
+        let logger = makeLogger(level: .warning)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databaseFile + suffix) }
+        var chosen = sim.settings
+        if sim.days == 90, sim.ordersPerDay == 300 { chosen.days = 21; chosen.ordersPerDay = 150 }  // a quick start unless asked otherwise
+        let settings = chosen
+        let world = DistributorWorld(settings: settings)
+        let wallNow = Instant(Date())
+        let today = LocalDate(String(wallNow.iso8601.prefix(10))) ?? LocalDate(year: 2026, month: 1, day: 1)
+        let start = today.adding(days: -settings.days)
+        let clock = ManualClock(Instant(millis: Int64(start.dayNumber) * 86_400_000))
+        let config = ServeConfiguration(host: host, port: port, database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(),
+                                        bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"])
+        let host = self.host, speed = self.speed
+        _ = try await EmbeddedClearway.run(config, clock: clock, logger: logger) { running in
+            let logins = try await Self.createDemoUsers(running.engine.database, at: clock.now())
+            say("""
+
+                Clearway demo: http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(running.port)/console
+
+                Sign in as (one per role; passwords are new each run):
+                \(logins.map { "    \($0.0.padding(toLength: 11, withPad: " ", startingAt: 0)) password \($0.1)" }.joined(separator: "\n"))
+
+                Backfilling \(settings.days) days of a simulated distributor (\(settings.customers) customers, about \(settings.ordersPerDay) orders a weekday)…
+                """)
+            let simulation = Simulation(world: world, start: start, connection: running.connection)
+            let move = EmbeddedClearway.moveClock(running)
+            var lastShown = -1
+            try await simulation.run(until: wallNow, moveClock: move, progress: { t in
+                let day = Int(t.millis / 86_400_000) - start.dayNumber
+                guard day != lastShown else { return }
+                lastShown = day
+                say("  day \(day) of \(settings.days): \(simulation.stats.ordersCreated) orders, \(simulation.stats.eventsSent) events sent")
+            })
+            say("History is in. The distributor now runs live at \(Int(speed))× real time. Ctrl-C stops the demo.")
+            var simulated = wallNow
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(1))
+                simulated = simulated.adding(seconds: speed)
+                try await simulation.run(until: simulated, stepMinutes: max(1, Int(speed / 60)), moveClock: move)
+            }
+            return 0
+        }
+        say("Demo stopped. Its database is kept in \(databaseFile).")
+    }
+
+    /// One sign-in per person-facing role, each with a fresh random password.
+    static func createDemoUsers(_ database: Database, at now: Instant) async throws -> [(String, String)] {
+        let people: [(String, String, Role)] = [
+            ("agent", "Alex Agent", .agent), ("approver", "Pat Approver", .approver), ("supervisor", "Sam Supervisor", .supervisor),
+            ("viewer", "Vic Viewer", .viewer), ("admin", "Ada Admin", .admin),
+        ]
+        var logins: [(String, String)] = []
+        for (username, name, role) in people {
+            let password = "demo-" + APIKeySecret.generate().dropFirst(3).prefix(10)
+            _ = try await database.createUser(username: username, displayName: name, role: role, password: password, at: now, rounds: 20_000)
+            logins.append((username, password))
+        }
+        return logins
+    }
+}

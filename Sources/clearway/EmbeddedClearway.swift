@@ -1,0 +1,72 @@
+import ClearwayCore
+import ClearwayEngine
+import ClearwayHTTP
+import ClearwaySimulator
+import ClearwayStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A Clearway server in this process on a clock the simulation moves, with API keys for
+/// the simulated source systems and order desk. Used by `demo` and `simulate --report`.
+enum EmbeddedClearway {
+    struct Running: Sendable {
+        var engine: ClearwayEngine
+        var port: Int
+        var clock: ManualClock
+        var connection: ClearwayConnection
+    }
+
+    /// Starts the server, runs `body`, then shuts the server down. If the server stops
+    /// first (Ctrl-C), `body` is cancelled.
+    static func run<T: Sendable>(_ config: ServeConfiguration, clock: ManualClock, logger: Logger,
+                                 body: @escaping @Sendable (Running) async throws -> T) async throws -> T? {
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let (app, engine) = try await buildApplication(config, logger: logger, clock: clock,
+                                                       onListening: { portContinuation.yield($0); portContinuation.finish() })
+        let integration = APIKeySecret.generate(), agent = APIKeySecret.generate()
+        _ = try await engine.database.createAPIKey(name: "simulated source systems", role: .integration, secret: integration, at: clock.now())
+        _ = try await engine.database.createAPIKey(name: "simulated order desk", role: .agent, secret: agent, at: clock.now())
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        return try await withThrowingTaskGroup(of: Ended<T>.self) { group in
+            group.addTask { try await services.run(); return .server }
+            group.addTask {
+                var port = config.port
+                for await p in portStream { port = p }
+                let connection = ClearwayConnection(baseURL: "http://127.0.0.1:\(port)", integrationKey: integration, agentKey: agent)
+                do {
+                    let result = try await body(Running(engine: engine, port: port, clock: clock, connection: connection))
+                    await connection.shutdown()
+                    return .body(result)
+                } catch {
+                    await connection.shutdown()
+                    throw error
+                }
+            }
+            // Whichever ends first: the body (then stop the server gracefully) or the server
+            // (Ctrl-C: then stop the body).
+            switch try await group.next() {
+            case .body(let result)?:
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return result
+            default:
+                group.cancelAll()
+                return nil
+            }
+        }
+    }
+
+    enum Ended<T: Sendable>: Sendable {
+        case server
+        case body(T)
+    }
+
+    /// Moves the embedded clock and lets due SLA timers fire at that simulated moment.
+    static func moveClock(_ running: Running) -> @Sendable (Instant) async throws -> Void {
+        { instant in
+            running.clock.set(instant)
+            _ = try await running.engine.fireDueTimers()
+        }
+    }
+}
