@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "ClearwayHTTPTests",
             dependencies: [
-                "ClearwayHTTP", "ClearwayTestSupport",
+                "ClearwayHTTP", "ClearwaySimulator", "ClearwayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

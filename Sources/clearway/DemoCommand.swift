@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let config = ServeConfiguration(host: host, port: port, database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(),
                                         bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"])
         let host = self.host, speed = self.speed
-        _ = try await EmbeddedClearway.run(config, clock: clock, logger: logger) { running in
+        _ = try await EmbeddedServer.run(config, clock: clock, logger: logger) { running in
             let logins = try await Self.createDemoUsers(running.engine.database, at: clock.now())
             say("""
 
@@ -54,8 +54,9 @@ struct DemoCommand: AsyncParsableCommand {
 
                 Backfilling \(settings.days) days of a simulated distributor (\(settings.customers) customers, about \(settings.ordersPerDay) orders a weekday)…
                 """)
-            let simulation = Simulation(world: world, start: start, connection: running.connection)
-            let move = EmbeddedClearway.moveClock(running)
+            return try await running.withConnection { connection in
+            let simulation = Simulation(world: world, start: start, connection: connection)
+            let move = EmbeddedServer.moveClock(running)
             var lastShown = -1
             try await simulation.run(until: wallNow, moveClock: move, progress: { t in
                 let day = Int(t.millis / 86_400_000) - start.dayNumber
@@ -71,6 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
                 try await simulation.run(until: simulated, stepMinutes: max(1, Int(speed / 60)), moveClock: move)
             }
             return 0
+            }
         }
         say("Demo stopped. Its database is kept in \(databaseFile).")
     }

@@ -1,25 +1,28 @@
 import ClearwayCore
 import ClearwayEngine
 import ClearwayHTTP
-import ClearwaySimulator
 import ClearwayStore
 import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// A Clearway server in this process on a clock the simulation moves, with API keys for
-/// the simulated source systems and order desk. Used by `demo` and `simulate --report`.
-enum EmbeddedClearway {
-    struct Running: Sendable {
-        var engine: ClearwayEngine
-        var port: Int
-        var clock: ManualClock
-        var connection: ClearwayConnection
+/// A Clearway server in this process on a clock that a simulation moves, with API keys
+/// for the simulated source systems and order desk. Used by `demo`, `simulate --report`
+/// and the browser test.
+public enum EmbeddedServer {
+    public struct Running: Sendable {
+        public var engine: ClearwayEngine
+        public var port: Int
+        public var clock: ManualClock
+        /// Keys for whoever plays the source systems (integration) and the order desk (agent).
+        public var integrationKey: String
+        public var agentKey: String
+        public var baseURL: String { "http://127.0.0.1:\(port)" }
     }
 
     /// Starts the server, runs `body`, then shuts the server down. If the server stops
     /// first (Ctrl-C), `body` is cancelled.
-    static func run<T: Sendable>(_ config: ServeConfiguration, clock: ManualClock, logger: Logger,
+    public static func run<T: Sendable>(_ config: ServeConfiguration, clock: ManualClock, logger: Logger,
                                  body: @escaping @Sendable (Running) async throws -> T) async throws -> T? {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (app, engine) = try await buildApplication(config, logger: logger, clock: clock,
@@ -33,15 +36,7 @@ enum EmbeddedClearway {
             group.addTask {
                 var port = config.port
                 for await p in portStream { port = p }
-                let connection = ClearwayConnection(baseURL: "http://127.0.0.1:\(port)", integrationKey: integration, agentKey: agent)
-                do {
-                    let result = try await body(Running(engine: engine, port: port, clock: clock, connection: connection))
-                    await connection.shutdown()
-                    return .body(result)
-                } catch {
-                    await connection.shutdown()
-                    throw error
-                }
+                return .body(try await body(Running(engine: engine, port: port, clock: clock, integrationKey: integration, agentKey: agent)))
             }
             // Whichever ends first: the body (then stop the server gracefully) or the server
             // (Ctrl-C: then stop the body).
@@ -63,7 +58,7 @@ enum EmbeddedClearway {
     }
 
     /// Moves the embedded clock and lets due SLA timers fire at that simulated moment.
-    static func moveClock(_ running: Running) -> @Sendable (Instant) async throws -> Void {
+    public static func moveClock(_ running: Running) -> @Sendable (Instant) async throws -> Void {
         { instant in
             running.clock.set(instant)
             _ = try await running.engine.fireDueTimers()
