@@ -23,6 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "SQLite file for the demo (replaced at start).") var databaseFile = "clearway-demo.db"
     @Option(help: "After the backfill, simulated seconds per real second.") var speed = 60.0
+    @Flag(inversion: .prefixedNo, help: "Keep the distributor running after the backfill (--no-live: serve the history only).") var live = true
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -42,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let clock = ManualClock(Instant(millis: Int64(start.dayNumber) * 86_400_000))
         let config = ServeConfiguration(host: host, port: port, database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(),
                                         bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"])
-        let host = self.host, speed = self.speed
+        let host = self.host, speed = self.speed, live = self.live
         _ = try await EmbeddedServer.run(config, clock: clock, logger: logger) { running in
             let logins = try await Self.createDemoUsers(running.engine.database, at: clock.now())
             say("""
@@ -64,6 +65,11 @@ struct DemoCommand: AsyncParsableCommand {
                 lastShown = day
                 say("  day \(day) of \(settings.days): \(simulation.stats.ordersCreated) orders, \(simulation.stats.eventsSent) events sent")
             })
+            guard live else {
+                say("History is in. Serving it without a live stream (--no-live). Ctrl-C stops the demo.")
+                while !Task.isCancelled { try await Task.sleep(for: .seconds(3_600)) }
+                return 0
+            }
             say("History is in. The distributor now runs live at \(Int(speed))× real time. Ctrl-C stops the demo.")
             var simulated = wallNow
             while !Task.isCancelled {
