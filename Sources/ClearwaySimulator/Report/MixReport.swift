@@ -59,7 +59,8 @@ public struct MixReport: Sendable {
     public var text: String {
         func pct(_ x: Double) -> String { String(format: "%5.2f%%", x * 100) }
         var out = "Orders created: \(ordersCreated)   events sent: \(stats.eventsSent)   open cases now: \(openCases)\n"
-        out += "Resolved by the order desk: \(stats.resolvedByDesk)   fixes made in source systems: \(stats.sourceFixes)\n\n"
+        out += "Resolved by the order desk: \(stats.resolvedByDesk)   fixes made in source systems: \(stats.sourceFixes)\n"
+        out += "Orders entered off contract price: \(stats.ordersMispriced)\n\n"
         out += "share of orders            orders   actual   target  ±tol    \n"
         for r in rows {
             out += r.name.padding(toLength: 26, withPad: " ", startingAt: 0)

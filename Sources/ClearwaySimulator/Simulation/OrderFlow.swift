@@ -62,6 +62,7 @@ extension Simulation {
         ]
         orders[orderId] = SimOrder(id: orderId, customer: ci, site: c.site, shipDay: shipDay, data: data, plantedPricing: plantedPricing)
         stats.ordersCreated += 1
+        if plantedPricing { stats.ordersMispriced += 1 }
         schedule.add(.send(event("erp", "order-\(orderId)", .orderCreated, data, at: at)), at: at)
         if plantedPricing, rng.chance(0.55) {
             // The customer-service rep notices the portal price and re-keys the contract price.

@@ -118,6 +118,8 @@ struct StockPosition: Hashable {
 /// What the simulation did, for the report and the demo's progress line.
 public struct SimulationStats: Sendable, Hashable {
     public var ordersCreated = 0
+    /// Orders entered with a price off contract (stale portal price or keying error).
+    public var ordersMispriced = 0
     public var eventsSent = 0
     public var ordersHeldAtEntry = 0
     public var sourceFixes = 0

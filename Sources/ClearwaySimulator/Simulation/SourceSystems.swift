@@ -88,10 +88,12 @@ extension Simulation {
     /// Items that run out at a site, with the replenishment PO, the supplier's slips and
     /// the delivery that restocks them.
     func planShortages(day d: Int, at t: Instant) {
-        let perSite = max(1, Int((Double(world.products.count) * Calibration.scarceSKUShare).rounded()))
+        let expected = Double(world.products.count) * Calibration.scarceSKUShare
         for site in world.sites {
             var positions: [(String, StockPosition)] = []
-            for _ in 0..<perSite {
+            // Whole items a day, plus one more with the remaining fraction as its chance.
+            let count = Int(expected) + (rng.chance(expected - Double(Int(expected))) ? 1 : 0)
+            for _ in 0..<count {
                 let i = rng.int(0...(world.products.count - 1))
                 let p = world.products[i]
                 let onHand = Double(rng.int(0...4))
@@ -116,7 +118,7 @@ extension Simulation {
                 let arrival = instant(day: eta.dayNumber - start.dayNumber, hourUTC: 14)
                 schedule.add(.restock(site: site.id, sku: p.sku), at: arrival)
             }
-            sendSnapshot(site: site.id, positions, at: t)
+            if !positions.isEmpty { sendSnapshot(site: site.id, positions, at: t) }
         }
     }
 
@@ -139,7 +141,7 @@ extension Simulation {
     /// The saturated lane's carrier cuts capacity for a ship date a few days out; half the
     /// time it finds a truck again later.
     func planLaneCuts(day d: Int, at t: Instant) {
-        guard rng.chance(Calibration.laneCutShare * 30 / 7) || (d % 7 == 0 && rng.chance(Calibration.laneCutShare)) else { return }
+        guard rng.chance(Calibration.laneCutShare) else { return }
         let shipDate = start.adding(days: d + rng.int(1...3)).description
         let cut: [String: JSONValue] = ["carrier": .string("NORTHEAST-LTL"), "lane": .string(DistributorWorld.saturatedLane),
                                         "shipDate": .string(shipDate), "capacity": .number(24), "booked": .number(24)]

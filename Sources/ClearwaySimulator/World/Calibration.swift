@@ -30,20 +30,20 @@ public enum Calibration {
     /// Share of the drifting family's SKUs whose WMS count is off at any time.
     public static let driftingSKUShare = 0.12
     /// Share of SKUs that are back-ordered at a site on a given day.
-    public static let scarceSKUShare = 0.0015
+    public static let scarceSKUShare = 0.0003
     /// Share of replenishment POs whose supplier slips.
     public static let supplierSlipShare = 0.45
     /// Share of non-strategic customers that run close to their credit limit.
     public static let tightCreditShare = 0.12
-    /// Days a month on which the saturated lane's carrier cuts capacity.
+    /// Share of days on which the saturated lane's carrier cuts capacity for a coming date.
     public static let laneCutShare = 0.12
     /// Newly onboarded customers whose master data is incomplete.
     public static let incompleteNewcomerShare = 0.6
     /// EDI lines carrying a part number the catalogue does not know.
     public static let unknownPartShare = 0.0015
-    /// Picks where the WMS substitutes without telling the ERP, and short picks.
-    public static let substitutionShare = 0.008
-    public static let shortPickShare = 0.006
+    /// Picked lines where the WMS substitutes without telling the ERP, and short-picked lines.
+    public static let substitutionShare = 0.0025
+    public static let shortPickShare = 0.002
     /// Shipments whose delivery fails on the first attempt.
     public static let failedDeliveryShare = 0.004
     /// Orders the customer writes about.

@@ -99,7 +99,7 @@ public struct DistributorWorld: Sendable {
     /// true for a fixed share of the drifting segment's contract items.
     public func portalPriceIsStale(customer: Customer, sku: Int) -> Bool {
         guard customer.segment == Self.driftingPriceSegment else { return false }
-        return (sku &* 2_654_435_761 &+ customer.id.hashValue0) % 100 < Int(Calibration.stalePortalShare * 100)
+        return ((sku &* 2_654_435_761 &+ customer.id.hashValue0) & 0x7FFF_FFFF) % 100 < Int(Calibration.stalePortalShare * 100)
     }
 
     /// SKUs of the drifting family whose WMS count has drifted from the ERP.
