@@ -56,31 +56,37 @@ struct DemoCommand: AsyncParsableCommand {
                 Backfilling \(settings.days) days of a simulated distributor (\(settings.customers) customers, about \(settings.ordersPerDay) orders a weekday)…
                 """)
             return try await running.withConnection { connection in
-            let simulation = Simulation(world: world, start: start, connection: connection)
-            let move = EmbeddedServer.moveClock(running)
-            var lastShown = -1
-            try await simulation.run(until: wallNow, moveClock: move, progress: { t in
-                let day = Int(t.millis / 86_400_000) - start.dayNumber
-                guard day != lastShown else { return }
-                lastShown = day
-                say("  day \(day) of \(settings.days): \(simulation.stats.ordersCreated) orders, \(simulation.stats.eventsSent) events sent")
-            })
-            guard live else {
-                say("History is in. Serving it without a live stream (--no-live). Ctrl-C stops the demo.")
-                while !Task.isCancelled { try await Task.sleep(for: .seconds(3_600)) }
-                return 0
-            }
-            say("History is in. The distributor now runs live at \(Int(speed))× real time. Ctrl-C stops the demo.")
-            var simulated = wallNow
-            while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(1))
-                simulated = simulated.adding(seconds: speed)
-                try await simulation.run(until: simulated, stepMinutes: max(1, Int(speed / 60)), moveClock: move)
-            }
-            return 0
+                try await Self.play(Simulation(world: world, start: start, connection: connection), until: wallNow,
+                                    move: EmbeddedServer.moveClock(running), days: settings.days, live: live, speed: speed)
             }
         }
         say("Demo stopped. Its database is kept in \(databaseFile).")
+    }
+
+    /// Backfills to `until` with a progress line per day, then streams live (or just serves).
+    static func play(_ simulation: Simulation, until wallNow: Instant, move: @escaping @Sendable (Instant) async throws -> Void,
+                     days: Int, live: Bool, speed: Double) async throws -> Int {
+        let startDay = Int(simulation.now.millis / 86_400_000)
+        var lastShown = -1
+        try await simulation.run(until: wallNow, moveClock: move, progress: { t in
+            let day = Int(t.millis / 86_400_000) - startDay
+            guard day != lastShown else { return }
+            lastShown = day
+            say("  day \(day) of \(days): \(simulation.stats.ordersCreated) orders, \(simulation.stats.eventsSent) events sent")
+        })
+        guard live else {
+            say("History is in. Serving it without a live stream (--no-live). Ctrl-C stops the demo.")
+            while !Task.isCancelled { try await Task.sleep(for: .seconds(3_600)) }
+            return 0
+        }
+        say("History is in. The distributor now runs live at \(Int(speed))× real time. Ctrl-C stops the demo.")
+        var simulated = wallNow
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
+            simulated = simulated.adding(seconds: speed)
+            try await simulation.run(until: simulated, stepMinutes: max(1, Int(speed / 60)), moveClock: move)
+        }
+        return 0
     }
 
     /// One sign-in per person-facing role, each with a fresh random password.

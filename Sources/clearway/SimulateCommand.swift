@@ -83,14 +83,14 @@ struct SimulateCommand: AsyncParsableCommand {
         let days = sim.days
         let mix = try await EmbeddedServer.run(config, clock: clock, logger: logger) { running in
             try await running.withConnection { connection in
-            let simulation = Simulation(world: world, start: start, connection: connection)
-            let end = Instant(millis: Int64(start.dayNumber + days) * 86_400_000)
-            var lastDay = -1
-            try await simulation.run(until: end, moveClock: EmbeddedServer.moveClock(running), progress: { t in
-                let day = Int(t.millis / 86_400_000) - start.dayNumber
-                if day != lastDay, day % 10 == 0 { lastDay = day; say("  day \(day) of \(days): \(simulation.stats.ordersCreated) orders") }
-            })
-            return try await MixReport.read(from: connection, stats: simulation.stats)
+                let simulation = Simulation(world: world, start: start, connection: connection)
+                let end = Instant(millis: Int64(start.dayNumber + days) * 86_400_000)
+                var lastDay = -1
+                try await simulation.run(until: end, moveClock: EmbeddedServer.moveClock(running), progress: { t in
+                    let day = Int(t.millis / 86_400_000) - start.dayNumber
+                    if day != lastDay, day % 10 == 0 { lastDay = day; say("  day \(day) of \(days): \(simulation.stats.ordersCreated) orders") }
+                })
+                return try await MixReport.read(from: connection, stats: simulation.stats)
             }
         }
         guard let mix else { throw CLIError.failure("the embedded server stopped before the simulation finished") }
