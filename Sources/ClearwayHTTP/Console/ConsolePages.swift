@@ -97,7 +97,7 @@ extension ConsoleRoutes {
             }
         }
         let summary = "\(ConsoleActions.doneMessage(command)): \(done) of \(ids.count)." + (failures.isEmpty ? "" : " Not done: " + failures.joined(separator: "; "))
-        return ConsoleHTTP.redirect("/console/queues/\(queue)?done=\(summary.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+        return ConsoleHTTP.redirect("/console/queues/\(queue)" + ConsoleHTTP.query([("done", summary)]))
     }
 
     func casePage(_ id: String, session: ConsoleSession, notice: String?) async throws -> Response {

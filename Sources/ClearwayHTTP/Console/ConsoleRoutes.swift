@@ -4,6 +4,7 @@ import ClearwayStore
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 /// The operations console under `/console`: sign-in, overview, queues and cases, rendered
 /// on the server. Every page needs a session; every POST needs the session's CSRF token;
@@ -11,6 +12,9 @@ import Logging
 struct ConsoleRoutes: Sendable {
     let engine: ClearwayEngine
     let logger: Logger
+    /// The streamed overview, shared by every open tab: one set of queries per interval,
+    /// however many people watch. A page load always renders fresh.
+    let shared = SharedOverview()
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in ConsoleHTTP.redirect("/console") }
@@ -45,12 +49,12 @@ struct ConsoleRoutes: Sendable {
             let caseId = try context.parameters.require("case"), exceptionId = try context.parameters.require("exception")
             let command = try ConsoleActions.command(try context.parameters.require("action"), form: form)
             _ = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: session.user.principal)
-            return ConsoleHTTP.redirect("/console/cases/\(caseId)?done=\(ConsoleActions.doneMessage(command).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+            return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", ConsoleActions.doneMessage(command))]))
         } }
         router.post("/console/cases/:case/comments") { request, context in try await page(request, post: true) { session, form in
             let caseId = try context.parameters.require("case")
             _ = try await engine.comment(caseId: caseId, exceptionId: nil, text: form["text"]?.first ?? "", by: session.user.principal)
-            return ConsoleHTTP.redirect("/console/cases/\(caseId)?done=Comment%20added")
+            return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", "Comment added")]))
         } }
     }
 
@@ -109,7 +113,7 @@ struct ConsoleRoutes: Sendable {
         return Response(status: .ok, headers: headers, body: .init { writer in
             var last = ""
             while !Task.isCancelled {
-                let html = try await liveOverview().text
+                let html = try await shared.current(maxAge: .milliseconds(1_500)) { try await liveOverview() }.text
                 if html != last {
                     last = html
                     let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
@@ -119,5 +123,18 @@ struct ConsoleRoutes: Sendable {
             }
             try await writer.finish(nil)
         })
+    }
+}
+
+/// The last rendered overview and when it was rendered.
+final class SharedOverview: Sendable {
+    private let last = Mutex<(at: ContinuousClock.Instant, html: HTML)?>(nil)
+
+    func current(maxAge: Duration, render: () async throws -> HTML) async throws -> HTML {
+        let now = ContinuousClock.now
+        if let cached = last.withLock({ $0 }), now - cached.at < maxAge { return cached.html }
+        let html = try await render()
+        last.withLock { $0 = (now, html) }
+        return html
     }
 }

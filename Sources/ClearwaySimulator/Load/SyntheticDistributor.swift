@@ -113,9 +113,11 @@ public struct SyntheticDistributor: Sendable {
         ])
     }
 
-    /// A CloudEvent as a source system would send it.
-    public static func event(_ source: String, _ id: String, _ type: EventType, _ data: [String: JSONValue]) -> JSONValue {
-        .object(["specversion": .string("1.0"), "id": .string(id), "source": .string(source), "type": .string(type.rawValue),
-                 "datacontenttype": .string("application/json"), "data": .object(data)])
+    /// A CloudEvent as a source system would send it, stamped with `time` when given.
+    public static func event(_ source: String, _ id: String, _ type: EventType, _ data: [String: JSONValue], time: Instant? = nil) -> JSONValue {
+        var envelope: [String: JSONValue] = ["specversion": .string("1.0"), "id": .string(id), "source": .string(source), "type": .string(type.rawValue),
+                                             "datacontenttype": .string("application/json"), "data": .object(data)]
+        if let time { envelope["time"] = .string(time.iso8601) }
+        return .object(envelope)
     }
 }

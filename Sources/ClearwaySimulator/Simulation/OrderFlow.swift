@@ -60,7 +60,7 @@ extension Simulation {
             "requestedShipDate": .string(shipDate.description), "promiseDate": .string(shipDate.adding(days: 2).description),
             "lane": .string(c.lane), "currency": .string("USD"), "lines": .array(lines),
         ]
-        orders[orderId] = SimOrder(id: orderId, customer: ci, site: c.site, shipDay: shipDay, data: data, plantedPricing: plantedPricing)
+        orders[orderId] = SimOrder(id: orderId, customer: ci, site: c.site, shipDay: shipDay, data: data)
         stats.ordersCreated += 1
         if plantedPricing { stats.ordersMispriced += 1 }
         schedule.add(.send(event("erp", "order-\(orderId)", .orderCreated, data, at: at)), at: at)

@@ -90,8 +90,7 @@ public final class Simulation {
 
     /// A CloudEvent stamped with the simulated time.
     func event(_ source: String, _ id: String, _ type: EventType, _ data: [String: JSONValue], at: Instant) -> JSONValue {
-        .object(["specversion": .string("1.0"), "id": .string(id), "source": .string(source), "type": .string(type.rawValue),
-                 "time": .string(at.iso8601), "datacontenttype": .string("application/json"), "data": .object(data)])
+        SyntheticDistributor.event(source, id, type, data, time: at)
     }
 
     func instant(day: Int, hourUTC: Double) -> Instant {
@@ -107,7 +106,6 @@ struct SimOrder {
     var shipDay: Int
     var data: [String: JSONValue]
     var held = false
-    var plantedPricing = false
 }
 
 struct StockPosition: Hashable {
