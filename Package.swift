@@ -30,7 +30,11 @@ let package = Package(
         ),
         .target(
             name: "ClearwayIntegration",
-            dependencies: ["ClearwayCore"]
+            dependencies: [
+                "ClearwayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "ClearwayStore",
@@ -70,6 +74,7 @@ let package = Package(
             dependencies: [
                 "ClearwayCore", "ClearwayIntegration",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -78,6 +83,7 @@ let package = Package(
             dependencies: [
                 "ClearwayHTTP", "ClearwaySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(

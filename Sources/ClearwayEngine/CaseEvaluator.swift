@@ -84,10 +84,13 @@ struct CaseEvaluator {
         let steps = Reconciliation.plan(existing: existing, findings: findings, trigger: trigger)
         guard !steps.isEmpty else { return }
         let tier = customer?.tier ?? current.customerTier
+        var opened: [ExceptionRecord] = []
         for step in steps {
             switch step {
             case .open(let finding):
-                exceptions.append(try await openException(finding, caseRecord: current, tier: tier, site: site))
+                let record = try await openException(finding, caseRecord: current, tier: tier, site: site)
+                exceptions.append(record)
+                opened.append(record)
             case .refresh(let id, let finding):
                 guard let i = exceptions.firstIndex(where: { $0.id == id }) else { continue }
                 let before = exceptions[i].finding.summary
@@ -104,6 +107,10 @@ struct CaseEvaluator {
         }
         if let customer { current.customerTier = customer.tier; current.segment = customer.segment }
         try await CaseRollup.save(&current, exceptions: exceptions, tx: tx, now: now, actor: actor, policy: policy)
+        if !opened.isEmpty, !policy.actions.autoResolution.rules.isEmpty {
+            try await considerTouchless(opened, caseRecord: current, tier: tier)
+            if let fresh = try await tx.caseRecord(current.id) { current = fresh }
+        }
     }
 
     func openException(_ finding: Finding, caseRecord: CaseRecord, tier: CustomerTier, site: SitePolicy) async throws -> ExceptionRecord {

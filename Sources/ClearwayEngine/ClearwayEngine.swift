@@ -17,6 +17,8 @@ public final class ClearwayEngine: Sendable {
     private let currentPolicy: Mutex<Policy>
     private let groupCommit = GroupCommit()
     let referenceCache = ReferenceCache()
+    /// The connectors actions are delivered through on this node.
+    public let connectors = ConnectorRegistry()
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
                 ids: any IdentifierSource = RandomIdentifiers(), logger: Logger) {

@@ -1,3 +1,5 @@
+import ClearwayCore
+
 /// Errors the engine reports to callers. Each has a stable code; the HTTP layer maps them
 /// to problem+json in one place.
 public enum EngineError: Error, Sendable, Equatable {
@@ -6,4 +8,6 @@ public enum EngineError: Error, Sendable, Equatable {
     case conflict(String)
     case forbidden(String)
     case invalid(field: String, detail: String)
+    /// The action's guardrails failed; each failed check says why.
+    case blocked(action: String, checks: [GuardrailCheck])
 }

@@ -69,6 +69,8 @@ struct EventProcessor {
                 try await tx.insertMessage(unattached)
                 return try await evaluator.customerMessage(unattached, referencedOrder: message.orderId).map { [$0] } ?? []
             }
+        case .actionResult(let result):
+            return try await applyActionResult(result)
         case .pick(let pick):
             guard try await tx.order(pick.orderId) != nil else { throw unknownOrder(pick.orderId) }
             try await tx.upsertPick(pick, at: now)
@@ -79,6 +81,26 @@ struct EventProcessor {
             if let caseId = try await evaluator.evaluate(orderId: orderId) { touched.append(caseId) }
         }
         return touched
+    }
+
+    /// Completes or fails an action the system accepted earlier. A result for an action
+    /// already settled changes nothing (the system may report twice).
+    func applyActionResult(_ result: ActionResult) async throws -> [String] {
+        guard var action = try await tx.action(result.actionId) else {
+            throw UnprocessableEvent(code: "unknown_action", reason: "Action \(result.actionId) is not known to Clearway")
+        }
+        guard action.state == .queued || action.state == .delivered else { return [action.caseId] }
+        var detail: [String: JSONValue] = ["status": .string(result.status.rawValue)]
+        if let reference = result.reference { detail["reference"] = .string(reference) }
+        action.result = .object(detail)
+        let steps = ActionSteps(engine: engine, tx: tx, policy: policy, now: now, actor: "system:\(action.system)")
+        if result.status == .applied {
+            try await steps.move(&action, .applied, reason: "Reported applied by \(trigger)", detail: .object(detail))
+        } else {
+            action.lastError = result.reason
+            try await steps.move(&action, .refused, reason: result.reason, detail: .object(detail))
+        }
+        return [action.caseId]
     }
 
     func unknownOrder(_ id: String) -> UnprocessableEvent {

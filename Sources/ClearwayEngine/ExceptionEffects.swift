@@ -42,6 +42,7 @@ enum ExceptionEffects {
         case .wait: "exception.waiting"
         case .resume: "exception.resumed"
         case .resolve: "exception.resolved"
+        case .actionCompleted: "exception.resolved_by_action"
         case .causeRemoved: "exception.auto_resolved"
         case .causeReturned: "exception.reopened"
         case .cancel: "exception.cancelled"
@@ -54,6 +55,7 @@ enum ExceptionEffects {
         switch event {
         case .resolve(let code, let note): .object(["resolutionCode": .string(code), "note": note.map(JSONValue.string) ?? .null])
         case .causeRemoved: .object(["resolutionCode": .string("cause_removed"), "automatic": .bool(true)])
+        case .actionCompleted(let code, _, let touchless): .object(["resolutionCode": .string(code), "touchless": .bool(touchless)])
         case .wait(let reason): .object(["waitingOn": .string(reason)])
         default: nil
         }

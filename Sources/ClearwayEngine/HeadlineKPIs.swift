@@ -2,7 +2,8 @@ import ClearwayStore
 
 /// The headline KPIs of `GET /v1/insights/kpis`, each computed from stored state:
 /// - `backlogOpen`: cases not closed.
-/// - `touchlessRate`: resolved exceptions closed automatically (cause removed) ÷ all resolved.
+/// - `touchlessRate`: resolved exceptions closed with no human step (the cause went away,
+///   or a touchless rule's action cleared it) ÷ all resolved.
 /// - `firstTouchResolutionRate`: resolved cases with at most one human step on their
 ///   exceptions ÷ all resolved cases.
 /// - `slaAttainment`: resolved exceptions closed at or before their SLA due time ÷ all resolved.
@@ -10,6 +11,7 @@ import ClearwayStore
 public struct HeadlineKPIs: Sendable, Hashable {
     public var backlogOpen = 0, exceptionsOpen = 0, atRiskOpen = 0, breachedOpen = 0, resolvedExceptions = 0
     public var touchlessRate = 0.0, firstTouchResolutionRate = 0.0, slaAttainment = 0.0
+    public var touchlessResolved = 0, actionsPendingApproval = 0, actionsDeadLettered = 0
 }
 
 extension ClearwayEngine {
@@ -22,6 +24,9 @@ extension ClearwayEngine {
         k.atRiskOpen = c.atRiskOpen
         k.breachedOpen = c.breachedOpen
         k.resolvedExceptions = c.resolvedExceptions
+        k.touchlessResolved = c.resolvedAutomatically
+        k.actionsPendingApproval = c.actionsPendingApproval
+        k.actionsDeadLettered = c.actionsDeadLettered
         k.touchlessRate = rate(c.resolvedAutomatically, c.resolvedExceptions)
         k.slaAttainment = rate(c.resolvedOnTime, c.resolvedExceptions)
         k.firstTouchResolutionRate = rate(c.resolvedCasesFirstTouch, c.resolvedCases)

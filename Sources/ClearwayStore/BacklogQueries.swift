@@ -76,7 +76,7 @@ extension CaseQueries {
             }
             for row in try await sql.raw("""
                 SELECT closed_at / 86400000 AS d, COUNT(*) AS n,
-                    SUM(CASE WHEN resolution_code = 'cause_removed' THEN 1 ELSE 0 END) AS auto
+                    SUM(CASE WHEN touchless = 1 THEN 1 ELSE 0 END) AS auto
                 FROM exceptions WHERE state = 'resolved' AND closed_at >= \(bind: since) GROUP BY closed_at / 86400000
                 """).all() {
                 let d = Int(try row.decode(column: "d", as: Int64.self))

@@ -5,6 +5,7 @@ public struct KPICounts: Sendable, Hashable {
     public var backlogOpen = 0, exceptionsOpen = 0, atRiskOpen = 0, breachedOpen = 0
     public var resolvedExceptions = 0, resolvedAutomatically = 0, resolvedOnTime = 0
     public var resolvedCases = 0, resolvedCasesFirstTouch = 0
+    public var actionsPendingApproval = 0, actionsDeadLettered = 0
 }
 
 extension CaseQueries {
@@ -19,8 +20,10 @@ extension CaseQueries {
             k.atRiskOpen = try await count("SELECT COUNT(*) AS n FROM exceptions WHERE closed_at IS NULL AND escalation = 'at_risk'")
             k.breachedOpen = try await count("SELECT COUNT(*) AS n FROM exceptions WHERE closed_at IS NULL AND escalation = 'breached'")
             k.resolvedExceptions = try await count("SELECT COUNT(*) AS n FROM exceptions WHERE state = 'resolved'")
-            k.resolvedAutomatically = try await count("SELECT COUNT(*) AS n FROM exceptions WHERE state = 'resolved' AND resolution_code = 'cause_removed'")
+            k.resolvedAutomatically = try await count("SELECT COUNT(*) AS n FROM exceptions WHERE state = 'resolved' AND touchless = 1")
             k.resolvedOnTime = try await count("SELECT COUNT(*) AS n FROM exceptions WHERE state = 'resolved' AND closed_at <= due_at")
+            k.actionsPendingApproval = try await count("SELECT COUNT(*) AS n FROM actions WHERE state = 'pending_approval'")
+            k.actionsDeadLettered = try await count("SELECT COUNT(*) AS n FROM actions WHERE state = 'dead_lettered'")
             k.resolvedCases = try await count("SELECT COUNT(*) AS n FROM cases WHERE state = 'resolved'")
             k.resolvedCasesFirstTouch = try await count("""
                 SELECT COUNT(*) AS n FROM cases c WHERE c.state = 'resolved' AND

@@ -128,6 +128,30 @@ enum Migrations {
             """,
             "CREATE INDEX login_failures_user ON login_failures (username, at)",
         ]),
+        ("0004_actions", [
+            // Closed without a person: cause removed, or cleared by a touchless rule's action.
+            "ALTER TABLE exceptions ADD COLUMN touchless INTEGER NOT NULL DEFAULT 0",
+            "UPDATE exceptions SET touchless = 1 WHERE resolution_code = 'cause_removed'",
+            """
+            CREATE TABLE actions (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, exception_id TEXT NOT NULL, kind TEXT NOT NULL,
+                parameters TEXT NOT NULL, state TEXT NOT NULL, system TEXT NOT NULL, requested_by TEXT NOT NULL,
+                requester_id TEXT NOT NULL, requested_at BIGINT NOT NULL, rule_id TEXT, override_reason TEXT, approval TEXT,
+                decided_by TEXT, decided_at BIGINT, decision_reason TEXT, assessment TEXT NOT NULL, attempts INTEGER NOT NULL,
+                last_error TEXT, result TEXT, completed_at BIGINT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX actions_case ON actions (case_id, requested_at)",
+            "CREATE INDEX actions_state ON actions (state, requested_at)",
+            // Deliveries to source systems and webhook subscribers, written in the same
+            // transaction as the decision that caused them.
+            """
+            CREATE TABLE outbox (id TEXT PRIMARY KEY, action_id TEXT, kind TEXT NOT NULL, target TEXT NOT NULL,
+                payload TEXT NOT NULL, idempotency_key TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+                next_attempt_at BIGINT NOT NULL, lease_until BIGINT, last_error TEXT, created_at BIGINT NOT NULL,
+                delivered_at BIGINT)
+            """,
+            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+            "CREATE INDEX outbox_action ON outbox (action_id)",
+        ]),
     ]
 }
 
@@ -170,7 +194,8 @@ extension Database {
             // Table names are literals from this file, never input.
             for table in ["inbox", "dead_letters", "customers", "products", "contracts", "inventory", "carrier_capacity", "supplier_etas",
                           "milestones", "picks", "messages", "orders", "order_skus", "cases", "exceptions", "timers", "audit_log",
-                          "audit_head", "api_keys", "reference_version", "schema_migrations"] {
+                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox",
+                          "schema_migrations"] {
                 try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
             }
         }

@@ -43,13 +43,13 @@ extension StoreTransaction {
     public func insertException(_ e: ExceptionRecord) async throws {
         try await sql.raw("""
             INSERT INTO exceptions (id, case_id, identity, type, queue, state, assignee, escalation, priority, priority_parts,
-                                    finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code, decided_by)
+                                    finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code, decided_by, touchless)
             VALUES (\(bind: e.id), \(bind: e.caseId), \(bind: e.identity), \(bind: e.type.rawValue), \(bind: e.queue),
                     \(bind: e.lifecycle.state.rawValue), \(bind: e.lifecycle.assignee), \(bind: e.lifecycle.escalation.rawValue),
                     \(bind: e.priority.score), \(bind: try JSONText.encode(e.priority)), \(bind: try JSONText.encode(e.finding)),
                     \(bind: try JSONText.encode(e.lifecycle)), \(bind: try JSONText.encode(e.sla)), \(bind: e.sla.dueAt.millis),
                     \(bind: e.sla.atRiskAt.millis), \(bind: e.openedAt.millis), \(bind: e.updatedAt.millis), \(bind: e.closedAt?.millis),
-                    \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy))
+                    \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy), \(bind: e.touchlessFlag))
             """).run()
     }
 
@@ -60,7 +60,8 @@ extension StoreTransaction {
                 priority_parts = \(bind: try JSONText.encode(e.priority)), finding = \(bind: try JSONText.encode(e.finding)),
                 lifecycle = \(bind: try JSONText.encode(e.lifecycle)), sla = \(bind: try JSONText.encode(e.sla)),
                 due_at = \(bind: e.sla.dueAt.millis), at_risk_at = \(bind: e.sla.atRiskAt.millis), updated_at = \(bind: e.updatedAt.millis),
-                closed_at = \(bind: e.closedAt?.millis), resolution_code = \(bind: e.lifecycle.resolution?.code), decided_by = \(bind: e.finding.decidedBy)
+                closed_at = \(bind: e.closedAt?.millis), resolution_code = \(bind: e.lifecycle.resolution?.code), decided_by = \(bind: e.finding.decidedBy),
+                touchless = \(bind: e.touchlessFlag)
             WHERE id = \(bind: e.id)
             """).run()
     }
@@ -140,6 +141,10 @@ enum ExceptionRow {
             updatedAt: Instant(millis: try row.decode(column: "updated_at", as: Int64.self)),
             closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Instant.init(millis:)))
     }
+}
+
+extension ExceptionRecord {
+    var touchlessFlag: Int { lifecycle.state == .resolved && lifecycle.resolution?.touchless == true ? 1 : 0 }
 }
 
 extension Optional {

@@ -55,9 +55,11 @@ struct DemoCommand: AsyncParsableCommand {
 
                 Backfilling \(settings.days) days of a simulated distributor (\(settings.customers) customers, about \(settings.ordersPerDay) orders a weekday)…
                 """)
-            return try await running.withConnection { connection in
-                try await Self.play(Simulation(world: world, start: start, connection: connection), until: wallNow,
-                                    move: EmbeddedServer.moveClock(running), days: settings.days, live: live, speed: speed)
+            // The simulated systems fail a few calls, as real ones do; deliveries retry.
+            return try await running.withSimulatedSystems(faults: .init(failureRate: 0.03), logger: logger) { connection, ledger in
+                let simulation = Simulation(world: world, start: start, connection: connection)
+                simulation.actionLedger = ledger
+                return try await Self.play(simulation, until: wallNow, move: EmbeddedServer.moveClock(running), days: settings.days, live: live, speed: speed)
             }
         }
         say("Demo stopped. Its database is kept in \(databaseFile).")

@@ -82,8 +82,9 @@ struct SimulateCommand: AsyncParsableCommand {
         let began = Date()
         let days = sim.days
         let mix = try await EmbeddedServer.run(config, clock: clock, logger: logger) { running in
-            try await running.withConnection { connection in
+            try await running.withSimulatedSystems(logger: logger) { connection, ledger in
                 let simulation = Simulation(world: world, start: start, connection: connection)
+                simulation.actionLedger = ledger
                 let end = Instant(millis: Int64(start.dayNumber + days) * 86_400_000)
                 var lastDay = -1
                 try await simulation.run(until: end, moveClock: EmbeddedServer.moveClock(running), progress: { t in

@@ -1,5 +1,9 @@
+import ClearwayCore
 import ClearwayHTTP
+import ClearwayIntegration
 import ClearwaySimulator
+import AsyncHTTPClient
+import Logging
 
 extension EmbeddedServer.Running {
     /// The simulator's connection to this server, closed after `body`.
@@ -12,6 +16,23 @@ extension EmbeddedServer.Running {
         } catch {
             await connection.shutdown()
             throw error
+        }
+    }
+
+    /// Starts the simulated systems' action endpoint, points this server's connectors for
+    /// every system at it, and runs `body` with the simulator's connection and the ledger
+    /// of actions the systems carried out.
+    func withSimulatedSystems<T: Sendable>(faults: SourceSystemResponder.Faults = .init(), logger: Logger,
+                                           _ body: @escaping @Sendable (ClearwayConnection, ActionLedger) async throws -> T) async throws -> T {
+        let responder = SourceSystemResponder(faults: faults)
+        let running = self
+        return try await responder.serve(logger: logger) { base in
+            for system in Set(ActionKind.allCases.map(\.system)) {
+                let settings = ConnectorSettings(url: SourceSystemResponder.endpoint(base: base, system: system), timeoutSeconds: 5,
+                                                 maxAttempts: 8, baseBackoffSeconds: 1, maxBackoffSeconds: 60)
+                running.engine.connectors.register(system, connector: HTTPConnector(client: .shared, settings: settings), settings: settings)
+            }
+            return try await running.withConnection { connection in try await body(connection, responder.ledger) }
         }
     }
 }

@@ -2,13 +2,15 @@
 /// events but cannot read cases, and a viewer can read but not touch anything.
 public enum Role: String, Sendable, Codable, CaseIterable, Hashable {
     case viewer, agent, approver, supervisor, admin, integration
+    /// Approves price overrides only; a credit approver approves credit releases only.
+    case pricingApprover = "pricing_approver", creditApprover = "credit_approver"
 
     public var permissions: Set<Permission> {
         switch self {
         case .viewer: [.readCases, .readMetrics]
         case .agent: [.readCases, .readMetrics, .workExceptions]
-        case .approver: [.readCases, .readMetrics, .workExceptions, .approveActions]
-        case .supervisor: [.readCases, .readMetrics, .workExceptions, .approveActions, .assignOthers, .readDeadLetters, .replayDeadLetters]
+        case .approver, .pricingApprover, .creditApprover: [.readCases, .readMetrics, .workExceptions, .approveActions]
+        case .supervisor: [.readCases, .readMetrics, .workExceptions, .approveActions, .assignOthers, .readDeadLetters, .replayDeadLetters, .overridePolicy]
         case .admin: Set(Permission.allCases)
         case .integration: [.ingestEvents, .readDeadLetters, .replayDeadLetters, .readMetrics]
         }
@@ -21,4 +23,30 @@ public enum Role: String, Sendable, Codable, CaseIterable, Hashable {
 public enum Permission: String, Sendable, Codable, CaseIterable, Hashable {
     case readCases, readMetrics, workExceptions, assignOthers, approveActions
     case ingestEvents, readDeadLetters, replayDeadLetters, manageKeys
+    /// Force or skip an action against policy, with a reason (flagged in the audit log).
+    case overridePolicy
+}
+
+extension Role {
+    /// Approval strength: a supervisor's approval covers everything an approver's does.
+    public var approvalRank: Int {
+        switch self {
+        case .admin: 4
+        case .supervisor: 3
+        case .approver: 2
+        case .pricingApprover, .creditApprover: 1
+        default: 0
+        }
+    }
+
+    /// Whether this role may decide an approval that policy assigns to `required`.
+    public func canApprove(_ required: Role) -> Bool {
+        guard allows(.approveActions) else { return false }
+        if self == required { return true }
+        switch self {
+        case .admin, .supervisor: return true
+        case .approver: return required == .pricingApprover || required == .creditApprover
+        default: return false
+        }
+    }
 }

@@ -20,9 +20,22 @@ public struct Resolution: Sendable, Codable, Hashable {
     public var note: String?
     /// True when Clearway closed it because a later event removed the cause.
     public var automatic: Bool
+    /// True when no person took part: the cause went away, or a touchless rule's action
+    /// cleared it. (An action a person asked for is not touchless.)
+    public var touchless: Bool
 
-    public init(code: String, note: String? = nil, automatic: Bool) {
-        self.code = code; self.note = note; self.automatic = automatic
+    public init(code: String, note: String? = nil, automatic: Bool, touchless: Bool? = nil) {
+        self.code = code; self.note = note; self.automatic = automatic; self.touchless = touchless ?? automatic
+    }
+
+    private enum Keys: String, CodingKey { case code, note, automatic, touchless }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        code = try c.decode(String.self, forKey: .code)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        automatic = try c.decode(Bool.self, forKey: .automatic)
+        touchless = try c.decodeIfPresent(Bool.self, forKey: .touchless) ?? automatic
     }
 }
 
@@ -50,6 +63,8 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         case wait(reason: String)
         case resume
         case resolve(code: String, note: String?)
+        /// An action carried out in the source system cleared the exception.
+        case actionCompleted(code: String, note: String?, touchless: Bool)
         /// A later event shows the condition gone.
         case causeRemoved(note: String)
         /// The condition came back after Clearway closed it automatically.
@@ -101,6 +116,10 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
 
         case (.open, .resolve(let code, let note)), (.assigned, .resolve(let code, let note)), (.waiting, .resolve(let code, let note)):
             return close(.resolved, Resolution(code: code, note: note, automatic: false))
+
+        case (.open, .actionCompleted(let code, let note, let touchless)), (.assigned, .actionCompleted(let code, let note, let touchless)),
+             (.waiting, .actionCompleted(let code, let note, let touchless)):
+            return close(.resolved, Resolution(code: code, note: note, automatic: false, touchless: touchless))
 
         case (.open, .causeRemoved(let note)), (.assigned, .causeRemoved(let note)), (.waiting, .causeRemoved(let note)):
             return close(.resolved, Resolution(code: "cause_removed", note: note, automatic: true))
@@ -155,6 +174,7 @@ extension ExceptionLifecycle.Event {
         case .wait: "wait"
         case .resume: "resume"
         case .resolve: "resolve"
+        case .actionCompleted: "complete by action"
         case .causeRemoved: "auto-resolve"
         case .causeReturned: "reopen"
         case .cancel: "cancel"

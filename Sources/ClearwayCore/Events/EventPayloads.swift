@@ -58,6 +58,11 @@ public enum EventPayloads {
             guard let id = v.0, let customer = v.1, let body = v.5 else { return nil }
             return .message(CustomerMessage(messageId: id, customerId: customer, orderId: v.2, channel: v.3 ?? "email",
                                             subject: v.4, body: body, receivedAt: v.6 ?? ctx.time))
+        case .actionResult:
+            let v = (d.string("actionId"), d.oneOf("status", ActionResult.Status.self), d.string("reason", required: false), d.string("reference", required: false))
+            guard let id = v.0, let status = v.1 else { return nil }
+            if status == .rejected, v.2 == nil { d.fail("reason", "is required when status is rejected"); return nil }
+            return .actionResult(ActionResult(actionId: id, status: status, reason: v.2, reference: v.3))
         case .pickConfirmed:
             let order = d.string("orderId"), site = d.string("site"), at = d.timestamp("confirmedAt", required: false)
             let lines = d.objects("lines", minCount: 1).compactMap { l -> PickedLine? in

@@ -15,6 +15,8 @@ public enum EventType: String, Sendable, CaseIterable, Codable, Hashable {
     case creditStatusChanged = "clearway.credit.status_changed.v1"
     case customerMessageReceived = "clearway.customer.message_received.v1"
     case pickConfirmed = "clearway.warehouse.pick_confirmed.v1"
+    /// A source system reports the result of an action it accepted earlier.
+    case actionResult = "clearway.action.result.v1"
 
     /// The file stem of this type's schema and example under `docs/events/`.
     public var docName: String {
@@ -44,6 +46,20 @@ public enum CanonicalEvent: Sendable, Hashable {
     case credit(CreditStatusChange)
     case message(CustomerMessage)
     case pick(PickConfirmation)
+    case actionResult(ActionResult)
+}
+
+/// The outcome of an action as the source system reports it.
+public struct ActionResult: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable { case applied, rejected }
+    public var actionId: String
+    public var status: Status
+    public var reason: String?
+    public var reference: String?
+
+    public init(actionId: String, status: Status, reason: String? = nil, reference: String? = nil) {
+        self.actionId = actionId; self.status = status; self.reason = reason; self.reference = reference
+    }
 }
 
 /// Raised for an event that is valid but cannot be processed now (e.g. it refers to an

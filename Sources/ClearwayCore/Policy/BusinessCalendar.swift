@@ -26,6 +26,9 @@ public struct BusinessCalendar: Sendable, Hashable {
         workingDays.contains(day.weekday) && !holidays.contains(day)
     }
 
+    /// The calendar date of an instant in this calendar's zone ("today" for guardrails).
+    public func date(of instant: Instant) -> LocalDate { local(instant).0 }
+
     /// The local date and minute of day of an instant in this calendar's zone.
     func local(_ instant: Instant) -> (LocalDate, Double) {
         let offset = timeZone.secondsFromGMT(for: instant.date)

@@ -61,9 +61,12 @@ public struct Policy: Sendable, Hashable {
     public var sites: [String: SitePolicy]
     /// source → (source status code → canonical status)
     public var statusMaps: [String: [String: OrderStatus]]
+    /// Guardrails, approvals, touchless rules and connectors (one set for all sites).
+    public var actions: ActionPolicy
 
-    public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:]) {
-        self.version = version; self.global = global; self.sites = sites; self.statusMaps = statusMaps
+    public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:],
+                actions: ActionPolicy = ActionPolicy()) {
+        self.version = version; self.global = global; self.sites = sites; self.statusMaps = statusMaps; self.actions = actions
     }
 
     public func site(_ id: String) -> SitePolicy { sites[id] ?? global }

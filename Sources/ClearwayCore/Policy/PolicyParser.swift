@@ -5,7 +5,8 @@ import Yams
 /// so a site only states what it changes.
 public enum PolicyParser {
     static let topKeys: Set<String> = ["version", "calendars", "defaultCalendar", "priority", "detection",
-                                        "exceptionTypes", "sites", "statusMaps", "description"]
+                                        "exceptionTypes", "sites", "statusMaps", "description",
+                                        "guardrails", "approvals", "autoResolution", "connectors"]
     static let siteKeys: Set<String> = ["calendar", "priority", "detection", "exceptionTypes", "description"]
 
     public static func parse(_ text: String) throws(PolicyRejected) -> Policy {
@@ -62,8 +63,9 @@ public enum PolicyParser {
             }
             statusMaps[source] = map
         }
+        let actions = ActionSections.read(root, r)
         if !r.issues.isEmpty { throw PolicyRejected(r.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
-        return Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps)
+        return Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps, actions: actions)
     }
 
     public static func load(contentsOf url: URL) throws -> Policy {

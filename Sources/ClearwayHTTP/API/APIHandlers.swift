@@ -58,7 +58,8 @@ struct APIHandlers: APIProtocol {
             _case: ContractMapping.summary(record, exceptions: exceptions, now: now),
             order: order.map(ContractMapping.order),
             exceptions: exceptions.map { ContractMapping.detail($0, policy: policy, site: record.site, now: now) },
-            timeline: timeline.map(ContractMapping.timeline)))))
+            timeline: timeline.map(ContractMapping.timeline),
+            actions: try await engine.queries.actions(caseId: id).map(ActionMapping.action)))))
     }
 
     func listQueues(_ input: Operations.listQueues.Input) async throws -> Operations.listQueues.Output {
@@ -79,6 +80,7 @@ struct APIHandlers: APIProtocol {
         return .ok(.init(body: .json(.init(
             backlogOpen: k.backlogOpen, exceptionsOpen: k.exceptionsOpen, atRiskOpen: k.atRiskOpen, breachedOpen: k.breachedOpen,
             resolvedExceptions: k.resolvedExceptions, touchlessRate: k.touchlessRate,
-            firstTouchResolutionRate: k.firstTouchResolutionRate, slaAttainment: k.slaAttainment))))
+            firstTouchResolutionRate: k.firstTouchResolutionRate, slaAttainment: k.slaAttainment, touchlessResolved: k.touchlessResolved,
+            actionsPendingApproval: k.actionsPendingApproval, actionsDeadLettered: k.actionsDeadLettered))))
     }
 }

@@ -1,5 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
+import ClearwayIntegration
 import ClearwayStore
 import Foundation
 import Hummingbird
@@ -31,11 +32,13 @@ public struct ServeConfiguration: Sendable {
     public var policy: Policy
     public var bootstrapToken: String?
     public var timerInterval: Duration
+    /// How often the outbox is checked when it was empty.
+    public var dispatchInterval: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, policy: Policy,
-                bootstrapToken: String? = nil, timerInterval: Duration = .seconds(1)) {
+                bootstrapToken: String? = nil, timerInterval: Duration = .seconds(1), dispatchInterval: Duration = .milliseconds(250)) {
         self.host = host; self.port = port; self.database = database; self.policy = policy
-        self.bootstrapToken = bootstrapToken; self.timerInterval = timerInterval
+        self.bootstrapToken = bootstrapToken; self.timerInterval = timerInterval; self.dispatchInterval = dispatchInterval
     }
 }
 
@@ -50,10 +53,15 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
     try await database.migrate()
     onAdminKey(try await AdminBootstrap.ensureAdminKey(database: database, token: config.bootstrapToken, clock: clock))
     let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, logger: logger)
+    for (system, settings) in config.policy.actions.connectors {
+        engine.connectors.register(system, connector: HTTPConnector(client: .shared, settings: settings), settings: settings)
+    }
     let router = try buildRouter(engine: engine, logger: logger)
     var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "clearway"),
                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) }, logger: logger)
-    app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger), DatabaseCloser(database: database))
+    app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger),
+                    OutboxDispatchService(dispatcher: OutboxDispatcher(engine: engine), interval: config.dispatchInterval, logger: logger),
+                    DatabaseCloser(database: database))
     return (app, engine)
 }
 

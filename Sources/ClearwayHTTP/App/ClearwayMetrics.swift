@@ -1,3 +1,4 @@
+import ClearwayEngine
 import Foundation
 import Hummingbird
 import Prometheus
@@ -18,6 +19,18 @@ final class ClearwayMetrics: Sendable {
                                        buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                                                  .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)])
             .record(duration)
+    }
+
+    /// Connector health as gauges: deliveries by outcome since start and whether the circuit is open.
+    func connectors(_ status: [ConnectorStatus]) {
+        for c in status {
+            for (outcome, n) in c.deliveries {
+                registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "connector_deliveries", helpText: "Delivery attempts by connector and outcome since start"),
+                                   labels: [("system", c.system), ("outcome", outcome)]).set(to: Double(n))
+            }
+            registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "connector_circuit_open", helpText: "1 while the connector's circuit breaker is open"),
+                               labels: [("system", c.system)]).set(to: c.circuit == "open" ? 1.0 : 0.0)
+        }
     }
 
     func render() -> String {

@@ -59,6 +59,7 @@ extension Permission {
         case .readDeadLetters: "read dead letters"
         case .replayDeadLetters: "replay dead letters"
         case .manageKeys: "manage API keys"
+        case .overridePolicy: "override policy"
         }
     }
 }

@@ -14,8 +14,11 @@ struct Problem: Error, Sendable, Codable, Equatable {
     var status: Int
     var detail: String?
     var errors: [FieldProblem]?
+    /// The guardrails that blocked an action, each with its reason.
+    var guardrails: [GuardrailCheck]?
 
-    init(status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldProblem]? = nil, slug: String) {
+    init(status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldProblem]? = nil, guardrails: [GuardrailCheck]? = nil, slug: String) {
+        self.guardrails = guardrails
         self.type = "https://clearway.dev/problems/\(slug)"
         self.title = title
         self.status = status.code
@@ -97,6 +100,10 @@ enum ProblemMapping {
             .forbidden(detail)
         case .invalid(let field, let detail):
             .invalid([FieldProblem(pointer: field, detail: detail)])
+        case .blocked(let action, let checks):
+            Problem(status: .conflict, title: "Blocked by guardrails",
+                    detail: "\(action) is not allowed now: " + checks.map(\.detail).joined(separator: "; ") + ".",
+                    guardrails: checks, slug: "guardrail-blocked")
         }
     }
 

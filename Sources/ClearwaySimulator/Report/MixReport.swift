@@ -18,6 +18,9 @@ public struct MixReport: Sendable {
     public var byType: [String: Int]
     public var openCases: Int
     public var stats: SimulationStats
+    /// Share of resolved exceptions closed with no person, as `/v1/insights/kpis` reports it.
+    public var touchlessRate = 0.0
+    public var touchlessResolved = 0
 
     public var withinTolerance: Bool { rows.allSatisfy(\.withinTolerance) }
 
@@ -52,7 +55,11 @@ public struct MixReport: Sendable {
             let count = t.name == "orders with an exception" ? anyException.count : ordersByQueue[t.name]?.count ?? 0
             return Row(name: t.name, orders: count, share: Double(count) / Double(n), target: t.share, tolerance: t.tolerance)
         }
-        return MixReport(ordersCreated: stats.ordersCreated, rows: rows, byType: byType, openCases: openCases, stats: stats)
+        let kpis = try await connection.call("GET", "/v1/insights/kpis", key: connection.agentKey)
+        var report = MixReport(ordersCreated: stats.ordersCreated, rows: rows, byType: byType, openCases: openCases, stats: stats)
+        if case .number(let rate)? = kpis["touchlessRate"] { report.touchlessRate = rate }
+        if case .number(let n)? = kpis["touchlessResolved"] { report.touchlessResolved = Int(n) }
+        return report
     }
 
     /// The report as a table for a terminal.
@@ -60,7 +67,8 @@ public struct MixReport: Sendable {
         func pct(_ x: Double) -> String { String(format: "%5.2f%%", x * 100) }
         var out = "Orders created: \(ordersCreated)   events sent: \(stats.eventsSent)   open cases now: \(openCases)\n"
         out += "Resolved by the order desk: \(stats.resolvedByDesk)   fixes made in source systems: \(stats.sourceFixes)\n"
-        out += "Orders entered off contract price: \(stats.ordersMispriced)\n\n"
+        out += "Orders entered off contract price: \(stats.ordersMispriced)\n"
+        out += "Resolved touchless: \(touchlessResolved) (\(pct(touchlessRate)) of resolved exceptions)   actions carried out by the simulated systems: \(stats.actionsPlayed)\n\n"
         out += "share of orders            orders   actual   target  ±tol    \n"
         for r in rows {
             out += r.name.padding(toLength: 26, withPad: " ", startingAt: 0)

@@ -22,6 +22,8 @@ public final class Simulation {
     public private(set) var now: Instant
     public internal(set) var stats = SimulationStats()
     var lastDayPlanned = -1
+    /// Where the simulated systems record the actions Clearway sent them (nil: no actions).
+    public var actionLedger: ActionLedger?
 
     public init(world: DistributorWorld, start: LocalDate, connection: ClearwayConnection) {
         self.world = world
@@ -72,6 +74,7 @@ public final class Simulation {
                 if let orderId { orders[orderId]?.held = false }
             }
         }
+        if let ledger = actionLedger { events += playActions(ledger.takeUnplayed(), at: time) }
         if !events.isEmpty {
             let outcomes = try await connection.send(events)
             stats.eventsSent += outcomes.count
@@ -123,4 +126,6 @@ public struct SimulationStats: Sendable, Hashable {
     public var sourceFixes = 0
     public var resolvedByDesk = 0
     public var ordersShipped = 0
+    /// Actions Clearway had carried out in the simulated systems.
+    public var actionsPlayed = 0
 }

@@ -1,0 +1,150 @@
+import ClearwayCore
+import ClearwayIntegration
+import ClearwayStore
+import Logging
+import ServiceLifecycle
+
+/// Delivers the outbox: leases due rows, hands each to its system's connector outside any
+/// transaction, then records the answer in one transaction with its effects (action
+/// completed, exception resolved or handed back). A retryable failure waits with
+/// exponential back-off and jitter; after the connector's `maxAttempts` the action is
+/// dead-lettered (visible, retryable). An open circuit leaves its rows waiting untouched.
+public final class OutboxDispatcher: Sendable {
+    let engine: ClearwayEngine
+    let random: @Sendable () -> Double
+    let batchSize: Int
+    let leaseSeconds: Double
+
+    public init(engine: ClearwayEngine, batchSize: Int = 32, leaseSeconds: Double = 120,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.engine = engine; self.batchSize = batchSize; self.leaseSeconds = leaseSeconds; self.random = random
+    }
+
+    /// One pass: delivers what is due now. Returns the number of rows attempted.
+    @discardableResult
+    public func dispatchOnce() async throws -> Int {
+        let now = engine.clock.now()
+        let waiting = engine.connectors.openCircuits(now: now)
+        let (limit, lease) = (batchSize, leaseSeconds)
+        let rows = try await engine.database.transaction { tx in
+            try await tx.leaseDueOutbox(now: now, limit: limit, leaseSeconds: lease, skipping: waiting)
+        }
+        guard !rows.isEmpty else { return 0 }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for row in rows { group.addTask { try await self.deliver(row) } }
+            try await group.waitForAll()
+        }
+        return rows.count
+    }
+
+    func deliver(_ row: OutboxRecord) async throws {
+        guard let (connector, settings) = engine.connectors.connector(row.target) else {
+            try await record(row, .retryable(reason: "no connector is configured for \(row.target)"), settings: ConnectorSettings(url: "http://unconfigured"))
+            return
+        }
+        if case .some(let until) = engine.connectors.admit(row.target, now: engine.clock.now()), let until {
+            engine.connectors.count(row.target, "waiting")
+            try await engine.database.transaction { tx in
+                guard var current = try await tx.outbox(row.id), current.state == .pending else { return }
+                current.nextAttemptAt = until
+                try await tx.updateOutbox(current)
+            }
+            return
+        }
+        let outcome = await connector.deliver(ActionDelivery(actionId: row.actionId ?? row.id, idempotencyKey: row.idempotencyKey, payload: row.payload))
+        let healthy = if case .retryable = outcome { false } else { true }
+        engine.connectors.record(row.target, outcome: outcome.name, healthy: healthy, now: engine.clock.now())
+        try await record(row, outcome, settings: settings)
+    }
+
+    func record(_ row: OutboxRecord, _ outcome: DeliveryOutcome, settings: ConnectorSettings) async throws {
+        let now = engine.clock.now(), policy = engine.policy, engine = self.engine
+        let jitter = random()
+        let deadLettered = try await engine.database.transaction { tx -> Bool in
+            guard var current = try await tx.outbox(row.id), current.state == .pending else { return false }
+            current.attempts += 1
+            var action: ActionRecord? = if let id = current.actionId { try await tx.action(id) } else { nil }
+            action?.attempts = current.attempts
+            let steps = ActionSteps(engine: engine, tx: tx, policy: policy, now: now, actor: "system:outbox")
+            var dead = false
+            switch outcome {
+            case .applied(let detail), .accepted(let detail):
+                current.state = .delivered
+                current.deliveredAt = now
+                current.lastError = nil
+                if var a = action, a.state == .queued || a.state == .delivered {
+                    a.result = detail
+                    a.lastError = nil
+                    let transition: ActionTransition = if case .accepted = outcome { .accepted } else { .applied }
+                    if !(transition == .accepted && a.state == .delivered) {
+                        try await steps.move(&a, transition, reason: "Answer from \(current.target) on attempt \(current.attempts)", detail: detail)
+                    }
+                    action = nil
+                }
+            case .refused(let reason):
+                current.state = .delivered
+                current.deliveredAt = now
+                current.lastError = reason
+                if var a = action, a.state == .queued || a.state == .delivered {
+                    a.lastError = reason
+                    try await steps.move(&a, .refused, reason: "\(current.target) refused: \(reason)")
+                    action = nil
+                }
+            case .retryable(let reason):
+                current.lastError = reason
+                if current.attempts >= settings.maxAttempts {
+                    current.state = .dead
+                    dead = true
+                    if var a = action, a.state == .queued {
+                        a.lastError = reason
+                        try await steps.move(&a, .exhausted, reason: "\(current.attempts) attempts to reach \(current.target) failed; last: \(reason)")
+                        action = nil
+                    }
+                } else {
+                    let wait = Backoff.delay(attempt: current.attempts, base: settings.baseBackoffSeconds, cap: settings.maxBackoffSeconds, random: jitter)
+                    current.nextAttemptAt = now.adding(seconds: wait)
+                    action?.lastError = reason
+                }
+            }
+            if let a = action { try await tx.updateAction(a) }
+            try await tx.updateOutbox(current)
+            return dead
+        }
+        if deadLettered {
+            engine.connectors.count(row.target, "dead_lettered")
+            engine.logger.warning("action delivery dead-lettered", metadata: ["outbox.id": "\(row.id)", "connector": "\(row.target)"])
+        }
+    }
+}
+
+extension DeliveryOutcome {
+    var name: String {
+        switch self {
+        case .applied: "applied"
+        case .accepted: "accepted"
+        case .refused: "refused"
+        case .retryable: "retryable"
+        }
+    }
+}
+
+/// Runs the dispatcher: straight on while there is work, then every `interval`.
+public struct OutboxDispatchService: Service {
+    let dispatcher: OutboxDispatcher
+    let interval: Duration
+    let logger: Logger
+
+    public init(dispatcher: OutboxDispatcher, interval: Duration = .milliseconds(250), logger: Logger) {
+        self.dispatcher = dispatcher; self.interval = interval; self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var handled = 0
+            do { handled = try await dispatcher.dispatchOnce() } catch {
+                logger.error("outbox pass failed", metadata: ["error": "\(error)"])
+            }
+            if handled == 0 { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } }
+        }
+    }
+}

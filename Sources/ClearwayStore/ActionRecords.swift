@@ -1,0 +1,70 @@
+import ClearwayCore
+
+/// One action on one exception: what was asked, by whom, what the guardrails said, who
+/// approved it, and what the source system answered.
+public struct ActionRecord: Sendable, Codable, Hashable {
+    public var id: String
+    public var caseId: String
+    public var exceptionId: String
+    public var parameters: ActionParameters
+    public var state: ActionState
+    public var system: String
+    /// The requester as the audit log names them; `requesterId` is what four-eyes compares.
+    public var requestedBy: String
+    public var requesterId: String
+    public var requestedAt: Instant
+    /// The touchless rule that proposed it, if any.
+    public var ruleId: String?
+    /// Set when a supervisor forced it against policy.
+    public var overrideReason: String?
+    public var approval: ApprovalRequirement?
+    public var decidedBy: String?
+    public var decidedAt: Instant?
+    public var decisionReason: String?
+    public var checks: [GuardrailCheck]
+    public var impact: ActionImpact
+    public var attempts: Int
+    public var lastError: String?
+    public var result: JSONValue?
+    public var completedAt: Instant?
+    public var updatedAt: Instant
+
+    public init(id: String, caseId: String, exceptionId: String, parameters: ActionParameters, state: ActionState, system: String,
+                requestedBy: String, requesterId: String, requestedAt: Instant, ruleId: String?, overrideReason: String?,
+                approval: ApprovalRequirement?, checks: [GuardrailCheck], impact: ActionImpact) {
+        self.id = id; self.caseId = caseId; self.exceptionId = exceptionId; self.parameters = parameters; self.state = state
+        self.system = system; self.requestedBy = requestedBy; self.requesterId = requesterId; self.requestedAt = requestedAt
+        self.ruleId = ruleId; self.overrideReason = overrideReason; self.approval = approval; self.checks = checks
+        self.impact = impact; self.attempts = 0; self.updatedAt = requestedAt
+    }
+
+    public var kind: ActionKind { parameters.kind }
+    public var isTouchless: Bool { ruleId != nil && requesterId.hasPrefix("system:") }
+}
+
+/// One delivery waiting in the outbox: an action for a connector, or an event for a
+/// webhook subscriber.
+public struct OutboxRecord: Sendable, Codable, Hashable {
+    public enum Kind: String, Sendable, Codable { case action, webhook }
+    public enum State: String, Sendable, Codable { case pending, delivered, dead }
+
+    public var id: String
+    public var actionId: String?
+    public var kind: Kind
+    /// Connector name (source system) or webhook subscription id.
+    public var target: String
+    public var payload: JSONValue
+    public var idempotencyKey: String
+    public var state: State
+    public var attempts: Int
+    public var nextAttemptAt: Instant
+    public var lastError: String?
+    public var createdAt: Instant
+    public var deliveredAt: Instant?
+
+    public init(id: String, actionId: String?, kind: Kind, target: String, payload: JSONValue, idempotencyKey: String, createdAt: Instant) {
+        self.id = id; self.actionId = actionId; self.kind = kind; self.target = target; self.payload = payload
+        self.idempotencyKey = idempotencyKey; self.state = .pending; self.attempts = 0; self.nextAttemptAt = createdAt
+        self.createdAt = createdAt
+    }
+}
