@@ -23,7 +23,7 @@ extension EmbeddedServer.Running {
     /// every system at it, and runs `body` with the simulator's connection and the ledger
     /// of actions the systems carried out.
     func withSimulatedSystems<T: Sendable>(faults: SourceSystemResponder.Faults = .init(), logger: Logger,
-                                           _ body: @escaping @Sendable (ClearwayConnection, ActionLedger) async throws -> T) async throws -> T {
+                                           _ body: (ClearwayConnection, ActionLedger) async throws -> T) async throws -> T {
         let responder = SourceSystemResponder(faults: faults)
         let running = self
         return try await responder.serve(logger: logger) { base in

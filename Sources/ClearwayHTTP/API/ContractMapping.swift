@@ -38,7 +38,8 @@ enum ContractMapping {
             sla: .init(startedAt: e.sla.startedAt.date, atRiskAt: e.sla.atRiskAt.date, dueAt: e.sla.dueAt.date,
                        targetMinutes: e.sla.targetMinutes, calendar: e.sla.calendar, consumed: (consumed * 1000).rounded() / 1000, status: status),
             resolutionCode: e.lifecycle.resolution?.code, resolutionNote: e.lifecycle.resolution?.note,
-            resolvedAutomatically: e.lifecycle.resolution?.automatic, reopenCount: e.lifecycle.reopenCount,
+            resolvedAutomatically: e.lifecycle.resolution?.automatic,
+            resolvedTouchless: e.lifecycle.resolution?.touchless, reopenCount: e.lifecycle.reopenCount,
             openedAt: e.openedAt.date, updatedAt: e.updatedAt.date, closedAt: e.closedAt?.date)
     }
 

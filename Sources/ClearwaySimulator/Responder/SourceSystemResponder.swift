@@ -85,7 +85,7 @@ public final class SourceSystemResponder: Sendable {
 
     /// Serves the responder on 127.0.0.1 at an ephemeral port; `body` gets the base URL.
     /// The server stops when `body` returns.
-    public func serve<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
+    public func serve<T: Sendable>(logger: Logger, _ body: (String) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "simulated-systems"),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0); continuation.finish() }, logger: logger)
