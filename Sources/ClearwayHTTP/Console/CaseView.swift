@@ -4,7 +4,7 @@ import ClearwayStore
 /// One case: the order, each exception with its evidence, SLA clock and priority parts,
 /// what this person's role may do, comments and the full timeline.
 enum CaseView {
-    static func page(record: CaseRecord, exceptions: [ExceptionRecord], order: Order?, timeline: [AuditEntry], session: ConsoleSession,
+    static func page(record: CaseRecord, exceptions: [ExceptionRecord], order: Order?, timeline: [AuditEntry], actions: [ActionRecord], session: ConsoleSession,
                      users: [ConsoleUser], notice: HTML, now: Instant) -> HTML {
         let title = record.orderId.map { "Case for order \($0)" } ?? "Case \(record.id)"
         let orderPart: HTML = order.map { o in
@@ -23,6 +23,7 @@ enum CaseView {
         opened \(Format.time(record.openedAt)) (\(Format.age(now.seconds(since: record.openedAt))) ago)</p>
         \(orderPart)
         <h2>Exceptions</h2>\(exceptions.map { exception($0, caseId: record.id, session: session, users: users, now: now) })
+        \(ActionViews.list(actions, session: session, back: "/console/cases/\(record.id)"))
         <section class="card" aria-labelledby="comment-h"><h2 id="comment-h">Add a comment</h2>
         \(session.user.role.allows(.workExceptions) ? """
             <form method="post" action="/console/cases/\(record.id)/comments">\(Layout.csrfField(session))
@@ -50,6 +51,7 @@ enum CaseView {
         <div class="grid"><div class="tablewrap"><table><caption>Evidence</caption><thead><tr><th scope="col">What</th><th scope="col">Expected</th><th scope="col">Actual</th><th scope="col">Note</th></tr></thead><tbody>\(evidence)</tbody></table></div>
         <div class="tablewrap"><table><caption>Priority \(String(format: "%.1f", e.priority.score))</caption><thead><tr><th scope="col">Part</th><th scope="col" class="num">Value</th><th scope="col" class="num">Weight</th><th scope="col" class="num">Points</th></tr></thead><tbody>\(parts)</tbody></table></div></div>
         \(actions(e, caseId: caseId, session: session, users: users))
+        \(ActionViews.requestForms(e, caseId: caseId, session: session))
         </article>
         """
     }

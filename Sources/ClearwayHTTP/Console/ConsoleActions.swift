@@ -44,7 +44,8 @@ enum ConsoleActions {
         case .notFound(let what, let id): .notFound("There is no \(what) \(id).")
         case .conflict(let d): .badRequest("That is not possible now: \(d).")
         case .invalid(_, let d): .badRequest("Please check the form: \(d).")
-        default: .badRequest("The request could not be completed.")
+        case .blocked(let action, let checks): .badRequest("\(action.replacingOccurrences(of: "_", with: " ")) is blocked by guardrails: "
+                                                          + checks.map(\.detail).joined(separator: "; ") + ".")
         }
     }
 }

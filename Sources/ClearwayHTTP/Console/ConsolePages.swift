@@ -103,7 +103,8 @@ extension ConsoleRoutes {
     func casePage(_ id: String, session: ConsoleSession, notice: String?) async throws -> Response {
         guard let (record, exceptions, order) = try await engine.queries.detail(id) else { throw ConsoleFailure.notFound("There is no case \(id).") }
         let timeline = try await engine.queries.timeline(caseId: id)
-        return ConsoleHTTP.html(CaseView.page(record: record, exceptions: exceptions, order: order, timeline: timeline, session: session,
+        let actions = try await engine.queries.actions(caseId: id)
+        return ConsoleHTTP.html(CaseView.page(record: record, exceptions: exceptions, order: order, timeline: timeline, actions: actions, session: session,
                                               users: try await engine.database.users(), notice: Layout.notice(notice), now: engine.clock.now()))
     }
 }
