@@ -52,6 +52,7 @@ let package = Package(
             name: "ClearwayEngine",
             dependencies: [
                 "ClearwayCore", "ClearwayStore", "ClearwayIntegration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

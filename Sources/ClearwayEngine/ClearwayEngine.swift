@@ -19,9 +19,14 @@ public final class ClearwayEngine: Sendable {
     let referenceCache = ReferenceCache()
     /// The connectors actions are delivered through on this node.
     public let connectors = ConnectorRegistry()
+    /// Seals secrets Clearway must read back (webhook signing secrets).
+    public let dataKey: DataKey
+    /// Limits for webhook deliveries (url unused).
+    public let webhookDelivery = ConnectorSettings(url: "webhooks", timeoutSeconds: 10, maxAttempts: 10, baseBackoffSeconds: 5, maxBackoffSeconds: 3_600)
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
-                ids: any IdentifierSource = RandomIdentifiers(), logger: Logger) {
+                ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), logger: Logger) {
+        self.dataKey = dataKey
         self.database = database
         self.queries = CaseQueries(database: database)
         self.clock = clock

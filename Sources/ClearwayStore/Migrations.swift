@@ -152,6 +152,16 @@ enum Migrations {
             "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
             "CREATE INDEX outbox_action ON outbox (action_id)",
         ]),
+        ("0005_webhooks", [
+            // Subscribers to case, exception and action changes. The signing secret is
+            // sealed with the data key: Clearway must read it back to sign, so it cannot be
+            // a one-way hash like API keys and passwords.
+            """
+            CREATE TABLE webhook_subscriptions (id TEXT PRIMARY KEY, url TEXT NOT NULL, description TEXT,
+                events TEXT NOT NULL, secret_sealed TEXT NOT NULL, created_at BIGINT NOT NULL, disabled_at BIGINT,
+                disabled_reason TEXT)
+            """,
+        ]),
     ]
 }
 
@@ -194,7 +204,7 @@ extension Database {
             // Table names are literals from this file, never input.
             for table in ["inbox", "dead_letters", "customers", "products", "contracts", "inventory", "carrier_capacity", "supplier_etas",
                           "milestones", "picks", "messages", "orders", "order_skus", "cases", "exceptions", "timers", "audit_log",
-                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox",
+                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox", "webhook_subscriptions",
                           "schema_migrations"] {
                 try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
             }

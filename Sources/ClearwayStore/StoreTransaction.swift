@@ -58,12 +58,15 @@ public final class StoreTransaction: Sendable {
         }
         var seq = try head.decode(column: "seq", as: Int64.self)
         var previous = try head.decode(column: "hash", as: String.self)
+        var chained: [AuditEntry] = []
+        chained.reserveCapacity(entries.count)
         for var entry in entries {
             seq += 1
             entry.seq = seq
             entry.prevHash = previous
             entry.hash = AuditChain.hash(of: entry)
             previous = entry.hash
+            chained.append(entry)
             try await sql.raw("""
                 INSERT INTO audit_log (seq, at, actor, case_id, exception_id, action, before_state, after_state, reason, detail, policy_version, prev_hash, hash)
                 VALUES (\(bind: entry.seq), \(bind: entry.at.millis), \(bind: entry.actor), \(bind: entry.caseId), \(bind: entry.exceptionId),
@@ -72,6 +75,7 @@ public final class StoreTransaction: Sendable {
                 """).run()
         }
         try await sql.raw("UPDATE audit_head SET seq = \(bind: seq), hash = \(bind: previous) WHERE id = 1").run()
+        try await enqueueWebhooks(chained)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClearwayCore
 import ClearwayEngine
 import ClearwayHTTP
+import ClearwayStore
 import Foundation
 import Hummingbird
 import Logging
@@ -14,6 +15,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var policyOption: PolicyOption
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "File holding the key that seals webhook secrets, created if missing ($CLEARWAY_DATA_KEY wins; give every node the same key).")
+    var dataKeyFile = "clearway-data.key"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
@@ -24,8 +27,12 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger(level: Logger.Level(rawValue: logLevel) ?? .info)
         let policy = try policyOption.load()
         let location = try db.location()
+        let dataKey: DataKey
+        do {
+            dataKey = try ProcessInfo.processInfo.environment["CLEARWAY_DATA_KEY"].map { try DataKey(base64: $0) } ?? DataKey.file(dataKeyFile)
+        } catch { throw CLIError.badInput("\(error)") }
         let config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
-                                        bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"])
+                                        bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"], dataKey: dataKey)
         let (app, _) = try await buildApplication(config, logger: logger, onAdminKey: { outcome in
             switch outcome {
             case .generated(let secret):

@@ -1,5 +1,6 @@
 import ClearwayCore
 import ClearwayIntegration
+import AsyncHTTPClient
 import ClearwayStore
 import Logging
 import ServiceLifecycle
@@ -38,6 +39,7 @@ public final class OutboxDispatcher: Sendable {
     }
 
     func deliver(_ row: OutboxRecord) async throws {
+        if row.kind == .webhook { return try await deliverWebhook(row) }
         guard let (connector, settings) = engine.connectors.connector(row.target) else {
             try await record(row, .retryable(reason: "no connector is configured for \(row.target)"), settings: ConnectorSettings(url: "http://unconfigured"))
             return
@@ -114,6 +116,30 @@ public final class OutboxDispatcher: Sendable {
             engine.connectors.count(row.target, "dead_lettered")
             engine.logger.warning("action delivery dead-lettered", metadata: ["outbox.id": "\(row.id)", "connector": "\(row.target)"])
         }
+    }
+}
+
+extension OutboxDispatcher {
+    /// Signs and sends one webhook; a subscription removed meanwhile drops its deliveries,
+    /// and a receiver answering 410 Gone is unsubscribed.
+    func deliverWebhook(_ row: OutboxRecord) async throws {
+        let settings = engine.webhookDelivery
+        guard let (subscription, secret) = try await engine.database.webhookForDelivery(row.target, key: engine.dataKey),
+              subscription.disabledAt == nil else {
+            try await record(row, .refused(reason: "the subscription was removed"), settings: settings)
+            return
+        }
+        guard let secret else {
+            try await record(row, .retryable(reason: "the signing secret cannot be read with this node's data key"), settings: settings)
+            return
+        }
+        let sender = WebhookSender(client: .shared, timeoutSeconds: settings.timeoutSeconds)
+        let outcome = await sender.send(url: subscription.url, secret: secret, id: row.id,
+                                        timestamp: engine.clock.now().millis / 1000, body: row.payload.canonicalData())
+        if case .refused(let reason) = outcome {
+            try await engine.database.disableWebhook(subscription.id, reason: reason, at: engine.clock.now())
+        }
+        try await record(row, outcome, settings: settings)
     }
 }
 

@@ -34,9 +34,13 @@ public struct ServeConfiguration: Sendable {
     public var timerInterval: Duration
     /// How often the outbox is checked when it was empty.
     public var dispatchInterval: Duration
+    /// Seals webhook signing secrets; every node of one database needs the same key.
+    public var dataKey: DataKey
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, policy: Policy,
-                bootstrapToken: String? = nil, timerInterval: Duration = .seconds(1), dispatchInterval: Duration = .milliseconds(250)) {
+                bootstrapToken: String? = nil, timerInterval: Duration = .seconds(1), dispatchInterval: Duration = .milliseconds(250),
+                dataKey: DataKey = .random()) {
+        self.dataKey = dataKey
         self.host = host; self.port = port; self.database = database; self.policy = policy
         self.bootstrapToken = bootstrapToken; self.timerInterval = timerInterval; self.dispatchInterval = dispatchInterval
     }
@@ -52,7 +56,7 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
     let database = try await Database.open(config.database, logger: logger)
     try await database.migrate()
     onAdminKey(try await AdminBootstrap.ensureAdminKey(database: database, token: config.bootstrapToken, clock: clock))
-    let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, logger: logger)
+    let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, dataKey: config.dataKey, logger: logger)
     for (system, settings) in config.policy.actions.connectors {
         engine.connectors.register(system, connector: HTTPConnector(client: .shared, settings: settings), settings: settings)
     }
