@@ -10,6 +10,8 @@ public enum ExceptionCommand: Sendable, Hashable {
     case wait(reason: String)
     case resume
     case resolve(code: String, note: String?)
+    /// Move the exception to another queue (supervisors); its SLA clock keeps running.
+    case reroute(queue: String)
 }
 
 extension ClearwayEngine {
@@ -17,6 +19,7 @@ extension ClearwayEngine {
     /// reason, and nothing changes. Returns the case and the exception as they now stand.
     public func work(caseId: String, exceptionId: String, command: ExceptionCommand, by principal: Principal) async throws -> (CaseRecord, ExceptionRecord) {
         guard principal.role.allows(.workExceptions) else { throw EngineError.forbidden("role \(principal.role.rawValue) cannot work exceptions") }
+        if case .reroute(let queue) = command { return try await reroute(caseId: caseId, exceptionId: exceptionId, to: queue, by: principal) }
         let event: ExceptionLifecycle.Event
         switch command {
         case .claim:
@@ -32,6 +35,8 @@ extension ClearwayEngine {
         case .resolve(let code, let note):
             try Self.validateResolution(code: code, note: note)
             event = .resolve(code: code, note: note)
+        case .reroute:
+            throw EngineError.conflict("re-routing is not a lifecycle step")
         }
         let now = clock.now()
         let policy = self.policy
@@ -54,6 +59,28 @@ extension ClearwayEngine {
         }
     }
 
+    /// Moves an open exception to another queue the policy knows, keeping its SLA clock.
+    func reroute(caseId: String, exceptionId: String, to queue: String, by principal: Principal) async throws -> (CaseRecord, ExceptionRecord) {
+        guard principal.role.allows(.assignOthers) else { throw EngineError.forbidden("role \(principal.role.rawValue) cannot re-route exceptions; supervisors can") }
+        let policy = self.policy, now = clock.now()
+        guard policy.queues.contains(queue) else {
+            throw EngineError.invalid(field: "/queue", detail: "must be one of the policy's queues (\(policy.queues.joined(separator: ", ")))")
+        }
+        return try await database.transaction { tx in
+            guard let caseRecord = try await tx.caseRecord(caseId) else { throw EngineError.notFound(what: "case", id: caseId) }
+            guard var record = try await tx.exception(exceptionId), record.caseId == caseId else { throw EngineError.notFound(what: "exception", id: exceptionId) }
+            guard !record.lifecycle.state.isClosed else { throw EngineError.conflict("exception \(exceptionId) is \(record.lifecycle.state.rawValue); only open work is re-routed") }
+            guard record.queue != queue else { throw EngineError.conflict("exception \(exceptionId) is already in \(queue)") }
+            let before = record.queue
+            record.queue = queue
+            record.updatedAt = now
+            try await tx.updateException(record)
+            tx.audit(AuditEntry(at: now, actor: principal.auditName, caseId: caseId, exceptionId: exceptionId, action: "exception.rerouted",
+                                before: before, after: queue, policyVersion: policy.version))
+            return (caseRecord, record)
+        }
+    }
+
     /// Adds a comment to the case timeline.
     public func comment(caseId: String, exceptionId: String?, text: String, by principal: Principal) async throws -> AuditEntry {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -73,7 +100,7 @@ extension ClearwayEngine {
         }
     }
 
-    static func validateResolution(code: String, note: String?) throws {
+    public static func validateResolution(code: String, note: String?) throws {
         let allowed = CharacterSet.lowercaseLetters.union(.decimalDigits).union(CharacterSet(charactersIn: "_"))
         guard (2...50).contains(code.count), code.unicodeScalars.allSatisfy(allowed.contains), code.first?.isLetter == true else {
             throw EngineError.invalid(field: "/code", detail: "must be a resolution code of 2–50 lowercase letters, digits or underscores (e.g. price_corrected)")

@@ -92,7 +92,7 @@ extension APIHandlers {
                 let action = try await engine.retryAction(actionId: id, by: principal)
                 items.append(.init(id: id, ok: true, state: action.state.rawValue))
             } catch let error as EngineError {
-                items.append(.init(id: id, ok: false, error: ProblemMapping.problem(for: error).detail))
+                items.append(.init(id: id, ok: false, error: ProblemMapping.sentence(for: error)))
             }
         }
         let ok = items.filter(\.ok).count

@@ -77,3 +77,44 @@ extension APIHandlers {
         return .ok(.init(body: .json(.init(deadLetter: ContractMapping.deadLetter(letter), result: ContractMapping.eventResult(outcome)))))
     }
 }
+
+/// Re-routing and bulk work.
+extension APIHandlers {
+    func rerouteException(_ input: Operations.rerouteException.Input) async throws -> Operations.rerouteException.Output {
+        let body = switch input.body { case .json(let json): json }
+        let queue = try text(body.queue, at: "/queue", max: 100)
+        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .reroute(queue: queue), needs: .assignOthers))))
+    }
+
+    func bulkExceptions(_ input: Operations.bulkExceptions.Input) async throws -> Operations.bulkExceptions.Output {
+        let body = switch input.body { case .json(let json): json }
+        let command: ExceptionCommand
+        let permission: Permission
+        switch body.operation {
+        case .claim: (command, permission) = (.claim, .workExceptions)
+        case .assign: (command, permission) = (.assign(to: try text(body.assignee ?? "", at: "/assignee", max: 200)), .assignOthers)
+        case .reroute:
+            let queue = try text(body.queue ?? "", at: "/queue", max: 100)
+            guard engine.policy.queues.contains(queue) else {
+                throw Problem.invalid([FieldProblem(pointer: "/queue", detail: "must be one of the policy's queues (\(engine.policy.queues.joined(separator: ", ")))")])
+            }
+            (command, permission) = (.reroute(queue: queue), .assignOthers)
+        case .resolve:
+            try ClearwayEngine.validateResolution(code: body.code ?? "", note: body.note)
+            (command, permission) = (.resolve(code: body.code ?? "", note: body.note), .workExceptions)
+        }
+        let principal = try RequestPrincipal.require(permission)
+        guard (1...500).contains(body.items.count) else { throw Problem.invalid([FieldProblem(pointer: "/items", detail: "must list 1–500 exceptions")]) }
+        var items: [Components.Schemas.BulkResult.itemsPayloadPayload] = []
+        for item in body.items {
+            do {
+                let (_, record) = try await engine.work(caseId: item.caseId, exceptionId: item.exceptionId, command: command, by: principal)
+                items.append(.init(id: item.exceptionId, ok: true, state: record.lifecycle.state.rawValue))
+            } catch let error as EngineError {
+                items.append(.init(id: item.exceptionId, ok: false, error: ProblemMapping.sentence(for: error)))
+            }
+        }
+        let ok = items.filter(\.ok).count
+        return .ok(.init(body: .json(.init(succeeded: ok, failed: items.count - ok, items: items))))
+    }
+}

@@ -17,13 +17,16 @@ enum ConsoleActions {
         case "resolve":
             guard !field("code").isEmpty else { throw ConsoleFailure.badRequest("Choose a resolution code.") }
             return .resolve(code: field("code"), note: field("note").isEmpty ? nil : field("note"))
+        case "reroute":
+            guard !field("queue").isEmpty else { throw ConsoleFailure.badRequest("Choose the queue to move it to.") }
+            return .reroute(queue: field("queue"))
         default: throw ConsoleFailure.notFound("There is no action called \(action).")
         }
     }
 
     static func bulkCommand(_ form: [String: [String]]) throws -> ExceptionCommand {
         let action = form["action"]?.first ?? ""
-        guard ["claim", "assign", "resolve"].contains(action) else { throw ConsoleFailure.badRequest("Choose claim, assign or resolve.") }
+        guard ["claim", "assign", "resolve", "reroute"].contains(action) else { throw ConsoleFailure.badRequest("Choose claim, assign, re-route or resolve.") }
         return try command(action, form: form)
     }
 
@@ -35,6 +38,7 @@ enum ConsoleActions {
         case .wait: "Set to waiting"
         case .resume: "Resumed"
         case .resolve(let code, _): "Resolved with \(code)"
+        case .reroute(let queue): "Moved to \(queue)"
         }
     }
 

@@ -75,7 +75,7 @@ extension ConsoleRoutes {
         let (items, total) = try await engine.queries.queueItems(filter)
         let sites = Array(Set(engine.policy.sites.keys).union(items.map(\.site))).sorted()
         return ConsoleHTTP.html(QueueView.page(queue: queue, params: params, items: items, total: total, session: session,
-                                               users: try await engine.database.users(), sites: sites, notice: notice ?? "", now: engine.clock.now()))
+                                               users: try await engine.database.users(), queues: engine.policy.queues.filter { $0 != queue }, sites: sites, notice: notice ?? "", now: engine.clock.now()))
     }
 
     /// Applies one command to each selected exception and reports each outcome.

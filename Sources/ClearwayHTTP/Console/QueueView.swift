@@ -10,7 +10,7 @@ enum QueueView {
     static let resolutionCodes = ["price_corrected", "stock_reallocated", "credit_released", "carrier_rebooked", "supplier_expedited",
                                   "master_data_completed", "substitution_approved", "customer_answered", "duplicate", "other"]
 
-    static func page(queue: String, params: Params, items: [QueueItem], total: Int, session: ConsoleSession, users: [ConsoleUser],
+    static func page(queue: String, params: Params, items: [QueueItem], total: Int, session: ConsoleSession, users: [ConsoleUser], queues: [String],
                      sites: [String], notice: HTML, now: Instant) -> HTML {
         let types = ExceptionType.allCases.filter { $0.defaultQueue == queue }
         func option(_ value: String, _ label: String, _ selected: String?) -> HTML {
@@ -41,8 +41,8 @@ enum QueueView {
         let bulk: HTML = canWork ? """
             <div class="actions" role="group" aria-label="Bulk actions on the selected exceptions">
             <label>Action<select name="action"><option value="claim">Claim</option>\
-            \(HTML(raw: session.user.role.allows(.assignOthers) ? "<option value=\"assign\">Assign to</option>" : ""))<option value="resolve">Resolve with code</option></select></label>
-            \(session.user.role.allows(.assignOthers) ? "<label>Assignee<select name=\"assignee\">\(users.map { option($0.username, $0.displayName, nil) })</select></label>" as HTML : "")
+            \(HTML(raw: session.user.role.allows(.assignOthers) ? "<option value=\"assign\">Assign to</option><option value=\"reroute\">Move to queue</option>" : ""))<option value="resolve">Resolve with code</option></select></label>
+            \(session.user.role.allows(.assignOthers) ? "<label>Assignee<select name=\"assignee\">\(users.map { option($0.username, $0.displayName, nil) })</select></label><label>Queue<select name=\"queue\">\(queues.map { option($0, Layout.label($0), nil) })</select></label>" as HTML : "")
             <label>Resolution code<select name="code">\(resolutionCodes.map { option($0, $0, nil) })</select></label>
             <label>Note<input name="note" maxlength="2000"></label>
             <button type="submit">Apply to selected</button></div>

@@ -107,6 +107,12 @@ enum ProblemMapping {
         }
     }
 
+    /// One sentence for a per-item result in a bulk answer.
+    static func sentence(for error: EngineError) -> String {
+        if case .invalid(let field, let detail) = error { return "\(field) \(detail)" }
+        return problem(for: error).detail ?? problem(for: error).title
+    }
+
     static func internalError(_ error: any Error, logger: Logger) -> Problem {
         logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
         return Problem(status: .internalServerError, title: "Internal error",
