@@ -8,7 +8,7 @@ import Logging
 extension EmbeddedServer.Running {
     /// The simulator's connection to this server, closed after `body`.
     func withConnection<T>(_ body: (ClearwayConnection) async throws -> T) async throws -> T {
-        let connection = ClearwayConnection(baseURL: baseURL, integrationKey: integrationKey, agentKey: agentKey)
+        let connection = ClearwayConnection(baseURL: baseURL, integrationKey: integrationKey, agentKey: agentKey, approverKey: approverKey)
         do {
             let result = try await body(connection)
             await connection.shutdown()

@@ -17,6 +17,8 @@ public enum EmbeddedServer {
         /// Keys for whoever plays the source systems (integration) and the order desk (agent).
         public var integrationKey: String
         public var agentKey: String
+        /// A credit approver's key for the simulated credit analyst.
+        public var approverKey: String
         public var baseURL: String { "http://127.0.0.1:\(port)" }
     }
 
@@ -27,16 +29,18 @@ public enum EmbeddedServer {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let (app, engine) = try await buildApplication(config, logger: logger, clock: clock,
                                                        onListening: { portContinuation.yield($0); portContinuation.finish() })
-        let integration = APIKeySecret.generate(), agent = APIKeySecret.generate()
+        let integration = APIKeySecret.generate(), agent = APIKeySecret.generate(), approver = APIKeySecret.generate()
         _ = try await engine.database.createAPIKey(name: "simulated source systems", role: .integration, secret: integration, at: clock.now())
         _ = try await engine.database.createAPIKey(name: "simulated order desk", role: .agent, secret: agent, at: clock.now())
+        _ = try await engine.database.createAPIKey(name: "simulated credit analyst", role: .creditApprover, secret: approver, at: clock.now())
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         return try await withThrowingTaskGroup(of: Ended<T>.self) { group in
             group.addTask { try await services.run(); return .server }
             group.addTask {
                 var port = config.port
                 for await p in portStream { port = p }
-                return .body(try await body(Running(engine: engine, port: port, clock: clock, integrationKey: integration, agentKey: agent)))
+                return .body(try await body(Running(engine: engine, port: port, clock: clock, integrationKey: integration, agentKey: agent,
+                                                          approverKey: approver)))
             }
             // Whichever ends first: the body (then stop the server gracefully) or the server
             // (Ctrl-C: then stop the body).
@@ -57,11 +61,14 @@ public enum EmbeddedServer {
         case body(T)
     }
 
-    /// Moves the embedded clock and lets due SLA timers fire at that simulated moment.
+    /// Moves the embedded clock, lets due SLA timers fire at that simulated moment and
+    /// delivers the outbox, so a backfill plays out the same way on every run.
     public static func moveClock(_ running: Running) -> @Sendable (Instant) async throws -> Void {
-        { instant in
+        let dispatcher = OutboxDispatcher(engine: running.engine)
+        return { instant in
             running.clock.set(instant)
             _ = try await running.engine.fireDueTimers()
+            while try await dispatcher.dispatchOnce() > 0 {}
         }
     }
 }

@@ -68,7 +68,8 @@ public struct MixReport: Sendable {
         var out = "Orders created: \(ordersCreated)   events sent: \(stats.eventsSent)   open cases now: \(openCases)\n"
         out += "Resolved by the order desk: \(stats.resolvedByDesk)   fixes made in source systems: \(stats.sourceFixes)\n"
         out += "Orders entered off contract price: \(stats.ordersMispriced)\n"
-        out += "Resolved touchless: \(touchlessResolved) (\(pct(touchlessRate)) of resolved exceptions)   actions carried out by the simulated systems: \(stats.actionsPlayed)\n\n"
+        out += "Resolved touchless: \(touchlessResolved) (\(pct(touchlessRate)) of resolved exceptions)   actions carried out by the simulated systems: \(stats.actionsPlayed)\n"
+        out += "Credit releases asked by the desk: \(stats.actionsAsked)   approved by the simulated credit analyst: \(stats.approvalsGiven)\n\n"
         out += "share of orders            orders   actual   target  ±tol    \n"
         for r in rows {
             out += r.name.padding(toLength: 26, withPad: " ", startingAt: 0)

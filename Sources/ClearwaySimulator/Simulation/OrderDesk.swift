@@ -24,14 +24,43 @@ extension Simulation {
         return day.weekday < 5 && hour >= 13 && hour < 23
     }
 
+    /// A credit analyst on the desk asks for the order's credit to be released rather than
+    /// closing the exception by hand; policy sends most of these for approval. Returns
+    /// false when guardrails refuse it (the desk then resolves the usual way).
+    func askForCreditRelease(_ item: WorkItem) async throws -> Bool {
+        do {
+            _ = try await connection.claimAndAsk(item, kind: .releaseCredit)
+            stats.actionsAsked += 1
+            if let orderId = item.orderId { orders[orderId]?.held = false }
+            return true
+        } catch let error as ConnectionError where error.status == 409 || error.status == 403 {
+            return false
+        }
+    }
+
+    /// The credit approver clears what has waited at least two hours, leaving the newest
+    /// for whoever is watching the approval inbox.
+    func approveWaitingReleases(at t: Instant) async throws {
+        for (id, requestedAt) in try await connection.pendingApprovals() where t.seconds(since: requestedAt) >= 7_200 {
+            do {
+                try await connection.approve(id, reason: "Payment plan agreed with the customer")
+                stats.approvalsGiven += 1
+            } catch let error as ConnectionError where error.status == 409 || error.status == 403 {
+                continue
+            }
+        }
+    }
+
     func workBacklog(at t: Instant) async throws {
         guard world.settings.agents > 0, deskIsOpen(at: t) else { return }
         deskCredit += Double(world.settings.agents) * world.settings.agentThroughputPerHour * 0.5
         let capacity = Int(deskCredit)
         guard capacity > 0 else { return }
         deskCredit -= Double(capacity)
+        try await approveWaitingReleases(at: t)
         let work = try await connection.openWork(limit: max(10, capacity * 2))
         for item in work.prefix(capacity) {
+            if item.type == ExceptionType.creditLimitExceeded.rawValue, try await askForCreditRelease(item) { continue }
             do {
                 try await connection.claimAndResolve(item, code: Self.resolutionCode(for: item.type))
                 stats.resolvedByDesk += 1

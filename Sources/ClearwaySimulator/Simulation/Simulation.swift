@@ -128,4 +128,7 @@ public struct SimulationStats: Sendable, Hashable {
     public var ordersShipped = 0
     /// Actions Clearway had carried out in the simulated systems.
     public var actionsPlayed = 0
+    /// Credit releases the desk asked for, and approvals the simulated credit analyst gave.
+    public var actionsAsked = 0
+    public var approvalsGiven = 0
 }

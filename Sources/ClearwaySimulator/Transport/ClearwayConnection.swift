@@ -23,6 +23,8 @@ public struct WorkItem: Sendable, Hashable {
 /// A failure talking to Clearway, with what the server said.
 public struct ConnectionError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// The HTTP status Clearway answered with (0 when there was no answer to read).
+    public var status = 0
 }
 
 /// Clearway's public API as the simulator uses it: CloudEvents in, cases out, and the
@@ -31,9 +33,12 @@ public final class ClearwayConnection: Sendable {
     let baseURL: String
     let integrationKey: String
     let agentKey: String
+    /// A credit approver's key, for the simulated credit analyst (nil: nobody approves).
+    let approverKey: String?
     let client: HTTPClient
 
-    public init(baseURL: String, integrationKey: String, agentKey: String) {
+    public init(baseURL: String, integrationKey: String, agentKey: String, approverKey: String? = nil) {
+        self.approverKey = approverKey
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.integrationKey = integrationKey
         self.agentKey = agentKey
@@ -84,6 +89,30 @@ public final class ClearwayConnection: Sendable {
                            body: JSONValue.object(["code": .string(code)]).canonicalData())
     }
 
+    /// Claims the exception and asks for an action on it; the answer is the action.
+    public func claimAndAsk(_ item: WorkItem, kind: ActionKind, parameters: JSONValue = .object([:])) async throws -> JSONValue {
+        let path = "/v1/cases/\(item.caseId)/exceptions/\(item.exceptionId)"
+        if item.state == "open" { _ = try await call("POST", path + "/claim", key: agentKey, body: Data("{}".utf8)) }
+        return try await call("POST", path + "/actions", key: agentKey,
+                              body: JSONValue.object(["kind": .string(kind.rawValue), "parameters": parameters]).canonicalData())
+    }
+
+    /// Actions waiting for approval: (id, requested at).
+    public func pendingApprovals() async throws -> [(String, Instant)] {
+        guard let key = approverKey else { return [] }
+        let body = try await call("GET", "/v1/actions?state=pending_approval&limit=200", key: key)
+        guard case .array(let items)? = body["items"] else { return [] }
+        return items.compactMap { a in
+            guard let id = a["id"]?.stringValue, let at = a["requestedAt"]?.stringValue.flatMap(Instant.init(iso8601:)) else { return nil }
+            return (id, at)
+        }
+    }
+
+    public func approve(_ actionId: String, reason: String) async throws {
+        guard let key = approverKey else { return }
+        _ = try await call("POST", "/v1/actions/\(actionId)/approve", key: key, body: JSONValue.object(["reason": .string(reason)]).canonicalData())
+    }
+
     func call(_ method: String, _ path: String, key: String, contentType: String = "application/json", body: Data? = nil) async throws -> JSONValue {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
@@ -97,7 +126,7 @@ public final class ClearwayConnection: Sendable {
         let data = Data(bytes.readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
             let detail = JSONValue.parse(data)?["detail"]?.stringValue ?? ""
-            throw ConnectionError(description: "\(method) \(path) answered \(response.status.code) \(detail)")
+            throw ConnectionError(description: "\(method) \(path) answered \(response.status.code) \(detail)", status: Int(response.status.code))
         }
         return JSONValue.parse(data) ?? .null
     }

@@ -24,7 +24,7 @@ public struct SimulationSettings: Sendable, Hashable {
 /// checks each figure against its target and tolerance.
 public enum Calibration {
     /// Share of the drifting segment's contract items still at the old price on the portal.
-    public static let stalePortalShare = 0.10
+    public static let stalePortalShare = 0.06
     /// Chance that a sales-desk order line is keyed at list instead of the contract price.
     public static let salesKeyingError = 0.004
     /// Share of the drifting family's SKUs whose WMS count is off at any time.
