@@ -1,7 +1,8 @@
 """The operations console in a real browser (headless Chromium through Selenium).
 
 Signs in as an agent, opens the highest-priority case in the inventory queue, claims it,
-resolves it with a code and checks that the backlog count drops; then signs in as a
+resolves it with a code and checks that the backlog count drops (and that the overview shows a touchless share above
+zero: the demo's touchless rules act on the simulated systems); then signs in as a
 viewer and checks that a viewer gets no resolve control and is refused if it tries
 anyway. Saves screenshots of the overview, a queue and a case.
 
@@ -48,6 +49,8 @@ def main():
         sign_in(driver, base, "agent", agent_password)
         before = open_exceptions(driver)
         assert before > 0, "the seeded backlog must not be empty"
+        touchless = driver.find_element(By.CSS_SELECTOR, "[data-kpi='Touchless rate']").text
+        assert float(touchless.rstrip("%")) > 0, f"the demo's touchless rules must have cleared some exceptions: {touchless}"
         driver.save_screenshot(os.path.join(shots, "overview.png"))
 
         driver.find_element(By.LINK_TEXT, "Inventory").click()
