@@ -58,6 +58,8 @@ public struct OutboxRecord: Sendable, Codable, Hashable {
     public var state: State
     public var attempts: Int
     public var nextAttemptAt: Instant
+    /// While set and in the future, a node is delivering this row.
+    public var leaseUntil: Instant?
     public var lastError: String?
     public var createdAt: Instant
     public var deliveredAt: Instant?

@@ -68,17 +68,17 @@ extension StoreTransaction {
     /// idempotency key. On PostgreSQL other nodes skip the locked rows.
     public func leaseDueOutbox(now: Instant, limit: Int, leaseSeconds: Double, skipping targets: Set<String>) async throws -> [OutboxRecord] {
         let skip = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let waiting = targets.isEmpty ? SQLQueryString("") : " AND target NOT IN (\(binds: targets.sorted()))"
         let rows = try await sql.raw("""
             SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= \(bind: now.millis)
-                AND (lease_until IS NULL OR lease_until <= \(bind: now.millis))
-            ORDER BY next_attempt_at, id LIMIT \(bind: limit + targets.count * 8)\(unsafeRaw: skip)
+                AND (lease_until IS NULL OR lease_until <= \(bind: now.millis))\(waiting)
+            ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: skip)
             """).all().map(OutboxRow.decode)
-        let chosen = Array(rows.filter { !targets.contains($0.target) }.prefix(limit))
         let until = now.adding(seconds: leaseSeconds).millis
-        for row in chosen {
+        for row in rows {
             try await sql.raw("UPDATE outbox SET lease_until = \(bind: until) WHERE id = \(bind: row.id)").run()
         }
-        return chosen
+        return rows
     }
 }
 
@@ -126,6 +126,7 @@ enum OutboxRow {
         o.nextAttemptAt = Instant(millis: try row.decode(column: "next_attempt_at", as: Int64.self))
         o.lastError = try row.decode(column: "last_error", as: String?.self)
         o.deliveredAt = try row.decode(column: "delivered_at", as: Int64?.self).map(Instant.init(millis:))
+        o.leaseUntil = try row.decode(column: "lease_until", as: Int64?.self).map(Instant.init(millis:))
         return o
     }
 }

@@ -44,7 +44,7 @@ struct KeysCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key; the secret is printed once.")
         @Option(help: "Who or what uses the key.") var name: String
-        @Option(help: "viewer, agent, approver, supervisor, admin or integration.") var role: String
+        @Option(help: "viewer, agent, pricing_approver, credit_approver, approver, supervisor, admin or integration.") var role: String
         @OptionGroup var db: DatabaseOptions
 
         func validate() throws {
@@ -54,8 +54,9 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try await db.open(logger: makeLogger(level: .warning))
+            guard let chosen = Role(rawValue: role) else { throw CLIError.badInput("--role \(role) is not a role") }
             let secret = APIKeySecret.generate()
-            let key = try await database.createAPIKey(name: name, role: Role(rawValue: role)!, secret: secret, at: SystemClock().now())
+            let key = try await database.createAPIKey(name: name, role: chosen, secret: secret, at: SystemClock().now())
             await database.close()
             print("\(key.id)  \(key.role.rawValue)  \(key.name)\n\(secret)")
         }

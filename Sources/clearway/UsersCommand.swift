@@ -14,12 +14,12 @@ struct UsersCommand: AsyncParsableCommand {
             discussion: "The password is read from $CLEARWAY_NEW_PASSWORD or, if unset, from the first line of standard input; it needs at least 12 characters.")
         @Option(help: "Sign-in name: 2–64 letters, digits, dot, dash or underscore.") var username: String
         @Option(help: "Name shown in the console (default: the username).") var displayName: String?
-        @Option(help: "viewer, agent, approver, supervisor or admin.") var role: String
+        @Option(help: "viewer, agent, pricing_approver, credit_approver, approver, supervisor or admin.") var role: String
         @OptionGroup var db: DatabaseOptions
 
         func validate() throws {
             guard let r = Role(rawValue: role), r != .integration else {
-                throw ValidationError("--role must be one of viewer, agent, approver, supervisor, admin")
+                throw ValidationError("--role must be one of \(Role.allCases.filter { $0 != .integration }.map(\.rawValue).joined(separator: ", "))")
             }
         }
 

@@ -15,7 +15,6 @@ public enum ActionState: String, Sendable, Codable, CaseIterable, Hashable {
     case deadLettered = "dead_lettered"
     case cancelled
 
-    public var isFinal: Bool { [.rejected, .completed, .failed, .cancelled].contains(self) }
     /// States in which the exception waits on the action.
     public var holdsException: Bool { [.pendingApproval, .queued, .delivered].contains(self) }
 }
@@ -49,7 +48,7 @@ public enum ActionTransition: Sendable, Hashable {
 
     public func next(from state: ActionState) throws(Illegal) -> ActionState {
         switch (state, self) {
-        case (.recommended, .submit(let approval)), (.rejected, .submit(let approval)): return approval ? .pendingApproval : .queued
+        case (.recommended, .submit(let approval)): return approval ? .pendingApproval : .queued
         case (.pendingApproval, .approve): return .queued
         case (.pendingApproval, .reject): return .rejected
         case (.queued, .accepted): return .delivered

@@ -117,8 +117,9 @@ extension ClearwayEngine {
         let policy = self.policy, now = clock.now()
         return try await database.transaction { tx in
             guard var action = try await tx.action(actionId) else { throw EngineError.notFound(what: "action", id: actionId) }
-            if action.state == .queued, let row = try await tx.outbox(actionId: actionId), row.attempts > 0 {
-                throw EngineError.conflict("action \(actionId) may already have reached \(action.system) (\(row.attempts) attempt(s)); wait for its answer")
+            if action.state == .queued, let row = try await tx.outbox(actionId: actionId),
+               row.attempts > 0 || (row.leaseUntil.map { $0 > now } ?? false) {
+                throw EngineError.conflict("action \(actionId) may already have reached \(action.system); wait for its answer")
             }
             let steps = ActionSteps(engine: self, tx: tx, policy: policy, now: now, actor: principal.auditName)
             try await steps.move(&action, .cancel, reason: why, detail: .object(["override": .bool(true)]))

@@ -38,14 +38,16 @@ public final class ConnectorRegistry: Sendable {
         }
     }
 
-    /// Asks the breaker for a delivery slot; nil means go ahead, an instant means wait until then.
-    func admit(_ system: String, now: Instant) -> Instant?? {
-        entries.withLock { e -> Instant?? in
-            guard var entry = e[system] else { return .some(nil) }
+    enum Admission { case go, wait(until: Instant) }
+
+    /// Asks the breaker whether a delivery may be tried now, or until when it must wait.
+    func admit(_ system: String, now: Instant) -> Admission {
+        entries.withLock { e -> Admission in
+            guard var entry = e[system] else { return .go }
             defer { e[system] = entry }
-            if entry.breaker.allow(now: now) { return .none }
-            if case .open(let until) = entry.breaker.state { return .some(until) }
-            return .some(now.adding(seconds: 1))
+            if entry.breaker.allow(now: now) { return .go }
+            if case .open(let until) = entry.breaker.state { return .wait(until: until) }
+            return .wait(until: now.adding(seconds: 1))
         }
     }
 

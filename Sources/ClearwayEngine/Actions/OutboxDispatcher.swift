@@ -31,9 +31,16 @@ public final class OutboxDispatcher: Sendable {
             try await tx.leaseDueOutbox(now: now, limit: limit, leaseSeconds: lease, skipping: waiting)
         }
         guard !rows.isEmpty else { return 0 }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for row in rows { group.addTask { try await self.deliver(row) } }
-            try await group.waitForAll()
+        await withTaskGroup(of: Void.self) { group in
+            for row in rows {
+                group.addTask {
+                    // One row's failure must not hold up the others; its lease runs out and
+                    // the next pass tries it again.
+                    do { try await self.deliver(row) } catch {
+                        self.engine.logger.error("outbox delivery could not be recorded", metadata: ["outbox.id": "\(row.id)", "error": "\(error)"])
+                    }
+                }
+            }
         }
         return rows.count
     }
@@ -44,7 +51,7 @@ public final class OutboxDispatcher: Sendable {
             try await record(row, .retryable(reason: "no connector is configured for \(row.target)"), settings: ConnectorSettings(url: "http://unconfigured"))
             return
         }
-        if case .some(let until) = engine.connectors.admit(row.target, now: engine.clock.now()), let until {
+        if case .wait(let until) = engine.connectors.admit(row.target, now: engine.clock.now()) {
             engine.connectors.count(row.target, "waiting")
             try await engine.database.transaction { tx in
                 guard var current = try await tx.outbox(row.id), current.state == .pending else { return }

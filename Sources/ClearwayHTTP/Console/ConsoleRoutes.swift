@@ -113,8 +113,12 @@ struct ConsoleRoutes: Sendable {
         headers[.contentType] = "text/event-stream"
         return Response(status: .ok, headers: headers, body: .init { writer in
             var last = ""
+            // The first render is fresh: a shared one may predate the page this stream
+            // belongs to, and would put older figures back on the screen.
+            var maxAge: Duration = .zero
             while !Task.isCancelled {
-                let html = try await shared.current(maxAge: .milliseconds(1_500)) { try await liveOverview() }.text
+                let html = try await shared.current(maxAge: maxAge) { try await liveOverview() }.text
+                maxAge = .milliseconds(1_500)
                 if html != last {
                     last = html
                     let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
@@ -135,7 +139,8 @@ final class SharedOverview: Sendable {
         let now = ContinuousClock.now
         if let cached = last.withLock({ $0 }), now - cached.at < maxAge { return cached.html }
         let html = try await render()
-        last.withLock { $0 = (now, html) }
+        // Renders can finish out of order; keep the one that started last.
+        last.withLock { current in if current.map({ $0.at < now }) ?? true { current = (now, html) } }
         return html
     }
 }

@@ -17,6 +17,7 @@ enum OverviewView {
             ("Open cases", "\(kpis.backlogOpen)"), ("Open exceptions", "\(kpis.exceptionsOpen)"),
             ("SLA at risk", "\(kpis.atRiskOpen)"), ("SLA breached", "\(kpis.breachedOpen)"),
             ("Touchless rate", Format.percent(kpis.touchlessRate)), ("SLA attainment", Format.percent(kpis.slaAttainment)),
+            ("Awaiting approval", "\(kpis.actionsPendingApproval)"), ("Undelivered actions", "\(kpis.actionsDeadLettered)"),
         ]
         let byQueue = Dictionary(queues.map { ($0.queue, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = Layout.queues.map { q -> (label: String, href: String?, segments: [Charts.Segment]) in
