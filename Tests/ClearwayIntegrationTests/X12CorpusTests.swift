@@ -54,6 +54,7 @@ struct X12CorpusTests {
                 if !problems.isEmpty { refused += 1; report.append("refused \(path): \(problems[0])") }
             } else {
                 let codes = (try? outcome.get().0.transactions.map(\.code)) ?? []
+                #expect(!codes.isEmpty, "\(path) yielded no transaction set: \(problems.map(\.description))")
                 guard !codes.isEmpty, codes.allSatisfy(EDICorpus.acknowledged.contains) else { skipped += 1; continue }
                 if let defect = EDICorpus.knownDefects[path] {
                     #expect(problems.contains { $0.description.contains(defect) }, "\(path) should be reported for '\(defect)': \(problems.map(\.description))")

@@ -63,10 +63,12 @@ public struct Policy: Sendable, Hashable {
     public var statusMaps: [String: [String: OrderStatus]]
     /// Guardrails, approvals, touchless rules and connectors (one set for all sites).
     public var actions: ActionPolicy
+    /// Trading partners and how their EDI maps to the canonical model.
+    public var edi: EDISettings
 
     public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:],
-                actions: ActionPolicy = ActionPolicy()) {
-        self.version = version; self.global = global; self.sites = sites; self.statusMaps = statusMaps; self.actions = actions
+                actions: ActionPolicy = ActionPolicy(), edi: EDISettings = EDISettings()) {
+        self.version = version; self.global = global; self.sites = sites; self.statusMaps = statusMaps; self.actions = actions; self.edi = edi
     }
 
     public func site(_ id: String) -> SitePolicy { sites[id] ?? global }

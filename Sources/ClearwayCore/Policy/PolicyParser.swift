@@ -6,7 +6,7 @@ import Yams
 public enum PolicyParser {
     static let topKeys: Set<String> = ["version", "calendars", "defaultCalendar", "priority", "detection",
                                         "exceptionTypes", "sites", "statusMaps", "description",
-                                        "guardrails", "approvals", "autoResolution", "connectors"]
+                                        "guardrails", "approvals", "autoResolution", "connectors", "edi"]
     static let siteKeys: Set<String> = ["calendar", "priority", "detection", "exceptionTypes", "description"]
 
     public static func parse(_ text: String) throws(PolicyRejected) -> Policy {
@@ -64,8 +64,9 @@ public enum PolicyParser {
             statusMaps[source] = map
         }
         let actions = ActionSections.read(root, r)
+        let edi = EDISection.read(root, r)
         if !r.issues.isEmpty { throw PolicyRejected(r.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
-        return Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps, actions: actions)
+        return Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps, actions: actions, edi: edi)
     }
 
     public static func load(contentsOf url: URL) throws -> Policy {

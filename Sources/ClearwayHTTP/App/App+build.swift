@@ -20,6 +20,8 @@ public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router
     ConsoleRoutes(engine: engine, logger: logger).register(on: router)
     let events = EventsRoute(engine: engine, metrics: metrics)
     router.post("/v1/events") { request, _ in try await events.handle(request) }
+    let edi = EDIRoute(engine: engine)
+    router.post("/v1/edi/x12") { request, _ in try await edi.x12(request) }
     try APIHandlers(engine: engine).registerHandlers(on: router)
     return router
 }

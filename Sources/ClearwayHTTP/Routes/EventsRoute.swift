@@ -16,18 +16,7 @@ struct EventsRoute {
         let principal = try RequestPrincipal.require(.ingestEvents)
         let contentType = request.headers[.contentType] ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > Self.maxBodyBytes {
-            throw Problem(status: .contentTooLarge, title: "Body too large",
-                          detail: "Event bodies are limited to \(Self.maxBodyBytes / 1_048_576) MiB; split the batch.", slug: "too-large")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: Self.maxBodyBytes)
-        } catch {
-            throw Problem(status: .contentTooLarge, title: "Body too large",
-                          detail: "Event bodies are limited to \(Self.maxBodyBytes / 1_048_576) MiB; split the batch.", slug: "too-large")
-        }
-        let data = Data(buffer: body)
+        let data = try await RequestBody.read(request, limit: Self.maxBodyBytes, advice: "split the batch")
         let policy = engine.policy
         let now = engine.clock.now()
         let events: [IncomingEvent]
@@ -66,6 +55,16 @@ struct IngestResponse: Codable {
     var duplicates: Int
     var deadLettered: Int
     var results: [IngestOutcome]
+}
+
+/// Reads a request body up to a limit; anything larger is refused before it is read whole.
+enum RequestBody {
+    static func read(_ request: Request, limit: Int, advice: String) async throws -> Data {
+        let tooLarge = Problem(status: .contentTooLarge, title: "Body too large",
+                               detail: "Bodies here are limited to \(limit / 1_048_576) MiB; \(advice).", slug: "too-large")
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw tooLarge }
+        do { return Data(buffer: try await request.body.collect(upTo: limit)) } catch { throw tooLarge }
+    }
 }
 
 enum JSONResponse {

@@ -3,16 +3,10 @@
 /// data element type (numeric, identifier from a code list, date, time) or a syntax note
 /// (a paired qualifier and value). Segments it has no rule for are carried as they are.
 enum X12Syntax {
-    /// The functional identifier (GS01) each transaction set belongs in.
-    static let functionalIds: [String: String] = [
-        "810": "IN", "820": "RA", "832": "SC", "850": "PO", "855": "PR", "856": "SH", "860": "PC", "940": "OW", "945": "SW",
-        "997": "FA", "999": "FA",
-    ]
-
     static func checkISA(_ isa: X12Segment, into problems: inout [X12Problem]) {
         func bad(_ n: Int, _ message: String) { problems.append(X12Problem(.element, position: isa.position, segment: "ISA", element: n, message)) }
         if isa.elements.count != 16 { problems.append(X12Problem(.interchange, position: isa.position, segment: "ISA", "must have 16 elements, found \(isa.elements.count)")) }
-        for (i, e) in isa.elements.enumerated() where e.contains(where: { $0 == "\r" || $0 == "\n" }) {
+        for (i, e) in isa.elements.enumerated() where e.contains(where: \.isNewline) {
             bad(i + 1, "contains a line break: the ISA segment is broken across lines")
         }
         for n in [1, 3, 5, 7] where (isa.elements.count >= n ? isa.elements[n - 1] : "").count != 2 { bad(n, "must be a 2-character qualifier") }

@@ -1,0 +1,50 @@
+import ClearwayCore
+import ClearwayEngine
+import Foundation
+import Hummingbird
+
+/// `POST /v1/edi/x12`: a raw X12 document in; each transaction set's outcome and the 997
+/// out, as JSON.
+struct EDIRoute {
+    static let maxBodyBytes = 10 * 1024 * 1024
+
+    let engine: ClearwayEngine
+
+    func x12(_ request: Request) async throws -> Response {
+        let principal = try RequestPrincipal.require(.ingestEvents)
+        let data = try await RequestBody.read(request, limit: Self.maxBodyBytes, advice: "split the interchanges into several files")
+        guard !data.isEmpty else { throw Problem.invalid([FieldProblem(pointer: "/", detail: "the body must be an X12 document (ISA … IEA)")]) }
+        // X12 is ASCII in practice; bytes outside UTF-8 are read as Latin-1 rather than refused.
+        let text = String(data: data, encoding: .utf8) ?? String(decoding: data, as: UTF8.self)
+        let result = try await engine.ingestX12(text, actor: principal.auditName)
+        return try JSONResponse.make(X12Response(result))
+    }
+}
+
+struct X12Response: Codable {
+    struct Set: Codable {
+        var interchange: String
+        var group: String
+        var transactionSet: String
+        var controlNumber: String
+        var purchaseOrder: String?
+        var outcome: String
+        var caseIds: [String]
+        var reason: String?
+    }
+
+    var accepted: Int
+    var rejected: Int
+    var transactionSets: [Set]
+    var acknowledgment997: String
+
+    init(_ r: X12IntakeResult) {
+        transactionSets = r.sets.map {
+            Set(interchange: $0.interchange, group: $0.group, transactionSet: $0.code, controlNumber: $0.controlNumber, purchaseOrder: $0.purchaseOrder,
+                outcome: $0.outcome, caseIds: $0.caseIds, reason: $0.reason)
+        }
+        accepted = r.sets.count { $0.outcome == "accepted" }
+        rejected = r.sets.count { $0.outcome == "rejected" }
+        acknowledgment997 = r.acknowledgment
+    }
+}
