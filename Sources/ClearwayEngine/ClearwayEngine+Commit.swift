@@ -31,6 +31,7 @@ extension ClearwayEngine {
                                                           actor: group[flat[i].item].actor)
                 i += 1
             }
+            try await self.rememberEDIOrders(flat.map(\.event), outcomes: results, tx: tx, policy: policy, now: now)
             var byItem = [[IngestOutcome]](repeating: [], count: group.count)
             for (k, entry) in flat.enumerated() { if let outcome = results[k] { byItem[entry.item].append(outcome) } }
             return byItem

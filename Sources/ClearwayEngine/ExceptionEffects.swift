@@ -79,6 +79,10 @@ enum CaseRollup {
         if before != c.state {
             tx.audit(AuditEntry(at: now, actor: actor, caseId: c.id, exceptionId: nil, action: "case.state_changed",
                                 before: before.rawValue, after: c.state.rawValue, policyVersion: policy.version))
+            // An order that came by EDI is acknowledged (855) when its case closes.
+            if c.state.isClosed, let orderId = c.orderId {
+                try await PurchaseOrderAcknowledgment.acknowledge(orderId: orderId, caseId: c.id, tx: tx, policy: policy, now: now)
+            }
         }
     }
 }

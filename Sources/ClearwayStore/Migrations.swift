@@ -162,6 +162,19 @@ enum Migrations {
                 disabled_reason TEXT)
             """,
         ]),
+        ("0006_edi", [
+            // Orders that arrived by EDI, with what an 855 needs to answer them.
+            """
+            CREATE TABLE edi_orders (order_id TEXT PRIMARY KEY, partner TEXT NOT NULL, purchase_order TEXT NOT NULL,
+                context TEXT NOT NULL, received_at BIGINT NOT NULL, acknowledged_at BIGINT)
+            """,
+            // Documents Clearway wrote for partners (855s), kept for pickup and audit.
+            """
+            CREATE TABLE edi_outbound (id TEXT PRIMARY KEY, partner TEXT NOT NULL, kind TEXT NOT NULL, order_id TEXT NOT NULL,
+                purchase_order TEXT NOT NULL, created_at BIGINT NOT NULL, document TEXT NOT NULL)
+            """,
+            "CREATE INDEX edi_outbound_order ON edi_outbound (order_id, created_at)",
+        ]),
     ]
 }
 
@@ -204,7 +217,7 @@ extension Database {
             // Table names are literals from this file, never input.
             for table in ["inbox", "dead_letters", "customers", "products", "contracts", "inventory", "carrier_capacity", "supplier_etas",
                           "milestones", "picks", "messages", "orders", "order_skus", "cases", "exceptions", "timers", "audit_log",
-                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox", "webhook_subscriptions",
+                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox", "webhook_subscriptions", "edi_orders", "edi_outbound",
                           "schema_migrations"] {
                 try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
             }

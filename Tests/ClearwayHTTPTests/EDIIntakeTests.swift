@@ -77,3 +77,63 @@ struct EDIIntakeTests {
         }
     }
 }
+
+@Suite("855 acknowledgments")
+struct PurchaseOrderAcknowledgmentTests {
+    static let skus = ["AB3542", "RD5322", "XY5266", "VX2332", "RV0524", "DX1875"]
+
+    static var reference: [String] {
+        [EDIIntakeTests.retailer] + skus.map { sku in
+            Events.event("pim", "prod-\(sku)", "clearway.product.upserted.v1",
+                         #"{"sku":"\#(sku)","family":"housewares","unitsOfMeasure":["EA"],"unitCost":2,"listPrice":20}"#)
+        } + [Events.event("wms", "stock-edi", "clearway.inventory.snapshot.v1", #"{"site":"DC-CHI","positions":["#
+            + skus.map { #"{"sku":"\#($0)","erpOnHand":\#($0 == "RD5322" ? 50 : 5000),"wmsOnHand":\#($0 == "RD5322" ? 50 : 5000)}"# }.joined(separator: ",") + "]}")]
+    }
+
+    @Test("round trip: the 850 goes in, the case resolves, and the 855 re-parses with the PO number and one ACK per PO1 line (IB for the short one)",
+          arguments: TestDatabaseKind.available)
+    func roundTrip(_ kind: TestDatabaseKind) async throws {
+        let document = try EDIIntakeTests.corpus("olmelabs+EdiEngine/EdiEngine.Tests/TestData/850.OK.edi")
+        try await Harness.run(kind, policy: try EDIIntakeTests.policy()) { h in
+            try await h.post(events: Self.reference)
+            let answer = try h.json(try await h.send(.post, "/v1/edi/x12", as: .integration, contentType: "application/edi-x12", body: document))
+            let caseId = try #require((answer.list("transactionSets").first?["caseIds"] as? [String])?.first)
+            #expect(try await h.get("/v1/edi/outbound", as: .integration).list("items").isEmpty, "no 855 while the case is open")
+
+            let detail = try await h.get("/v1/cases/\(caseId)")
+            #expect(detail.list("exceptions").map { $0.str("type") } == ["inventory.shortage"])
+            let exceptionId = try #require(detail.list("exceptions").first?.str("id"))
+            _ = try await h.send(.post, "/v1/cases/\(caseId)/exceptions/\(exceptionId)/resolve", as: .agent, contentType: "application/json",
+                                 body: #"{"code":"backordered","note":"Customer accepts the remainder next week"}"#)
+
+            let outbound = try #require(try await h.get("/v1/edi/outbound?orderId=XYZRETAIL-08292233294", as: .integration).list("items").first)
+            #expect(outbound.str("kind") == "855" && outbound.str("purchaseOrder") == "08292233294")
+            let (parsed, problems) = try X12Parser.parse(try #require(outbound.str("document")))
+            #expect(problems.isEmpty, "\(problems)")
+            let set = try #require(parsed.transactions.first)
+            #expect(set.code == "855")
+            let bak = try #require(set.body.first { $0.id == "BAK" })
+            #expect(bak[3] == "08292233294" && bak[2] == "AC")
+            let acks = set.body.filter { $0.id == "ACK" }.map { $0[1] ?? "" }
+            #expect(acks == ["IA", "IB", "IA", "IA", "IA", "IA"])
+            #expect(set.body.filter { $0.id == "PO1" }.map { $0[7] ?? "" } == Self.skus, "each PO1 echoes the partner's product id")
+            #expect(parsed.interchanges.first?.receiver == "ABCDEFGHIJKLMNO")
+        }
+    }
+
+    @Test("an order with nothing to resolve is acknowledged at once, every line accepted")
+    func cleanOrder() async throws {
+        let document = try EDIIntakeTests.corpus("olmelabs+EdiEngine/EdiEngine.Tests/TestData/850.OK.edi")
+            .replacingOccurrences(of: "PO1*2*220*", with: "PO1*2*20*")
+        try await Harness.run(.sqlite, policy: try EDIIntakeTests.policy()) { h in
+            try await h.post(events: Self.reference)
+            let answer = try h.json(try await h.send(.post, "/v1/edi/x12", as: .integration, contentType: "application/edi-x12", body: document))
+            #expect(answer.list("transactionSets").first?.str("outcome") == "accepted")
+            let outbound = try #require(try await h.get("/v1/edi/outbound", as: .viewer).list("items").first)
+            let (parsed, _) = try X12Parser.parse(try #require(outbound.str("document")))
+            let body = try #require(parsed.transactions.first).body
+            #expect(body.first { $0.id == "BAK" }?[2] == "AD")
+            #expect(body.filter { $0.id == "ACK" }.allSatisfy { $0[1] == "IA" })
+        }
+    }
+}

@@ -53,7 +53,7 @@ extension ClearwayEngine {
                             guard let partner else {
                                 throw X12PurchaseOrder.Refusal(description: "\(interchange.senderQualifier):\(interchange.sender) is not a trading partner in policy \(policy.version) (add it under edi.partners)")
                             }
-                            let mapped = try X12PurchaseOrder.map(t, interchange: interchange, partner: partner)
+                            let mapped = try X12PurchaseOrder.map(t, interchange: interchange, group: group, partner: partner)
                             set.purchaseOrder = mapped.poNumber
                             let raw: JSONValue = .object([
                                 "specversion": .string("1.0"), "id": .string("\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)"),

@@ -21,6 +21,34 @@ struct EDIRoute {
     }
 }
 
+extension EDIRoute {
+    /// `GET /v1/edi/outbound?orderId=`: the 855s Clearway wrote, newest first, for the
+    /// partners' pickup (integration keys) and for people reading cases.
+    func outbound(_ request: Request) async throws -> Response {
+        guard let principal = RequestPrincipal.current else { throw Problem.unauthorized("Send Authorization: Bearer <api key>.") }
+        guard principal.role.allows(.ingestEvents) || principal.role.allows(.readCases) else {
+            throw Problem.forbidden("Role \(principal.role.rawValue) may not read EDI documents.")
+        }
+        let orderId = request.uri.queryParameters["orderId"].map(String.init)
+        if let orderId, orderId.isEmpty || orderId.count > 200 { throw Problem.invalid([FieldProblem(pointer: "/query/orderId", detail: "must be 1–200 characters")]) }
+        let items = try await engine.queries.ediOutbound(orderId: orderId, limit: 200).map {
+            OutboundDocument(id: $0.id, partner: $0.partner, kind: $0.kind, orderId: $0.orderId, purchaseOrder: $0.purchaseOrder,
+                             createdAt: $0.createdAt.iso8601, document: $0.document)
+        }
+        return try JSONResponse.make(["items": items])
+    }
+}
+
+struct OutboundDocument: Codable {
+    var id: String
+    var partner: String
+    var kind: String
+    var orderId: String
+    var purchaseOrder: String
+    var createdAt: String
+    var document: String
+}
+
 struct X12Response: Codable {
     struct Set: Codable {
         var interchange: String

@@ -11,15 +11,20 @@ public enum X12PurchaseOrder {
 
     public struct Mapped: Sendable {
         public var poNumber: String
+        public var poDate: LocalDate
         public var orderId: String
         public var data: [String: JSONValue]
+        /// PO101 as the partner sent it, and the product id qualifier used, per line number.
+        public var lineIds: [Int: String]
+        public var qualifiers: [Int: String]
     }
 
     /// Requested dates in order of preference: ship (010), ship not before (037),
     /// delivery requested (002), ship no later (038).
     static let shipQualifiers = ["010", "037", "002", "038"]
 
-    public static func map(_ t: X12Transaction, interchange: X12Interchange, partner: EDIPartner) throws(Refusal) -> Mapped {
+    /// `group` gives the answer's envelope (the partner's application code and version).
+    public static func map(_ t: X12Transaction, interchange: X12Interchange, group: X12Group, partner: EDIPartner) throws(Refusal) -> Mapped {
         guard t.code == "850" else { throw Refusal(description: "transaction set \(t.code) is not a purchase order") }
         guard let beg = t.body.first(where: { $0.id == "BEG" }), let po = beg[3] else {
             throw Refusal(description: "the 850 has no BEG segment with a purchase order number (BEG03)")
@@ -29,16 +34,19 @@ public enum X12PurchaseOrder {
                                uniquingKeysWith: { a, _ in a })
         let ship = shipQualifiers.lazy.compactMap { dates[$0] }.first ?? orderDate
         var lines: [JSONValue] = []
+        var lineIds: [Int: String] = [:], qualifiers: [Int: String] = [:]
         for (index, po1) in t.body.filter({ $0.id == "PO1" }).enumerated() {
             let number = po1[1].flatMap { Int($0) } ?? index + 1
             guard let quantity = po1[2].flatMap(Double.init), quantity > 0 else {
                 throw Refusal(description: "PO1 line \(po1[1] ?? String(number)) (segment \(po1.position)) needs a quantity above 0 in PO102")
             }
             let ids = stride(from: 6, through: 24, by: 2).compactMap { n in po1[n].flatMap { q in po1[n + 1].map { (q, $0) } } }
-            guard let sku = partner.productIdQualifiers.lazy.compactMap({ q in ids.first { $0.0 == q }?.1 }).first else {
+            guard let (qualifier, sku) = partner.productIdQualifiers.lazy.compactMap({ q in ids.first { $0.0 == q } }).first else {
                 throw Refusal(description: "PO1 line \(po1[1] ?? String(number)) (segment \(po1.position)) has no product id qualified \(partner.productIdQualifiers.joined(separator: ", ")); it has \(ids.map(\.0).joined(separator: ", "))")
             }
             let unit = po1[3] ?? "EA"
+            lineIds[number] = po1[1] ?? String(number)
+            qualifiers[number] = qualifier
             lines.append(.object([
                 "lineNumber": .number(Double(number)), "sku": .string(sku), "quantity": .number(quantity),
                 "unitOfMeasure": .string(partner.unitsOfMeasure[unit] ?? unit), "unitPrice": .number(po1[4].flatMap(Double.init) ?? 0),
@@ -51,11 +59,18 @@ public enum X12PurchaseOrder {
             "orderId": .string("\(partner.customerId)-\(po)"), "customerId": .string(partner.customerId), "site": .string(partner.site),
             "channel": .string("edi"), "orderDate": .string(orderDate.description), "requestedShipDate": .string(ship.description),
             "lines": .array(lines),
-            "edi": .object(["sender": .string(partner.interchangeId), "interchange": .string(interchange.controlNumber),
-                            "transactionSet": .string(t.controlNumber), "purchaseOrder": .string(po), "document": .string(raw)]),
+            // What an 855 will need, and the transaction set itself for audit.
+            "edi": .object([
+                "partner": .string(partner.interchangeId), "purchaseOrder": .string(po), "purchaseOrderDate": .string(beg[5] ?? ""),
+                "application": .string(group.sender), "version": .string(String(group.version.prefix(6))),
+                "lineIds": .object(lineIds.reduce(into: [:]) { $0[String($1.key)] = .string($1.value) }),
+                "qualifiers": .object(qualifiers.reduce(into: [:]) { $0[String($1.key)] = .string($1.value) }),
+                "acknowledgeImmediately": .bool(partner.acknowledgeImmediately),
+                "interchange": .string(interchange.controlNumber), "transactionSet": .string(t.controlNumber), "document": .string(raw),
+            ]),
         ]
         if let currency = t.body.first(where: { $0.id == "CUR" })?[2], currency.count == 3 { data["currency"] = .string(currency) }
-        return Mapped(poNumber: po, orderId: "\(partner.customerId)-\(po)", data: data)
+        return Mapped(poNumber: po, poDate: orderDate, orderId: "\(partner.customerId)-\(po)", data: data, lineIds: lineIds, qualifiers: qualifiers)
     }
 
     /// CCYYMMDD, or YYMMDD (before 004010; years 00–49 read as 20xx).

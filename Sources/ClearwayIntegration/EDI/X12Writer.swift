@@ -15,7 +15,8 @@ public struct X12Writer: Sendable {
     public func segment(_ s: X12Segment) -> String {
         var elements = s.elements
         while elements.last == "" { elements.removeLast() }
-        return ([s.id] + elements).joined(separator: String(delimiters.element)) + String(delimiters.segment) + (lineBreaks ? "\n" : "")
+        return ([s.id] + elements).joined(separator: String(delimiters.element)) + String(delimiters.segment)
+            + (lineBreaks && !delimiters.segment.isNewline ? "\n" : "")
     }
 
     /// One party of an interchange: ISA qualifier and id, and the GS application code.

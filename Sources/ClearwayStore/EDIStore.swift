@@ -1,0 +1,85 @@
+import ClearwayCore
+import SQLKit
+
+/// What an 855 needs about an order that came by EDI: who sent it, the PO, the ids the
+/// partner used for each line, and the envelope to answer.
+public struct EDIOrderContext: Sendable, Codable, Hashable {
+    public var partner: String
+    public var purchaseOrder: String
+    public var purchaseOrderDate: String
+    /// The partner's application code (their GS02), for the GS of the answer.
+    public var application: String
+    public var version: String
+    /// PO101 assigned id and the product id qualifier used, keyed by line number.
+    public var lineIds: [String: String]
+    public var qualifiers: [String: String]
+    public var acknowledgeImmediately: Bool
+
+    public init(partner: String, purchaseOrder: String, purchaseOrderDate: String, application: String, version: String,
+                lineIds: [String: String], qualifiers: [String: String], acknowledgeImmediately: Bool) {
+        self.partner = partner; self.purchaseOrder = purchaseOrder; self.purchaseOrderDate = purchaseOrderDate
+        self.application = application; self.version = version; self.lineIds = lineIds; self.qualifiers = qualifiers
+        self.acknowledgeImmediately = acknowledgeImmediately
+    }
+}
+
+/// A document Clearway wrote for a partner.
+public struct EDIOutbound: Sendable, Hashable {
+    public var id: String
+    public var partner: String
+    public var kind: String
+    public var orderId: String
+    public var purchaseOrder: String
+    public var createdAt: Instant
+    public var document: String
+
+    public init(id: String, partner: String, kind: String, orderId: String, purchaseOrder: String, createdAt: Instant, document: String) {
+        self.id = id; self.partner = partner; self.kind = kind; self.orderId = orderId; self.purchaseOrder = purchaseOrder
+        self.createdAt = createdAt; self.document = document
+    }
+}
+
+extension StoreTransaction {
+    /// Remembers an EDI order once; a repeated interchange changes nothing.
+    public func recordEDIOrder(orderId: String, context: EDIOrderContext, at: Instant) async throws {
+        try await sql.raw("""
+            INSERT INTO edi_orders (order_id, partner, purchase_order, context, received_at, acknowledged_at)
+            VALUES (\(bind: orderId), \(bind: context.partner), \(bind: context.purchaseOrder), \(bind: try JSONText.encode(context)), \(bind: at.millis), NULL)
+            ON CONFLICT (order_id) DO NOTHING
+            """).run()
+    }
+
+    /// The EDI context of an order not yet acknowledged, locked for update.
+    public func unacknowledgedEDIOrder(_ orderId: String) async throws -> EDIOrderContext? {
+        try await sql.raw("SELECT context FROM edi_orders WHERE order_id = \(bind: orderId) AND acknowledged_at IS NULL\(unsafeRaw: dialect.forUpdate)")
+            .first().map { try JSONText.decode(EDIOrderContext.self, $0.decode(column: "context", as: String.self)) }
+    }
+
+    public func storeOutbound(_ o: EDIOutbound) async throws {
+        try await sql.raw("""
+            INSERT INTO edi_outbound (id, partner, kind, order_id, purchase_order, created_at, document)
+            VALUES (\(bind: o.id), \(bind: o.partner), \(bind: o.kind), \(bind: o.orderId), \(bind: o.purchaseOrder), \(bind: o.createdAt.millis), \(bind: o.document))
+            """).run()
+        try await sql.raw("UPDATE edi_orders SET acknowledged_at = \(bind: o.createdAt.millis) WHERE order_id = \(bind: o.orderId)").run()
+    }
+}
+
+extension CaseQueries {
+    /// Outbound documents, newest first, optionally for one order.
+    public func ediOutbound(orderId: String?, limit: Int) async throws -> [EDIOutbound] {
+        try await database.read { sql in
+            let rows = if let orderId {
+                try await sql.raw("SELECT * FROM edi_outbound WHERE order_id = \(bind: orderId) ORDER BY created_at DESC LIMIT \(bind: limit)").all()
+            } else {
+                try await sql.raw("SELECT * FROM edi_outbound ORDER BY created_at DESC LIMIT \(bind: limit)").all()
+            }
+            return try rows.map { r in
+                EDIOutbound(id: try r.decode(column: "id", as: String.self), partner: try r.decode(column: "partner", as: String.self),
+                            kind: try r.decode(column: "kind", as: String.self), orderId: try r.decode(column: "order_id", as: String.self),
+                            purchaseOrder: try r.decode(column: "purchase_order", as: String.self),
+                            createdAt: Instant(millis: try r.decode(column: "created_at", as: Int64.self)),
+                            document: try r.decode(column: "document", as: String.self))
+            }
+        }
+    }
+}
