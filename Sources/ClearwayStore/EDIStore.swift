@@ -83,3 +83,13 @@ extension CaseQueries {
         }
     }
 }
+
+extension CaseQueries {
+    /// The order an EDI purchase order became, if it came by EDI.
+    public func ediOrderId(purchaseOrder: String) async throws -> String? {
+        try await database.read { sql in
+            try await sql.raw("SELECT order_id FROM edi_orders WHERE purchase_order = \(bind: purchaseOrder) ORDER BY received_at DESC LIMIT 1")
+                .first()?.decode(column: "order_id", as: String.self)
+        }
+    }
+}

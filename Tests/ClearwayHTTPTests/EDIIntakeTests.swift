@@ -137,3 +137,38 @@ struct PurchaseOrderAcknowledgmentTests {
         }
     }
 }
+
+@Suite("856 ship notices")
+struct ShipNoticeTests {
+    static func notice(po: String, control: Int) -> String {
+        X12Writer().interchange(
+            from: X12Writer.Party(qualifier: "ZZ", id: "ABCDEFGHIJKLMNO"), to: X12Writer.Party(qualifier: "ZZ", id: "CLEARWAY"),
+            at: Instant(iso8601: "2026-11-23T15:00:00Z")!, controlNumber: control, functionalId: "SH",
+            sets: [X12Writer.Set(code: "856", body: [
+                X12Segment("BSN", ["00", "SHIP-\(control)", "20261123", "1400"]),
+                X12Segment("HL", ["1", "", "S"]), X12Segment("TD5", ["", "2", "FASTFREIGHT"]),
+                X12Segment("DTM", ["011", "20261123"]), X12Segment("DTM", ["017", "20261127"]),
+                X12Segment("HL", ["2", "1", "O"]), X12Segment("PRF", [po]),
+                X12Segment("HL", ["3", "2", "I"]), X12Segment("LIN", ["", "VN", "AB3542"]), X12Segment("SN1", ["", "120", "EA"]),
+                X12Segment("CTT", ["3"]),
+            ])])
+    }
+
+    @Test("an 856 becomes a milestone on the order its PO number came as; one for an unknown PO is kept as a dead letter")
+    func milestones() async throws {
+        try await Harness.run(.sqlite, policy: try EDIIntakeTests.policy()) { h in
+            try await h.post(events: PurchaseOrderAcknowledgmentTests.reference)
+            let order = try EDIIntakeTests.corpus("olmelabs+EdiEngine/EdiEngine.Tests/TestData/850.OK.edi")
+            _ = try await h.send(.post, "/v1/edi/x12", as: .integration, contentType: "application/edi-x12", body: order)
+            let shipped = try h.json(try await h.send(.post, "/v1/edi/x12", as: .integration, contentType: "application/edi-x12",
+                                                      body: Self.notice(po: "08292233294", control: 7)))
+            let set = try #require(shipped.list("transactionSets").first)
+            #expect(set.str("transactionSet") == "856" && set.str("outcome") == "accepted", "\(set)")
+            #expect(set.str("purchaseOrder") == "08292233294")
+            let unknown = try h.json(try await h.send(.post, "/v1/edi/x12", as: .integration, contentType: "application/edi-x12",
+                                                      body: Self.notice(po: "NO-SUCH-PO", control: 8)))
+            #expect(unknown.list("transactionSets").first?.str("outcome") == "dead_lettered")
+            #expect(try await h.get("/v1/dead-letters", as: .supervisor).list("items").first?.str("reasonCode") == "unknown_order")
+        }
+    }
+}

@@ -67,6 +67,32 @@ extension ClearwayEngine {
                             set.outcome = "rejected"
                             set.reason = error.description
                         }
+                    } else if t.code == "856" {
+                        let found: [X12ShipNotice.Milestone]
+                        do throws(X12PurchaseOrder.Refusal) { found = try X12ShipNotice.milestones(t, receivedAt: now) } catch {
+                            set.outcome = "rejected"
+                            set.reason = error.description
+                            found = []
+                        }
+                        set.purchaseOrder = found.first?.purchaseOrder
+                        for (n, m) in found.enumerated() {
+                            let orderId = try await queries.ediOrderId(purchaseOrder: m.purchaseOrder)
+                                ?? partner.map { "\($0.customerId)-\(m.purchaseOrder)" } ?? m.purchaseOrder
+                            var data: [String: JSONValue] = [
+                                "orderId": .string(orderId), "shipmentId": .string(m.shipmentId), "carrier": .string(m.carrier),
+                                "status": .string("in_transit"), "occurredAt": .string(m.shippedAt.iso8601),
+                            ]
+                            if let eta = m.estimatedDelivery { data["estimatedDelivery"] = .string(eta.description) }
+                            let raw: JSONValue = .object([
+                                "specversion": .string("1.0"), "id": .string("\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)-\(n + 1)"),
+                                "source": .string(source), "type": .string(EventType.shipmentMilestone.rawValue), "time": .string(now.iso8601),
+                                "datacontenttype": .string("application/json"), "data": .object(data),
+                            ])
+                            do { events.append((sets.count, try CloudEventCodec.reread(raw, policy: policy, receivedAt: now))) } catch {
+                                set.outcome = "rejected"
+                                set.reason = "the ship notice breaks the event contract: \(error)"
+                            }
+                        }
                     } else {
                         set.reason = "transaction set \(t.code) is acknowledged; Clearway takes no action on it"
                     }
@@ -76,10 +102,16 @@ extension ClearwayEngine {
         }
         if !events.isEmpty {
             let outcomes = try await ingest(events.map(\.1), actor: actor)
+            var seen = Set<Int>()
             for ((index, _), outcome) in zip(events, outcomes) {
-                sets[index].outcome = outcome.status.rawValue
-                sets[index].caseIds = outcome.caseIds
-                sets[index].reason = outcome.reason
+                // A ship notice for several orders is several events: the set reports the
+                // worst outcome and every case touched.
+                let first = seen.insert(index).inserted
+                if first || outcome.status == .deadLettered {
+                    sets[index].outcome = outcome.status.rawValue
+                    sets[index].reason = outcome.reason
+                }
+                sets[index].caseIds = first ? outcome.caseIds : Array(Set(sets[index].caseIds + outcome.caseIds)).sorted()
             }
         }
         return X12IntakeResult(sets: sets, acknowledgment: acknowledgment(for: document, problems: problems, at: now, policy: policy))
