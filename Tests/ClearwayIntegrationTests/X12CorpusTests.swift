@@ -68,3 +68,42 @@ struct X12CorpusTests {
         print("X12 corpus: \(valid) valid parsed, \(refused) invalid refused, \(defects) unmarked samples with defects reported, \(skipped) of other transaction sets\n" + report.joined(separator: "\n"))
     }
 }
+
+@Suite("EDIFACT corpus")
+struct EdifactCorpusTests {
+    /// Unmarked samples whose counts or envelopes are wrong (checked independently of
+    /// Clearway); they test their projects' readers, not the standard.
+    static let knownDefects: [String: String] = [
+        "indice-co+EDI.Net/test/indice.Edi.Tests/Samples/Apperak_edi_out_issue235.edi": "segment 1 (UNB): needs syntax identifier, sender, recipient and control reference",
+        "indice-co+EDI.Net/test/indice.Edi.Tests/Samples/edifact.Issue203.edi": "UNT01 says 13 segments (UNH to UNT) but there are 102",
+        "indice-co+EDI.Net/test/indice.Edi.Tests/Samples/edifact.Issue188.edi": "UNT01 says 1 segments (UNH to UNT) but there are 3",
+        "indice-co+EDI.Net/test/indice.Edi.Tests/Samples/edifact.ORDRSP.edi": "UNT01 says 17 segments (UNH to UNT) but there are 31",
+        "indice-co+EDI.Net/test/indice.Edi.Tests/Samples/edifact.ORDRSP-formatted.edi": "UNT01 says 17 segments (UNH to UNT) but there are 30",
+        "xlate+staedi/src/test/resources/EDIFACT/orders-with-group.edi": "UNT01 says 21 segments (UNH to UNT) but there are 18",
+    ]
+
+    @Test("every valid EDIFACT sample (ORDERS among them) parses without a problem; the invalid one is refused with its reason")
+    func corpus() throws {
+        let edifact = EDICorpus.files.filter { $0.text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }.hasPrefix("UN") }
+        try #require(edifact.count >= 8)
+        var orders = 0
+        for (path, text) in edifact {
+            let outcome = Result { () throws(X12Problem) in try EdifactParser.parse(text) }
+            let problems: [X12Problem] = switch outcome { case .success(let r): r.1; case .failure(let p): [p] }
+            if EDICorpus.meantInvalid(path) {
+                #expect(!problems.isEmpty, "\(path) is invalid but parsed cleanly")
+                print("refused \(path): \(problems.first?.description ?? "")")
+            } else {
+                if let defect = Self.knownDefects[path] {
+                    #expect(problems.contains { $0.description.contains(defect) }, "\(path) should be reported for '\(defect)': \(problems.map(\.description))")
+                } else {
+                    #expect(problems.isEmpty, "\(path): \(problems.map(\.description))")
+                }
+                let messages = (try? outcome.get().0.flatMap(\.messages)) ?? []
+                #expect(!messages.isEmpty, "\(path) yielded no message")
+                orders += messages.count { $0.type == "ORDERS" }
+            }
+        }
+        #expect(orders >= 1)
+    }
+}
