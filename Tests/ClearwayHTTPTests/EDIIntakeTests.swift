@@ -172,3 +172,33 @@ struct ShipNoticeTests {
         }
     }
 }
+
+@Suite("EDIFACT intake")
+struct EdifactIntakeTests {
+    @Test("an EDIFACT ORDERS message becomes an order with the partner's item ids; the sample's wrong UNT count is refused by name")
+    func orders() async throws {
+        let sample = try EDIIntakeTests.corpus("xlate+staedi/src/test/resources/EDIFACT/orders-with-group.edi")
+        var policy = try DefaultPolicy.load()
+        policy.edi.partners["14:5400110000009"] = EDIPartner(interchangeId: "14:5400110000009", customerId: "XYZRETAIL", site: "DC-EAST",
+                                                              productIdQualifiers: ["BP", "EN"])
+        try await Harness.run(.sqlite, policy: policy) { h in
+            try await h.post(events: [EDIIntakeTests.retailer])
+            let refused = try h.json(try await h.send(.post, "/v1/edi/edifact", as: .integration, contentType: "application/edifact", body: sample))
+            #expect(refused.list("messages").first?.str("outcome") == "rejected")
+            #expect(refused.list("messages").first?.str("reason")?.contains("UNT01 says 21 segments (UNH to UNT) but there are 18") == true)
+
+            let corrected = sample.replacingOccurrences(of: "UNT+21+1", with: "UNT+18+1")
+            let answer = try h.json(try await h.send(.post, "/v1/edi/edifact", as: .integration, contentType: "application/edifact", body: corrected))
+            let message = try #require(answer.list("messages").first)
+            #expect(message.str("outcome") == "accepted", "\(message)")
+            #expect(message.str("orderNumber") == "C1441747" && message.str("messageType") == "ORDERS")
+            let caseId = try #require((message["caseIds"] as? [String])?.first, "an item missing from the product master opens a case")
+            let order = try await h.get("/v1/cases/\(caseId)").obj("order")
+            #expect(order.str("orderId") == "XYZRETAIL-C1441747" && order.str("orderDate") == "2001-05-02" && order.str("site") == "DC-EAST")
+            let line = try #require(order.list("lines").first)
+            #expect(line.str("sku") == "8641800" && line["quantity"] as? Double == 288 && line["unitPrice"] as? Double == 12.8)
+            let again = try h.json(try await h.send(.post, "/v1/edi/edifact", as: .integration, contentType: "application/edifact", body: corrected))
+            #expect(again.list("messages").first?.str("outcome") == "duplicate")
+        }
+    }
+}

@@ -22,6 +22,7 @@ public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router
     router.post("/v1/events") { request, _ in try await events.handle(request) }
     let edi = EDIRoute(engine: engine)
     router.post("/v1/edi/x12") { request, _ in try await edi.x12(request) }
+    router.post("/v1/edi/edifact") { request, _ in try await edi.edifact(request) }
     router.get("/v1/edi/outbound") { request, _ in try await edi.outbound(request) }
     try APIHandlers(engine: engine).registerHandlers(on: router)
     return router

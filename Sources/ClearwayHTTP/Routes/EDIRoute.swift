@@ -22,6 +22,20 @@ struct EDIRoute {
 }
 
 extension EDIRoute {
+    /// `POST /v1/edi/edifact`: a raw EDIFACT interchange in; each message's outcome out.
+    func edifact(_ request: Request) async throws -> Response {
+        let principal = try RequestPrincipal.require(.ingestEvents)
+        let data = try await RequestBody.read(request, limit: Self.maxBodyBytes, advice: "split the interchanges into several files")
+        guard !data.isEmpty else { throw Problem.invalid([FieldProblem(pointer: "/", detail: "the body must be an EDIFACT interchange (UNA/UNB … UNZ)")]) }
+        let sets = try await engine.ingestEdifact(String(decoding: data, as: UTF8.self), actor: principal.auditName)
+        let messages = sets.map {
+            EdifactResponse.Message(interchange: $0.interchange, messageType: $0.code, reference: $0.controlNumber, orderNumber: $0.purchaseOrder,
+                                    outcome: $0.outcome, caseIds: $0.caseIds, reason: $0.reason)
+        }
+        return try JSONResponse.make(EdifactResponse(accepted: sets.count { $0.outcome == "accepted" }, rejected: sets.count { $0.outcome == "rejected" },
+                                                     messages: messages))
+    }
+
     /// `GET /v1/edi/outbound?orderId=`: the 855s Clearway wrote, newest first, for the
     /// partners' pickup (integration keys) and for people reading cases.
     func outbound(_ request: Request) async throws -> Response {
@@ -37,6 +51,21 @@ extension EDIRoute {
         }
         return try JSONResponse.make(["items": items])
     }
+}
+
+struct EdifactResponse: Codable {
+    struct Message: Codable {
+        var interchange: String
+        var messageType: String
+        var reference: String
+        var orderNumber: String?
+        var outcome: String
+        var caseIds: [String]
+        var reason: String?
+    }
+    var accepted: Int
+    var rejected: Int
+    var messages: [Message]
 }
 
 struct OutboundDocument: Codable {

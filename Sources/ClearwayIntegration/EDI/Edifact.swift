@@ -38,6 +38,8 @@ public struct EdifactMessage: Sendable, Hashable {
 public struct EdifactInterchange: Sendable, Hashable {
     public var unb: EdifactSegment
     public var messages: [EdifactMessage]
+    /// The decimal mark (UNA), for reading quantities and prices.
+    public var decimal: Character = "."
 
     public var sender: String { unb.value(2) ?? "" }
     public var senderQualifier: String { unb.value(2, 2) ?? "" }
@@ -70,7 +72,7 @@ public enum EdifactParser {
         for s in segments {
             switch s.tag {
             case "UNB":
-                current = EdifactInterchange(unb: s, messages: [])
+                current = EdifactInterchange(unb: s, messages: [], decimal: d.decimal)
                 if s.value(1) == nil || s.value(2) == nil || s.value(3) == nil || s.value(5) == nil {
                     problems.append(X12Problem(.interchange, position: s.position, segment: "UNB", "needs syntax identifier, sender, recipient and control reference"))
                 }

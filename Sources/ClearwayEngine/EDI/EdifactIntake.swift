@@ -1,0 +1,61 @@
+import ClearwayCore
+import ClearwayIntegration
+
+extension ClearwayEngine {
+    /// Takes an EDIFACT interchange through the idempotent pipeline: each ORDERS message
+    /// from a configured partner becomes a `clearway.order.created.v1` event (source
+    /// `edifact:<qualifier>:<sender>`, id `<UNB control reference>-<UNH reference>`).
+    /// Other message types are read and reported, not processed.
+    public func ingestEdifact(_ text: String, actor: String) async throws -> [X12SetOutcome] {
+        let policy = self.policy, now = clock.now()
+        let interchanges: [EdifactInterchange]
+        let problems: [X12Problem]
+        do throws(X12Problem) { (interchanges, problems) = try EdifactParser.parse(text) } catch {
+            throw EngineError.invalid(field: "/", detail: "the document is not readable EDIFACT: \(error.description)")
+        }
+        var outcomes: [X12SetOutcome] = []
+        var events: [(Int, IncomingEvent)] = []
+        for interchange in interchanges {
+            let partner = policy.edi.partner(qualifier: interchange.senderQualifier, id: interchange.sender)
+            for m in interchange.messages {
+                var outcome = X12SetOutcome(interchange: interchange.controlReference, group: "", code: m.type, controlNumber: m.reference,
+                                            purchaseOrder: nil, outcome: "received", caseIds: [], reason: nil)
+                let end = m.position + m.body.count + 1
+                if let first = problems.first(where: { $0.position >= m.position && $0.position <= end }) {
+                    outcome.outcome = "rejected"
+                    outcome.reason = first.description
+                } else if m.type == "ORDERS" {
+                    do throws(X12PurchaseOrder.Refusal) {
+                        guard let partner else {
+                            throw X12PurchaseOrder.Refusal(description: "\(interchange.senderQualifier):\(interchange.sender) is not a trading partner in policy \(policy.version) (add it under edi.partners)")
+                        }
+                        let mapped = try EdifactOrders.map(m, interchange: interchange, partner: partner)
+                        outcome.purchaseOrder = mapped.poNumber
+                        let raw: JSONValue = .object([
+                            "specversion": .string("1.0"), "id": .string("\(interchange.controlReference)-\(m.reference)"),
+                            "source": .string("edifact:\(interchange.senderQualifier):\(interchange.sender)"), "type": .string(EventType.orderCreated.rawValue),
+                            "time": .string(now.iso8601), "datacontenttype": .string("application/json"), "data": .object(mapped.data),
+                        ])
+                        do { events.append((outcomes.count, try CloudEventCodec.reread(raw, policy: policy, receivedAt: now))) } catch {
+                            throw X12PurchaseOrder.Refusal(description: "the order breaks the event contract: \(error)")
+                        }
+                    } catch {
+                        outcome.outcome = "rejected"
+                        outcome.reason = error.description
+                    }
+                } else {
+                    outcome.reason = "message \(m.type) is read; Clearway takes no action on it"
+                }
+                outcomes.append(outcome)
+            }
+        }
+        if !events.isEmpty {
+            for ((index, _), result) in zip(events, try await ingest(events.map(\.1), actor: actor)) {
+                outcomes[index].outcome = result.status.rawValue
+                outcomes[index].caseIds = result.caseIds
+                outcomes[index].reason = result.reason
+            }
+        }
+        return outcomes
+    }
+}
