@@ -10,7 +10,7 @@ struct EDICommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Take X12 files (or every .edi/.x12 file in a folder) through the same pipeline as POST /v1/edi/x12.",
+            abstract: "Take X12 or EDIFACT files (or every .edi/.x12 file in a folder) through the same pipeline as POST /v1/edi/x12 and /v1/edi/edifact.",
             discussion: "Prints one line per transaction set. With --ack-dir, writes each file's 997 there as NAME.997. Exits 1 if any set was rejected.")
         @Argument(help: "Files or folders.") var paths: [String]
         @Option(help: "Folder to write the 997 for each file into.") var ackDir: String?
@@ -27,13 +27,17 @@ struct EDICommand: AsyncParsableCommand {
             for file in files {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.badInput("cannot read \(file)") }
                 do {
-                    let result = try await engine.ingestX12(String(decoding: data, as: UTF8.self), actor: "cli:edi-import")
+                    let text = String(decoding: data, as: UTF8.self)
+                    let isEdifact = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }.hasPrefix("UN")
+                    let result = isEdifact
+                        ? X12IntakeResult(sets: try await engine.ingestEdifact(text, actor: "cli:edi-import"), acknowledgment: "")
+                        : try await engine.ingestX12(text, actor: "cli:edi-import")
                     for s in result.sets {
                         print("\(file)  \(s.code) \(s.controlNumber)  \(s.purchaseOrder.map { "PO \($0)  " } ?? "")\(s.outcome)"
                               + (s.caseIds.isEmpty ? "" : "  case \(s.caseIds.joined(separator: ","))") + (s.reason.map { "  (\($0))" } ?? ""))
                         if s.outcome == "rejected" { rejected += 1 }
                     }
-                    if let ackDir {
+                    if let ackDir, !result.acknowledgment.isEmpty {
                         let target = URL(fileURLWithPath: ackDir).appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent + ".997")
                         try Data(result.acknowledgment.utf8).write(to: target)
                     }

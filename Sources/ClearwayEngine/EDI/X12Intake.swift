@@ -18,6 +18,8 @@ public struct X12IntakeResult: Sendable {
     public var sets: [X12SetOutcome]
     /// The 997 for every functional group received, as X12 text.
     public var acknowledgment: String
+
+    public init(sets: [X12SetOutcome], acknowledgment: String) { self.sets = sets; self.acknowledgment = acknowledgment }
 }
 
 extension ClearwayEngine {
