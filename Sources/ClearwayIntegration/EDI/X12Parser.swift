@@ -25,7 +25,7 @@ public enum X12Parser {
     /// times faster. Line breaks around segments are layout; inside an element they mean a
     /// terminator is missing, which is reported.
     static func tokenize(_ body: Substring, _ d: X12Delimiters) -> ([X12Segment], [X12Problem]) {
-        let cr: UInt8 = 13, lf: UInt8 = 10, space: UInt8 = 32
+        let cr: UInt8 = 13, lf: UInt8 = 10, space: UInt8 = 32, tab: UInt8 = 9
         let terminator: UInt8 = d.segment == "\r\n" ? lf : d.segment.asciiValue ?? UInt8(ascii: "~")
         let separator = d.element.asciiValue ?? UInt8(ascii: "*")
         let newlineTerminated = terminator == lf || terminator == cr
@@ -33,23 +33,34 @@ public enum X12Parser {
         var problems: [X12Problem] = []
         let bytes = Array(body.utf8)
         var start = 0
+        func text(_ lo: Int, _ hi: Int) -> String {
+            bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[lo..<hi]), as: UTF8.self) }
+        }
         func emit(_ lower: Int, _ upper: Int) {
             var lo = lower, hi = upper
             while lo < hi, bytes[lo] == cr || bytes[lo] == lf { lo += 1 }
             while hi > lo, bytes[hi - 1] == cr || bytes[hi - 1] == lf { hi -= 1 }
-            if bytes[lo..<hi].allSatisfy({ $0 == space || $0 == cr || $0 == lf }) { return }
+            if bytes[lo..<hi].allSatisfy({ $0 == space || $0 == tab || $0 == cr || $0 == lf }) { return }
             var fields: [String] = []
             var fieldStart = lo
             var brokenAt: Int?
             for i in lo...hi {
                 if i == hi || bytes[i] == separator {
-                    fields.append(String(decoding: bytes[fieldStart..<i], as: UTF8.self))
+                    if fields.isEmpty {
+                        // The segment id, without the spaces or tabs some senders indent it with.
+                        var a = fieldStart, b = i
+                        while a < b, bytes[a] == space || bytes[a] == tab { a += 1 }
+                        while b > a, bytes[b - 1] == space || bytes[b - 1] == tab { b -= 1 }
+                        fields.append(text(a, b))
+                    } else {
+                        fields.append(text(fieldStart, i))
+                    }
                     fieldStart = i + 1
                 } else if brokenAt == nil, bytes[i] == lf || bytes[i] == cr {
                     brokenAt = fields.count
                 }
             }
-            let id = fields.removeFirst().trimmingCharacters(in: .whitespaces)
+            let id = fields.removeFirst()
             let position = segments.count + 1
             if id != "ISA", !newlineTerminated, let n = brokenAt, n >= 1 {
                 problems.append(X12Problem(.segment, position: position, segment: id, element: n, code: "8",

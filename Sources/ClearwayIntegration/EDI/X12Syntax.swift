@@ -75,7 +75,7 @@ enum X12Syntax {
                 let text = String(value.split { $0 == delimiters.subElement || $0 == delimiters.repetition }.first ?? "")
                 let ok: Bool = switch rule {
                 case .numeric: digits(text, 1...15) || (text.hasPrefix("-") && digits(String(text.dropFirst()), 1...15))
-                case .decimal: Double(text) != nil && !text.contains("e") && !text.contains("E")
+                case .decimal: Double(text) != nil && !text.contains(where: { $0 == "e" || $0 == "E" })
                 case .date: digits(text, 6...6) || digits(text, 8...8)
                 case .time: digits(text, 4...8)
                 case .id(let length): length.contains(text.count) && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) }
