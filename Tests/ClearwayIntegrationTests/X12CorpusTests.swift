@@ -107,3 +107,40 @@ struct EdifactCorpusTests {
         #expect(orders >= 1)
     }
 }
+
+@Suite("EDI robustness")
+struct EDIRobustnessTests {
+    @Test("cut at any point or with bytes flipped, no sample makes a reader crash: it answers a document or a problem")
+    func truncatedAndCorrupted() {
+        var generator = SplitMix(seed: 7)
+        var outcomes = 0
+        for (_, text) in EDICorpus.files {
+            let bytes = Array(text.utf8)
+            let cuts = Set((0..<40).map { _ in Int(generator.next() % UInt64(max(1, bytes.count))) } + Array(0..<min(12, bytes.count)))
+            for cut in cuts {
+                var damaged = Array(bytes.prefix(cut))
+                if !damaged.isEmpty, generator.next() % 2 == 0 {
+                    damaged[Int(generator.next() % UInt64(damaged.count))] = UInt8(truncatingIfNeeded: generator.next())
+                }
+                let sample = String(decoding: damaged, as: UTF8.self)
+                _ = try? X12Parser.parse(sample)
+                _ = try? EdifactParser.parse(sample)
+                outcomes += 1
+            }
+        }
+        #expect(outcomes > 1_000)
+    }
+}
+
+/// A small seeded generator, so the damage is the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

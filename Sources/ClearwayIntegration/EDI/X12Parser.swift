@@ -91,7 +91,10 @@ public enum X12Parser {
     /// sub-element separator and the character after it ends the segment. Field widths are
     /// not trusted (many partners pad them wrongly), only the sixteen separators.
     static func readDelimiters(_ text: Substring) throws(X12Problem) -> X12Delimiters {
-        var index = text.index(text.startIndex, offsetBy: 3)
+        guard text.count > 4, let index0 = text.index(text.startIndex, offsetBy: 3, limitedBy: text.endIndex), index0 < text.endIndex else {
+            throw X12Problem(.interchange, position: 1, segment: "ISA", "the ISA segment is cut short")
+        }
+        var index = index0
         let element = text[index]
         guard !element.isLetter, !element.isNumber, !element.isWhitespace else {
             throw X12Problem(.interchange, position: 1, segment: "ISA", "the element separator (4th character) must not be a letter, digit or space, found '\(element)'")
