@@ -76,6 +76,8 @@ struct DemoCommand: AsyncParsableCommand {
             lastShown = day
             say("  day \(day) of \(days): \(simulation.stats.ordersCreated) orders, \(simulation.stats.eventsSent) events sent")
         })
+        // Deliver what the last step decided, so the history is settled when it is declared in.
+        try await move(simulation.now)
         guard live else {
             say("History is in. Serving it without a live stream (--no-live). Ctrl-C stops the demo.")
             while !Task.isCancelled { try await Task.sleep(for: .seconds(3_600)) }

@@ -29,12 +29,12 @@ def browser():
 
 def sign_in(driver, base, username, password):
     driver.get(base + "/console")
-    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "username")))
+    WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "username")))
     assert "/console/login" in driver.current_url, "an anonymous visit must land on the sign-in page"
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='Open exceptions']")))
+    WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='Open exceptions']")))
 
 
 def open_exceptions(driver):
@@ -54,7 +54,7 @@ def main():
         driver.save_screenshot(os.path.join(shots, "overview.png"))
 
         driver.find_element(By.LINK_TEXT, "Inventory").click()
-        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "tbody tr")))
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "tbody tr")))
         driver.save_screenshot(os.path.join(shots, "queue.png"))
         rows = driver.find_elements(By.CSS_SELECTOR, "tbody tr")
         scores = [float(r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows]
@@ -62,7 +62,7 @@ def main():
         top = rows[0].find_element(By.CSS_SELECTOR, "a[href^='/console/cases/']")
         order = top.text
         top.click()
-        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.exception")))
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.exception")))
         assert order in driver.find_element(By.TAG_NAME, "h1").text
 
         article = [a for a in driver.find_elements(By.CSS_SELECTOR, "article.exception")
@@ -70,7 +70,7 @@ def main():
                    and a.find_elements(By.XPATH, ".//button[normalize-space()='Claim']")][0]
         heading = article.find_element(By.TAG_NAME, "h3").get_attribute("id")
         article.find_element(By.XPATH, ".//button[normalize-space()='Claim']").click()
-        WebDriverWait(driver, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), "Claimed"))
+        WebDriverWait(driver, 30).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), "Claimed"))
         article = driver.find_element(By.XPATH, f"//article[@aria-labelledby='{heading}']")
         assert "assigned · agent" in article.find_element(By.TAG_NAME, "h3").text
 
@@ -79,26 +79,26 @@ def main():
         resolve_form.find_element(By.NAME, "note").send_keys("Moved stock from the other DC")
         driver.save_screenshot(os.path.join(shots, "case.png"))
         resolve_form.find_element(By.TAG_NAME, "button").click()
-        WebDriverWait(driver, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), "Resolved with stock_reallocated"))
+        WebDriverWait(driver, 30).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), "Resolved with stock_reallocated"))
         article = driver.find_element(By.XPATH, f"//article[@aria-labelledby='{heading}']")
         assert "resolved" in article.find_element(By.TAG_NAME, "h3").text
         assert "Moved stock from the other DC" in driver.find_element(By.CSS_SELECTOR, "ol.timeline").text
 
         driver.find_element(By.LINK_TEXT, "Overview").click()
-        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='Open exceptions']")))
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='Open exceptions']")))
         after = open_exceptions(driver)
         assert after == before - 1, f"open exceptions should drop by one: {before} -> {after}"
         driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
-        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.ID, "username")))
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "username")))
 
         sign_in(driver, base, "viewer", viewer_password)
         driver.find_element(By.LINK_TEXT, "Inventory").click()
-        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "tbody tr")))
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "tbody tr")))
         assert not driver.find_elements(By.CSS_SELECTOR, "input[name=ids]"), "a viewer must get no bulk controls"
         case_link = driver.find_element(By.CSS_SELECTOR, "tbody a[href^='/console/cases/']")
         case_url = case_link.get_attribute("href")
         case_link.click()
-        WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.exception")))
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.exception")))
         assert not driver.find_elements(By.XPATH, "//button[normalize-space()='Resolve']"), "a viewer must see no Resolve button"
         # Even a hand-made request with the viewer's own CSRF token is refused by the server.
         exception_id = driver.find_element(By.CSS_SELECTOR, "article.exception h3").get_attribute("id")[3:]
