@@ -19,3 +19,18 @@ extension ClearwayEngine {
         }
     }
 }
+
+extension ClearwayEngine {
+    /// An event as if a source system had sent it, decoded through the same contract checks
+    /// as `POST /v1/events`; a breach of the contract is a refusal of the EDI document.
+    static func ediEvent(id: String, source: String, type: EventType, data: [String: JSONValue], policy: Policy,
+                         now: Instant) throws(X12PurchaseOrder.Refusal) -> IncomingEvent {
+        let raw: JSONValue = .object([
+            "specversion": .string("1.0"), "id": .string(id), "source": .string(source), "type": .string(type.rawValue),
+            "time": .string(now.iso8601), "datacontenttype": .string("application/json"), "data": .object(data),
+        ])
+        do { return try CloudEventCodec.reread(raw, policy: policy, receivedAt: now) } catch {
+            throw X12PurchaseOrder.Refusal(description: "the document breaks the event contract for \(type.rawValue): \(error)")
+        }
+    }
+}

@@ -31,14 +31,9 @@ extension ClearwayEngine {
                         }
                         let mapped = try EdifactOrders.map(m, interchange: interchange, partner: partner)
                         outcome.purchaseOrder = mapped.poNumber
-                        let raw: JSONValue = .object([
-                            "specversion": .string("1.0"), "id": .string("\(interchange.controlReference)-\(m.reference)"),
-                            "source": .string("edifact:\(interchange.senderQualifier):\(interchange.sender)"), "type": .string(EventType.orderCreated.rawValue),
-                            "time": .string(now.iso8601), "datacontenttype": .string("application/json"), "data": .object(mapped.data),
-                        ])
-                        do { events.append((outcomes.count, try CloudEventCodec.reread(raw, policy: policy, receivedAt: now))) } catch {
-                            throw X12PurchaseOrder.Refusal(description: "the order breaks the event contract: \(error)")
-                        }
+                        events.append((outcomes.count, try Self.ediEvent(id: "\(interchange.controlReference)-\(m.reference)",
+                                                                        source: "edifact:\(interchange.senderQualifier):\(interchange.sender)",
+                                                                        type: .orderCreated, data: mapped.data, policy: policy, now: now)))
                     } catch {
                         outcome.outcome = "rejected"
                         outcome.reason = error.description

@@ -57,14 +57,8 @@ extension ClearwayEngine {
                             }
                             let mapped = try X12PurchaseOrder.map(t, interchange: interchange, group: group, partner: partner)
                             set.purchaseOrder = mapped.poNumber
-                            let raw: JSONValue = .object([
-                                "specversion": .string("1.0"), "id": .string("\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)"),
-                                "source": .string(source), "type": .string(EventType.orderCreated.rawValue), "time": .string(now.iso8601),
-                                "datacontenttype": .string("application/json"), "data": .object(mapped.data),
-                            ])
-                            do { events.append((sets.count, try CloudEventCodec.reread(raw, policy: policy, receivedAt: now))) } catch {
-                                throw X12PurchaseOrder.Refusal(description: "the order breaks the event contract: \(error)")
-                            }
+                            events.append((sets.count, try Self.ediEvent(id: "\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)",
+                                                                       source: source, type: .orderCreated, data: mapped.data, policy: policy, now: now)))
                         } catch {
                             set.outcome = "rejected"
                             set.reason = error.description
@@ -85,14 +79,12 @@ extension ClearwayEngine {
                                 "status": .string("in_transit"), "occurredAt": .string(m.shippedAt.iso8601),
                             ]
                             if let eta = m.estimatedDelivery { data["estimatedDelivery"] = .string(eta.description) }
-                            let raw: JSONValue = .object([
-                                "specversion": .string("1.0"), "id": .string("\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)-\(n + 1)"),
-                                "source": .string(source), "type": .string(EventType.shipmentMilestone.rawValue), "time": .string(now.iso8601),
-                                "datacontenttype": .string("application/json"), "data": .object(data),
-                            ])
-                            do { events.append((sets.count, try CloudEventCodec.reread(raw, policy: policy, receivedAt: now))) } catch {
+                            do throws(X12PurchaseOrder.Refusal) {
+                                events.append((sets.count, try Self.ediEvent(id: "\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)-\(n + 1)",
+                                                                           source: source, type: .shipmentMilestone, data: data, policy: policy, now: now)))
+                            } catch {
                                 set.outcome = "rejected"
-                                set.reason = "the ship notice breaks the event contract: \(error)"
+                                set.reason = error.description
                             }
                         }
                     } else {
