@@ -34,3 +34,22 @@ extension ClearwayEngine {
         }
     }
 }
+
+extension ClearwayEngine {
+    /// Ingests the events EDI documents became and writes each outcome onto its set. A set
+    /// that became several events (a ship notice for several orders) reports the worst
+    /// outcome and every case touched.
+    func ingestEDIEvents(_ events: [(set: Int, event: IncomingEvent)], into sets: inout [X12SetOutcome], actor: String) async throws {
+        guard !events.isEmpty else { return }
+        let outcomes = try await ingest(events.map(\.event), actor: actor)
+        var seen = Set<Int>()
+        for ((index, _), outcome) in zip(events, outcomes) {
+            let first = seen.insert(index).inserted
+            if first || outcome.status == .deadLettered {
+                sets[index].outcome = outcome.status.rawValue
+                sets[index].reason = outcome.reason
+            }
+            sets[index].caseIds = first ? outcome.caseIds : Array(Set(sets[index].caseIds + outcome.caseIds)).sorted()
+        }
+    }
+}

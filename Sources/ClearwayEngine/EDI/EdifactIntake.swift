@@ -44,13 +44,7 @@ extension ClearwayEngine {
                 outcomes.append(outcome)
             }
         }
-        if !events.isEmpty {
-            for ((index, _), result) in zip(events, try await ingest(events.map(\.1), actor: actor)) {
-                outcomes[index].outcome = result.status.rawValue
-                outcomes[index].caseIds = result.caseIds
-                outcomes[index].reason = result.reason
-            }
-        }
+        try await ingestEDIEvents(events, into: &outcomes, actor: actor)
         return outcomes
     }
 }

@@ -94,20 +94,7 @@ extension ClearwayEngine {
                 }
             }
         }
-        if !events.isEmpty {
-            let outcomes = try await ingest(events.map(\.1), actor: actor)
-            var seen = Set<Int>()
-            for ((index, _), outcome) in zip(events, outcomes) {
-                // A ship notice for several orders is several events: the set reports the
-                // worst outcome and every case touched.
-                let first = seen.insert(index).inserted
-                if first || outcome.status == .deadLettered {
-                    sets[index].outcome = outcome.status.rawValue
-                    sets[index].reason = outcome.reason
-                }
-                sets[index].caseIds = first ? outcome.caseIds : Array(Set(sets[index].caseIds + outcome.caseIds)).sorted()
-            }
-        }
+        try await ingestEDIEvents(events, into: &sets, actor: actor)
         return X12IntakeResult(sets: sets, acknowledgment: acknowledgment(for: document, problems: problems, at: now, policy: policy))
     }
 
