@@ -28,6 +28,7 @@ let package = Package(
             name: "ClearwayCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "ClearwayInsights", dependencies: ["ClearwayCore"]),
         .target(
             name: "ClearwayIntegration",
             dependencies: [
@@ -82,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "clearway",
             dependencies: [
-                "ClearwayHTTP", "ClearwaySimulator",
+                "ClearwayHTTP", "ClearwaySimulator", "ClearwayInsights",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -93,6 +94,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
+        .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights"]),
         .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine"]),
         .testTarget(
             name: "ClearwayStoreTests",

@@ -1,0 +1,123 @@
+/// An object-centric event log (OCEL 2.0): events, the objects they touch, and which event
+/// touched which object. Names are interned once, so mining works on small integers and a
+/// log of millions of events stays compact.
+public struct ObjectCentricLog: Sendable {
+    public struct Event: Sendable, Equatable {
+        public var id: String
+        /// Index into `activities`.
+        public var activity: Int32
+        /// Milliseconds since 1970-01-01 UTC.
+        public var time: Int64
+    }
+
+    public struct Object: Sendable, Equatable {
+        public var id: String
+        /// Index into `objectTypes`.
+        public var type: Int32
+    }
+
+    public struct Relation: Sendable, Equatable {
+        public var event: Int32
+        public var object: Int32
+        public var qualifier: String
+    }
+
+    public private(set) var activities: [String] = []
+    public private(set) var objectTypes: [String] = []
+    /// Events in the order the log listed them (the tie-break for equal timestamps).
+    public private(set) var events: [Event] = []
+    public private(set) var objects: [Object] = []
+    public private(set) var relations: [Relation] = []
+    /// Event attributes by name, one column per attribute, `nil` where an event has none.
+    public private(set) var eventAttributes: [String: [String?]] = [:]
+
+    private var activityIndex: [String: Int32] = [:]
+    private var typeIndex: [String: Int32] = [:]
+    private var objectIndex: [[String: Int32]] = []
+    private var eventIDs: Set<String> = []
+
+    public init() {}
+
+    public var objectTypeNames: [String] { objectTypes }
+
+    /// Adds an event and returns its index. Attributes not yet seen become new columns.
+    @discardableResult
+    public mutating func addEvent(id: String, activity: String, time: Int64, attributes: [String: String] = [:]) throws(EventLogError) -> Int32 {
+        guard !id.isEmpty else { throw .invalid("an event has an empty id") }
+        guard eventIDs.insert(id).inserted else { throw .invalid("event id \(id) appears twice") }
+        let index = Int32(events.count)
+        events.append(Event(id: id, activity: intern(activity: activity), time: time))
+        for (name, value) in attributes {
+            if eventAttributes[name] == nil { eventAttributes[name] = Array(repeating: nil, count: Int(index)) }
+            eventAttributes[name]!.append(value)
+        }
+        for name in eventAttributes.keys where eventAttributes[name]!.count == Int(index) {
+            eventAttributes[name]!.append(nil)
+        }
+        return index
+    }
+
+    /// The index of the object with this id and type, added on first sight.
+    @discardableResult
+    public mutating func object(id: String, type: String) -> Int32 {
+        let t = intern(type: type)
+        if let existing = objectIndex[Int(t)][id] { return existing }
+        let index = Int32(objects.count)
+        objects.append(Object(id: id, type: t))
+        objectIndex[Int(t)][id] = index
+        return index
+    }
+
+    /// Records that an event touched an object; a repeated pair is kept once.
+    public mutating func relate(event: Int32, object: Int32, qualifier: String = "") {
+        if let last = relations.last, last.event == event, last.object == object { return }
+        relations.append(Relation(event: event, object: object, qualifier: qualifier))
+    }
+
+    public func typeIndex(named name: String) -> Int32? { typeIndex[name] }
+
+    /// Declares an object type before any object of it is seen (a log may name empty types).
+    @discardableResult
+    public mutating func declare(type: String) -> Int32 { intern(type: type) }
+
+    /// Event indices in time order, equal times in the log's own order.
+    public func eventsInTimeOrder() -> [Int32] {
+        var order = (0..<Int32(events.count)).map { $0 }
+        let allSorted = zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time }
+        if !allSorted {
+            order.sort { a, b in
+                let ta = events[Int(a)].time, tb = events[Int(b)].time
+                return ta != tb ? ta < tb : a < b
+            }
+        }
+        return order
+    }
+
+    private mutating func intern(activity: String) -> Int32 {
+        if let index = activityIndex[activity] { return index }
+        let index = Int32(activities.count)
+        activities.append(activity)
+        activityIndex[activity] = index
+        return index
+    }
+
+    private mutating func intern(type: String) -> Int32 {
+        if let index = typeIndex[type] { return index }
+        let index = Int32(objectTypes.count)
+        objectTypes.append(type)
+        typeIndex[type] = index
+        objectIndex.append([:])
+        return index
+    }
+}
+
+/// Why a log could not be read or analysed; the message names the place and the problem.
+public enum EventLogError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): message
+        }
+    }
+}

@@ -1,0 +1,47 @@
+@testable import ClearwayInsights
+import Foundation
+import Testing
+
+/// Clearway's process mining against pm4py's on the public order-management OCEL log,
+/// flattened on each object type: the same directly-follows counts, the same variants with
+/// the same counts, the same case durations and median transition times.
+@Suite("Process mining agrees with pm4py", .enabled(if: PeerData.available))
+struct PM4PyComparisonTests {
+    struct Reference: Decodable {
+        struct Edge: Decodable { var from: String; var to: String; var count: Int }
+        struct Median: Decodable { var from: String; var to: String; var median: Double }
+        struct TypeResult: Decodable {
+            var objectType: String
+            var events: Int
+            var cases: Int
+            var dfg: [Edge]
+            var variants: [ProcessMap.Variant]
+            var caseDurations: [Double]
+            var transitionMedianSeconds: [Median]
+        }
+        var types: [TypeResult]
+    }
+
+    static let objectTypes = ["orders", "items", "packages"]
+
+    @Test("directly-follows counts, variants, case durations and transition medians match pm4py on every object type")
+    func matchesPM4Py() throws {
+        let path = PeerData.orderManagementLog.path
+        let bytes = try #require(FileManager.default.contents(atPath: path), "the public log is missing at \(path)")
+        let log = try OCELCSVReader.read(Array(bytes))
+        let output = try PeerData.run(script: "pm4py_ocel.py", [path] + Self.objectTypes.flatMap { ["--object-type", $0] })
+        let reference = try JSONDecoder().decode(Reference.self, from: output)
+        #expect(reference.types.map(\.objectType) == Self.objectTypes)
+        for expected in reference.types {
+            let flat = try log.flattened(on: expected.objectType)
+            let map = ProcessMap(flat)
+            #expect(flat.eventCount == expected.events, "\(expected.objectType): events")
+            #expect(map.cases == expected.cases, "\(expected.objectType): cases")
+            let edges = map.edges.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+            #expect(edges.map { "\($0.from) → \($0.to): \($0.count)" } == expected.dfg.map { "\($0.from) → \($0.to): \($0.count)" }, "\(expected.objectType): DFG")
+            #expect(edges.map { "\($0.from) → \($0.to): \($0.medianSeconds)" } == expected.transitionMedianSeconds.map { "\($0.from) → \($0.to): \($0.median)" }, "\(expected.objectType): medians")
+            #expect(map.variants == expected.variants, "\(expected.objectType): variants")
+            #expect(map.caseDurations.sorted() == expected.caseDurations, "\(expected.objectType): case durations")
+        }
+    }
+}
