@@ -40,7 +40,7 @@ struct EventLogReadingTests {
         #expect(log.events.count == 5)
         #expect(log.objectTypes.sorted() == ["items", "orders"])
         #expect(log.objects.filter { log.objectTypes[Int($0.type)] == "items" }.count == 3)
-        #expect(log.eventAttributes["price"]?[0] == "10.5")
+        #expect(log.attribute("price", of: 0) == "10.5")
 
         #expect(throws: EventLogError.invalid("the header has no ocel:timestamp column (found: ocel:eid, ocel:activity, ocel:type:orders)")) {
             try OCELCSVReader.read(Array("ocel:eid,ocel:activity,ocel:type:orders\n1,a,['o1']\n".utf8))
@@ -62,7 +62,7 @@ struct EventLogReadingTests {
         let data = try OCELJSON.write(log)
         let back = try OCELJSON.read(data)
         #expect(back.events.count == log.events.count)
-        #expect(back.eventAttributes["price"]?[0] == "10.5")
+        #expect(back.attribute("price", of: 0) == "10.5")
         for type in ["orders", "items"] {
             let before = ProcessMap(try log.flattened(on: type)), after = ProcessMap(try back.flattened(on: type))
             #expect(before.edges == after.edges)

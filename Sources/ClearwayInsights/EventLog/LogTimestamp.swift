@@ -3,10 +3,20 @@
 /// zone is taken as UTC, as pm4py does. Parsed by hand: logs hold millions of them.
 public enum LogTimestamp {
     /// Milliseconds since 1970-01-01 UTC, or nil when the text is not such a timestamp.
-    public static func milliseconds<S: Collection>(_ text: S) -> Int64? where S.Element == UInt8 {
-        var bytes = Array(text)
-        while let last = bytes.last, last == 0x20 { bytes.removeLast() }
-        while let first = bytes.first, first == 0x20 { bytes.removeFirst() }
+    public static func milliseconds(_ text: ArraySlice<UInt8>) -> Int64? {
+        text.withUnsafeBufferPointer { milliseconds(buffer: $0) }
+    }
+
+    public static func milliseconds(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { milliseconds(buffer: $0) }
+    }
+
+    static func milliseconds(buffer raw: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var lo = 0, hi = raw.count
+        while lo < hi, raw[lo] == 0x20 { lo += 1 }
+        while hi > lo, raw[hi - 1] == 0x20 { hi -= 1 }
+        let bytes = UnsafeBufferPointer(rebasing: raw[lo..<hi])
         var i = 0
         func number(_ count: Int) -> Int? {
             guard i + count <= bytes.count else { return nil }
@@ -61,8 +71,6 @@ public enum LogTimestamp {
         let days = daysFromCivil(year: year, month: month, day: day)
         return (Int64(days) * 86_400 + Int64(seconds - offset)) * 1000 + Int64(millis)
     }
-
-    public static func milliseconds(_ text: String) -> Int64? { milliseconds(Array(text.utf8)) }
 
     /// `2019-05-20T07:07:47.000Z`, the form OCEL 2.0 JSON writes.
     public static func iso8601(milliseconds ms: Int64) -> String {

@@ -108,18 +108,20 @@ public enum OCELJSON {
     public static func write(_ log: ObjectCentricLog) throws -> Data {
         var related = [[Relationship]](repeating: [], count: log.events.count)
         for r in log.relations { related[Int(r.event)].append(Relationship(objectId: log.objects[Int(r.object)].id, qualifier: r.qualifier)) }
-        let names = log.eventAttributes.keys.sorted()
-        var attributesOf: [String: [String]] = [:]
+        let columns = log.attributeNames.indices.sorted { log.attributeNames[$0] < log.attributeNames[$1] }
+        var attributesOf: [Int32: Set<Int>] = [:]
         for (i, e) in log.events.enumerated() {
-            attributesOf[log.activities[Int(e.activity)], default: []] += names.filter { log.eventAttributes[$0]![i] != nil }
+            for k in columns where log.attributeValues[k][i] != nil { attributesOf[e.activity, default: []].insert(k) }
         }
         let document = Document(
             objectTypes: log.objectTypes.map { TypeDeclaration(name: $0, attributes: []) },
-            eventTypes: log.activities.map { a in TypeDeclaration(name: a, attributes: Set(attributesOf[a] ?? []).sorted().map { AttributeDeclaration(name: $0, type: "string") }) },
+            eventTypes: log.activities.indices.map { a in
+                TypeDeclaration(name: log.activities[a], attributes: (attributesOf[Int32(a)] ?? []).map { log.attributeNames[$0] }.sorted().map { AttributeDeclaration(name: $0, type: "string") })
+            },
             objects: log.objects.map { Object(id: $0.id, type: log.objectTypes[Int($0.type)], attributes: [], relationships: []) },
             events: log.events.enumerated().map { i, e in
                 Event(id: e.id, type: log.activities[Int(e.activity)], time: LogTimestamp.iso8601(milliseconds: e.time),
-                      attributes: names.compactMap { n in log.eventAttributes[n]![i].map { Attribute(name: n, value: Scalar($0)) } },
+                      attributes: columns.compactMap { k in log.attributeValues[k][i].map { Attribute(name: log.attributeNames[k], value: Scalar($0)) } },
                       relationships: related[i])
             })
         let encoder = JSONEncoder()

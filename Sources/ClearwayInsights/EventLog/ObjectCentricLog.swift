@@ -28,8 +28,10 @@ public struct ObjectCentricLog: Sendable {
     public private(set) var events: [Event] = []
     public private(set) var objects: [Object] = []
     public private(set) var relations: [Relation] = []
-    /// Event attributes by name, one column per attribute, `nil` where an event has none.
-    public private(set) var eventAttributes: [String: [String?]] = [:]
+    /// Event attribute names; `attributeValues[k]` holds attribute k for every event, `nil`
+    /// where an event has none.
+    public private(set) var attributeNames: [String] = []
+    public private(set) var attributeValues: [[String?]] = []
 
     private var activityIndex: [String: Int32] = [:]
     private var typeIndex: [String: Int32] = [:]
@@ -47,14 +49,26 @@ public struct ObjectCentricLog: Sendable {
         guard eventIDs.insert(id).inserted else { throw .invalid("event id \(id) appears twice") }
         let index = Int32(events.count)
         events.append(Event(id: id, activity: intern(activity: activity), time: time))
-        for (name, value) in attributes {
-            if eventAttributes[name] == nil { eventAttributes[name] = Array(repeating: nil, count: Int(index)) }
-            eventAttributes[name]!.append(value)
-        }
-        for name in eventAttributes.keys where eventAttributes[name]!.count == Int(index) {
-            eventAttributes[name]!.append(nil)
-        }
+        for k in attributeValues.indices { attributeValues[k].append(nil) }
+        for (name, value) in attributes { setAttribute(attributeColumn(name), of: index, to: value) }
         return index
+    }
+
+    /// The column of an event attribute, added (empty for earlier events) on first use.
+    public mutating func attributeColumn(_ name: String) -> Int {
+        if let k = attributeNames.firstIndex(of: name) { return k }
+        attributeNames.append(name)
+        attributeValues.append(Array(repeating: nil, count: events.count))
+        return attributeNames.count - 1
+    }
+
+    public mutating func setAttribute(_ column: Int, of event: Int32, to value: String) {
+        attributeValues[column][Int(event)] = value
+    }
+
+    /// One attribute of one event, by name.
+    public func attribute(_ name: String, of event: Int) -> String? {
+        attributeNames.firstIndex(of: name).flatMap { attributeValues[$0][event] }
     }
 
     /// The index of the object with this id and type, added on first sight.
