@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "ClearwayEngine",
             dependencies: [
-                "ClearwayCore", "ClearwayStore", "ClearwayIntegration",
+                "ClearwayCore", "ClearwayStore", "ClearwayIntegration", "ClearwayInsights",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -175,6 +175,14 @@ enum Migrations {
             """,
             "CREATE INDEX edi_outbound_order ON edi_outbound (order_id, created_at)",
         ]),
+        ("0007_insights", [
+            // The item and product family an exception concerns, as columns, so KPIs and
+            // root-cause analysis group by them without reading every finding's JSON.
+            "ALTER TABLE exceptions ADD COLUMN sku TEXT",
+            "ALTER TABLE exceptions ADD COLUMN product_family TEXT",
+            // The exception's own money at risk (ten-thousandths), kept after it closes.
+            "ALTER TABLE exceptions ADD COLUMN money_at_risk BIGINT",
+        ]),
     ]
 }
 

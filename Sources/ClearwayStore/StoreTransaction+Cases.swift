@@ -43,13 +43,15 @@ extension StoreTransaction {
     public func insertException(_ e: ExceptionRecord) async throws {
         try await sql.raw("""
             INSERT INTO exceptions (id, case_id, identity, type, queue, state, assignee, escalation, priority, priority_parts,
-                                    finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code, decided_by, touchless)
+                                    finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code, decided_by, touchless,
+                                    sku, product_family, money_at_risk)
             VALUES (\(bind: e.id), \(bind: e.caseId), \(bind: e.identity), \(bind: e.type.rawValue), \(bind: e.queue),
                     \(bind: e.lifecycle.state.rawValue), \(bind: e.lifecycle.assignee), \(bind: e.lifecycle.escalation.rawValue),
                     \(bind: e.priority.score), \(bind: try JSONText.encode(e.priority)), \(bind: try JSONText.encode(e.finding)),
                     \(bind: try JSONText.encode(e.lifecycle)), \(bind: try JSONText.encode(e.sla)), \(bind: e.sla.dueAt.millis),
                     \(bind: e.sla.atRiskAt.millis), \(bind: e.openedAt.millis), \(bind: e.updatedAt.millis), \(bind: e.closedAt?.millis),
-                    \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy), \(bind: e.touchlessFlag))
+                    \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy), \(bind: e.touchlessFlag),
+                    \(bind: e.finding.sku), \(bind: e.finding.productFamily), \(bind: e.finding.moneyAtRisk.tenThousandths))
             """).run()
     }
 
@@ -61,7 +63,8 @@ extension StoreTransaction {
                 lifecycle = \(bind: try JSONText.encode(e.lifecycle)), sla = \(bind: try JSONText.encode(e.sla)),
                 due_at = \(bind: e.sla.dueAt.millis), at_risk_at = \(bind: e.sla.atRiskAt.millis), updated_at = \(bind: e.updatedAt.millis),
                 closed_at = \(bind: e.closedAt?.millis), resolution_code = \(bind: e.lifecycle.resolution?.code), decided_by = \(bind: e.finding.decidedBy),
-                touchless = \(bind: e.touchlessFlag)
+                touchless = \(bind: e.touchlessFlag), sku = \(bind: e.finding.sku), product_family = \(bind: e.finding.productFamily),
+                money_at_risk = \(bind: e.finding.moneyAtRisk.tenThousandths)
             WHERE id = \(bind: e.id)
             """).run()
     }

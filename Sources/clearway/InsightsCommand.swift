@@ -5,8 +5,8 @@ import Foundation
 /// Process intelligence on event logs from files (OCEL 2.0 JSON or pm4py's OCEL-CSV).
 struct InsightsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "insights", abstract: "Process mining on an object-centric event log.",
-        subcommands: [DFG.self, Variants.self, ProcessSummary.self])
+        commandName: "insights", abstract: "Process intelligence: KPIs and root causes from Clearway's record; process mining on OCEL logs.",
+        subcommands: [KPIs.self, RootCauses.self, DFG.self, Variants.self, ProcessSummary.self])
 
     struct LogOptions: ParsableArguments {
         @Argument(help: "An OCEL 2.0 JSON file or an OCEL-CSV file (pm4py's extended table).") var file: String
@@ -79,7 +79,7 @@ struct InsightsCommand: AsyncParsableCommand {
     }
 }
 
-private func printJSON<T: Encodable>(_ value: T) throws {
+func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))

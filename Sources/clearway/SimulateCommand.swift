@@ -45,6 +45,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @OptionGroup var sim: SimulationOptions
     @Flag(help: "Backfill into an embedded Clearway and print the exception mix against its targets.") var report = false
+    @Option(help: "With --report: keep the backfilled history in this SQLite file (for `clearway insights … --database sqlite:PATH`).") var keepDatabase: String?
     @Option(help: "Base URL of a running Clearway server to stream to.") var url: String?
     @Option(help: "Integration API key for --url.") var key: String?
     @Option(help: "Agent API key for --url (the simulated order desk).") var agentKey: String?
@@ -74,8 +75,11 @@ struct SimulateCommand: AsyncParsableCommand {
             await connection.shutdown()
             return
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-sim-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        if let keepDatabase, FileManager.default.fileExists(atPath: keepDatabase) {
+            throw CLIError.badInput("\(keepDatabase) already exists; --keep-database writes a new history")
+        }
+        let path = keepDatabase ?? FileManager.default.temporaryDirectory.appendingPathComponent("clearway-sim-\(UUID().uuidString).db").path
+        defer { if keepDatabase == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } } }
         let start = today.adding(days: -sim.days)
         let clock = ManualClock(Instant(millis: Int64(start.dayNumber) * 86_400_000))
         let config = ServeConfiguration(port: 0, database: .sqlite(path: path), policy: try DefaultPolicy.load(), timerInterval: .seconds(3_600),

@@ -21,7 +21,19 @@ public enum Detectors {
         findings += LogisticsDetector.findings(order: order, context: context)
         findings += WarehouseDetector.findings(order: order, context: context)
         findings += CustomerRequestRule.findings(order: order, context: context)
-        return findings
+        return findings.map { itemOf($0, order: order, context: context) }
+    }
+
+    /// Names the item a line- or SKU-keyed finding concerns, and its family.
+    static func itemOf(_ finding: Finding, order: Order, context: ReferenceContext) -> Finding {
+        var f = finding
+        if f.key.hasPrefix("sku:") {
+            f.sku = String(f.key.dropFirst(4))
+        } else if f.key.hasPrefix("line:"), let n = Int(f.key.dropFirst(5)) {
+            f.sku = order.lines.first { $0.lineNumber == n }?.sku
+        }
+        f.productFamily = f.sku.flatMap { context.products[$0]?.family }
+        return f
     }
 }
 

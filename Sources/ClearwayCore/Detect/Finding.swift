@@ -22,6 +22,10 @@ public struct Finding: Sendable, Codable, Hashable {
     public var moneyAtRisk: Money
     /// How the finding was reached: a rule id, or a model and its version.
     public var decidedBy: String
+    /// The item the finding concerns, when it concerns one, and its product family: the
+    /// dimensions root-cause analysis groups by.
+    public var sku: String?
+    public var productFamily: String?
 
     public init(type: ExceptionType, key: String, summary: String, evidence: [EvidenceItem],
                 moneyAtRisk: Money, decidedBy: String = "rules") {

@@ -1,0 +1,78 @@
+import ArgumentParser
+import ClearwayCore
+import ClearwayEngine
+import ClearwayInsights
+import Foundation
+
+/// The period and dimensions a KPI or root-cause report covers.
+struct PeriodOptions: ParsableArguments {
+    @Option(help: "First day of the period, YYYY-MM-DD (default: --days before --to).") var from: String?
+    @Option(help: "Day after the period, YYYY-MM-DD (default: tomorrow).") var to: String?
+    @Option(help: "Length of the period in days when --from is not given.") var days = 90
+    @Option(help: "Only this site.") var site: String?
+    @Option(help: "Only this queue.") var queue: String?
+    @Option(help: "Only this exception type.") var type: String?
+    @Option(help: "Only this customer segment.") var segment: String?
+    @Option(help: "Only this customer tier.") var tier: String?
+    @Option(help: "Only this channel.") var channel: String?
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func filter() throws -> FactFilter {
+        func day(_ text: String, _ name: String) throws -> Int64 {
+            guard let d = LocalDate(text) else { throw CLIError.badInput("--\(name) \(text) is not a date (YYYY-MM-DD)") }
+            return Int64(d.dayNumber) * 86_400_000
+        }
+        let end = try to.map { try day($0, "to") } ?? (Int64(Date().timeIntervalSince1970 / 86_400) + 1) * 86_400_000
+        let start = try from.map { try day($0, "from") } ?? end - Int64(days) * 86_400_000
+        guard start < end else { throw CLIError.badInput("--from must be before --to") }
+        return FactFilter(from: start, to: end, site: site, queue: queue, type: type, segment: segment, tier: tier, channel: channel)
+    }
+}
+
+extension InsightsCommand {
+    struct KPIs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kpis", abstract: "The process KPIs of a period from Clearway's record (definitions: docs/KPIS.md).")
+        @OptionGroup var db: DatabaseOptions
+        @OptionGroup var period: PeriodOptions
+        @Option(help: "Minutes of a person's time per touch, for the labour-hours estimate.") var minutesPerTouch = 6.0
+
+        func run() async throws {
+            let filter = try period.filter()
+            let logger = makeLogger(level: .warning)
+            let database = try await db.open(logger: logger)
+            let engine = ClearwayEngine(database: database, policy: try DefaultPolicy.load(), logger: logger)
+            let report = try await engine.kpiReport(filter, settings: KPISettings(minutesPerTouch: minutesPerTouch))
+            await database.close()
+            if period.json { return try printJSON(report) }
+            let mirror = Mirror(reflecting: report)
+            for child in mirror.children {
+                guard let label = child.label else { continue }
+                if let buckets = child.value as? [KPIReport.AgeBucket] {
+                    print("\(label): " + buckets.map { "\($0.label) \($0.count)" }.joined(separator: ", "))
+                } else {
+                    print("\(label): \(child.value)")
+                }
+            }
+        }
+    }
+
+    struct RootCauses: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "root-causes", abstract: "Where exception types concentrate far above their baseline, in plain words.")
+        @OptionGroup var db: DatabaseOptions
+        @OptionGroup var period: PeriodOptions
+
+        func run() async throws {
+            let filter = try period.filter()
+            let logger = makeLogger(level: .warning)
+            let database = try await db.open(logger: logger)
+            let engine = ClearwayEngine(database: database, policy: try DefaultPolicy.load(), logger: logger)
+            let findings = try await engine.rootCauses(filter)
+            await database.close()
+            if period.json { return try printJSON(findings) }
+            if findings.isEmpty { print("No exception type concentrates far above its baseline in this period.") }
+            for (n, f) in findings.enumerated() { print("\(n + 1). \(f.statement)\n   \(f.link)") }
+        }
+    }
+}
