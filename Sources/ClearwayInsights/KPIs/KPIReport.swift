@@ -53,50 +53,70 @@ public struct KPIReport: Sendable, Hashable, Codable {
 
     public static func compute(_ facts: [ExceptionFact], approvals: [ApprovalFact] = [], filter: FactFilter, settings: KPISettings = .init()) -> KPIReport {
         // Recurrence looks back in time, so the facts are walked in opening order.
-        let isOrdered = zip(facts, facts.dropFirst()).allSatisfy { $0.openedAt <= $1.openedAt }
+        var isOrdered = true
+        for i in facts.indices.dropFirst() where facts[i - 1].openedAt > facts[i].openedAt { isOrdered = false; break }
         let facts = isOrdered ? facts : facts.sorted { $0.openedAt < $1.openedAt }
         var r = KPIReport()
         let end = filter.to
         var cycle: [Int64] = [], release: [Int64] = []
         var aging = [0, 0, 0, 0]
         var firstTouch = 0, touchless = 0, onTime = 0, reworked = 0, touches = 0, handoffs = 0
-        var resolvedCases = Set<String>(), releasedCases = Set<String>()
+        // Per case: 1 = counted as released, 2 = counted among resolved cases (one hash per fact).
+        var caseFlags: [String: UInt8] = [:]
+        var resolvedCaseCount = 0
         var atRisk: Int64 = 0, protected: Int64 = 0
-        var lastSeen: [String: Int64] = [:]
+        var lastSeen: [RecurrenceKey: Int64] = [:]
         var recurring = 0
         let window = Int64(settings.recurrenceDays) * 86_400_000
         var matching = Set<String>()
-        for f in facts where filter.matches(f) {
-            matching.insert(f.exceptionId)
-            let key = "\(f.customerId)|\(f.type)|\(f.sku ?? "")"
-            if filter.inPeriod(f.openedAt) {
-                r.opened += 1
-                if let previous = lastSeen[key], f.openedAt - previous <= window { recurring += 1 }
+        let needMatching = !approvals.isEmpty
+        // Sized up front: growing a million-entry table costs more than filling it.
+        caseFlags.reserveCapacity(facts.count)
+        lastSeen.reserveCapacity(facts.count)
+        cycle.reserveCapacity(facts.count)
+        facts.withUnsafeBufferPointer { all in
+            for i in all.indices where filter.matches(all[i]) {
+                let opened = all[i].openedAt, closedAt = all[i].closedAt
+                if needMatching { matching.insert(all[i].exceptionId) }
+                if opened < end {
+                    let key = RecurrenceKey(customer: all[i].customerId, type: all[i].type, sku: all[i].sku)
+                    let previous = lastSeen.updateValue(opened, forKey: key)
+                    if opened >= filter.from {
+                        r.opened += 1
+                        if let previous, opened - previous <= window { recurring += 1 }
+                    }
+                    if closedAt.map({ $0 >= end }) ?? true {
+                        r.backlogOpen += 1
+                        atRisk += all[i].moneyAtRisk
+                        let age = end - opened
+                        aging[age < 4 * 3_600_000 ? 0 : age < 86_400_000 ? 1 : age < 3 * 86_400_000 ? 2 : 3] += 1
+                    }
+                }
+                let due = all[i].dueAt
+                if due >= filter.from, due < end, closedAt.map({ $0 > due }) ?? true { r.slaBreaches += 1 }
+                let caseClosed = all[i].caseClosedAt.flatMap { filter.inPeriod($0) ? $0 : nil }
+                let resolvedHere = closedAt.map { filter.inPeriod($0) } == true && all[i].state == "resolved"
+                if caseClosed != nil || resolvedHere {
+                    let caseOpened = all[i].caseOpenedAt
+                    caseFlags[all[i].caseId, default: 0].withFlags { flags in
+                        if let caseClosed, flags & 1 == 0 { flags |= 1; release.append(caseClosed - caseOpened) }
+                        if resolvedHere, flags & 2 == 0 { flags |= 2; resolvedCaseCount += 1 }
+                    }
+                }
+                guard let closed = closedAt, filter.inPeriod(closed) else { continue }
+                let state = all[i].state
+                if state == "cancelled" { r.cancelled += 1; continue }
+                guard resolvedHere else { continue }
+                r.resolved += 1
+                cycle.append(closed - opened)
+                if all[i].humanTouches <= 1 { firstTouch += 1 }
+                if all[i].touchless { touchless += 1 }
+                if closed <= due { onTime += 1 }
+                if all[i].reopened > 0 { reworked += 1 }
+                touches += all[i].humanTouches
+                handoffs += all[i].handoffs
+                protected += all[i].moneyAtRisk
             }
-            if f.openedAt < end { lastSeen[key] = max(lastSeen[key] ?? .min, f.openedAt) }
-            if f.openedAt < end, f.closedAt.map({ $0 >= end }) ?? true {
-                r.backlogOpen += 1
-                atRisk += f.moneyAtRisk
-                let age = end - f.openedAt
-                aging[age < 4 * 3_600_000 ? 0 : age < 86_400_000 ? 1 : age < 3 * 86_400_000 ? 2 : 3] += 1
-            }
-            if f.dueAt >= filter.from, f.dueAt < end, f.closedAt.map({ $0 > f.dueAt }) ?? true { r.slaBreaches += 1 }
-            if let caseClosed = f.caseClosedAt, filter.inPeriod(caseClosed), releasedCases.insert(f.caseId).inserted {
-                release.append(caseClosed - f.caseOpenedAt)
-            }
-            guard let closed = f.closedAt, filter.inPeriod(closed) else { continue }
-            if f.state == "cancelled" { r.cancelled += 1; continue }
-            guard f.isResolved else { continue }
-            r.resolved += 1
-            cycle.append(closed - f.openedAt)
-            if f.humanTouches <= 1 { firstTouch += 1 }
-            if f.touchless { touchless += 1 }
-            if closed <= f.dueAt { onTime += 1 }
-            if f.reopened > 0 { reworked += 1 }
-            touches += f.humanTouches
-            handoffs += f.handoffs
-            resolvedCases.insert(f.caseId)
-            protected += f.moneyAtRisk
         }
         r.backlogAging = zip(["under 4 h", "4–24 h", "1–3 days", "over 3 days"], aging).map { AgeBucket(label: $0, count: $1) }
         r.cycleTimeP50Hours = hours(quantile(cycle, 0.5))
@@ -106,8 +126,8 @@ public struct KPIReport: Sendable, Hashable, Codable {
         r.slaAttainment = rate(onTime, r.resolved)
         r.reworkRate = rate(reworked, r.resolved)
         r.recurrenceRate = rate(recurring, r.opened)
-        r.manualTouchesPerCase = ratio(touches, resolvedCases.count)
-        r.handoffsPerCase = ratio(handoffs, resolvedCases.count)
+        r.manualTouchesPerCase = ratio(touches, resolvedCaseCount)
+        r.handoffsPerCase = ratio(handoffs, resolvedCaseCount)
         r.orderReleaseLatencyP50Hours = hours(quantile(release, 0.5))
         let decided = approvals.filter { matching.contains($0.exceptionId) && filter.inPeriod($0.requestedAt) }
         r.approvalsRequested = decided.count
@@ -116,6 +136,13 @@ public struct KPIReport: Sendable, Hashable, Codable {
         r.revenueProtected = (Double(protected) / 100).rounded() / 100
         r.labourHours = (Double(touches) * settings.minutesPerTouch / 60 * 10).rounded() / 10
         return r
+    }
+
+    /// Same customer, same type, same SKU (or none): what recurrence compares.
+    struct RecurrenceKey: Hashable {
+        var customer: String
+        var type: String
+        var sku: String?
     }
 
     /// The value at quantile q by the nearest-rank method (0 for no values).
@@ -129,4 +156,9 @@ public struct KPIReport: Sendable, Hashable, Codable {
     static func hours(_ ms: Int64) -> Double { (Double(ms) / 3_600_000 * 100).rounded() / 100 }
     static func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 10_000).rounded() / 10_000 }
     static func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 100).rounded() / 100 }
+}
+
+extension UInt8 {
+    /// Lets a dictionary entry's flags be read and set in place with one lookup.
+    mutating func withFlags(_ body: (inout UInt8) -> Void) { body(&self) }
 }

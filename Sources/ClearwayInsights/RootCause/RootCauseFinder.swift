@@ -55,48 +55,70 @@ public enum RootCauseFinder {
     }
 
     public static func find(_ facts: [ExceptionFact], filter: FactFilter, settings: Settings = .init()) -> [Finding] {
-        let opened = facts.filter { filter.matches($0) && filter.inPeriod($0.openedAt) }
-        let byType = Dictionary(grouping: opened, by: \.type)
+        // Index the period's exceptions once: a type id per exception and, per dimension, a
+        // value id (-1 where the exception has none), so counting is array arithmetic.
         let dims = dimensions(settings)
-        var candidates: [String: [(finding: Finding, dimension: Int)]] = [:]
-        for (d, (name, value)) in dims.enumerated() {
-            var all: [String: Int] = [:]
-            var allTotal = 0
-            for f in opened { if let v = value(f) { all[v, default: 0] += 1; allTotal += 1 } }
-            guard all.count > 1 else { continue }
-            for (type, group) in byType {
-                var counts: [String: Int] = [:]
-                var total = 0
-                for f in group { if let v = value(f) { counts[v, default: 0] += 1; total += 1 } }
+        var typeNames: [String] = [], typeIds: [String: Int32] = [:], typeOf: [Int32] = []
+        var valueNames = [[String]](repeating: [], count: dims.count)
+        var valueIndex = [[String: Int32]](repeating: [:], count: dims.count)
+        var valueOf = [[Int32]](repeating: [], count: dims.count)
+        facts.withUnsafeBufferPointer { all in
+            for i in all.indices where filter.inPeriod(all[i].openedAt) && filter.matches(all[i]) {
+                let t = all[i].type
+                if let id = typeIds[t] { typeOf.append(id) } else {
+                    typeIds[t] = Int32(typeNames.count); typeOf.append(Int32(typeNames.count)); typeNames.append(t)
+                }
+                for d in dims.indices {
+                    guard let v = dims[d].value(all[i]) else { valueOf[d].append(-1); continue }
+                    if let id = valueIndex[d][v] { valueOf[d].append(id) } else {
+                        let id = Int32(valueNames[d].count)
+                        valueIndex[d][v] = id; valueNames[d].append(v); valueOf[d].append(id)
+                    }
+                }
+            }
+        }
+        var candidates: [Int32: [(finding: Finding, dimension: Int, value: Int32)]] = [:]
+        for (d, (name, _)) in dims.enumerated() where valueNames[d].count > 1 {
+            let width = valueNames[d].count
+            var counts = [Int](repeating: 0, count: typeNames.count * width)
+            for (k, v) in valueOf[d].enumerated() where v >= 0 { counts[Int(typeOf[k]) * width + Int(v)] += 1 }
+            var all = [Int](repeating: 0, count: width)
+            for t in typeNames.indices { for v in 0..<width { all[v] += counts[t * width + v] } }
+            let allTotal = all.reduce(0, +)
+            for t in typeNames.indices {
+                let total = (0..<width).reduce(0) { $0 + counts[t * width + $1] }
                 // Baseline: how the other types' exceptions spread over this dimension.
                 let baselineTotal = allTotal - total
                 guard total >= settings.minimumTypeCount, baselineTotal > 0 else { continue }
-                for (v, k) in counts {
-                    let p = max(Double(all[v]! - k), 0.5) / Double(baselineTotal)
+                for v in 0..<width where counts[t * width + v] > 0 {
+                    let k = counts[t * width + v]
+                    let p = max(Double(all[v] - k), 0.5) / Double(baselineTotal)
                     let share = Double(k) / Double(total)
                     let expected = Double(total) * p
                     let z = (Double(k) - expected) / max(1e-9, (expected * (1 - p)).squareRoot())
                     guard share >= settings.minimumShare, share / p >= settings.minimumLift, z >= settings.minimumZ else { continue }
-                    let finding = Finding(type: type, dimension: name, value: v, count: k, typeTotal: total, share: share, baselineShare: p,
+                    let type = typeNames[t], value = valueNames[d][v]
+                    let finding = Finding(type: type, dimension: name, value: value, count: k, typeTotal: total, share: share, baselineShare: p,
                                           lift: share / p, excess: Double(k) - expected, primary: true, alsoIn: [], statement: "",
-                                          link: link(type: type, dimension: name, value: v))
-                    candidates[type, default: []].append((finding, d))
+                                          link: link(type: type, dimension: name, value: value))
+                    candidates[Int32(t), default: []].append((finding, d, Int32(v)))
                 }
             }
         }
         // Per type, the largest concentration leads; one that holds nearly the same
         // exceptions is the same cause seen from another side and joins it.
         var primaries: [Finding] = [], secondaries: [Finding] = []
-        for (type, list) in candidates {
+        for (t, list) in candidates {
             let sorted = list.sorted { $0.finding.excess != $1.finding.excess ? $0.finding.excess > $1.finding.excess : $0.finding.dimension < $1.finding.dimension }
-            guard var lead = sorted.first?.finding, let leadDimension = sorted.first?.dimension else { continue }
-            let members = byType[type]!.filter { dims[leadDimension].value($0) == lead.value }
-            for (other, d) in sorted.dropFirst() {
-                let overlap = members.filter { dims[d].value($0) == other.value }.count
-                if Double(overlap) >= 0.9 * Double(max(other.count, lead.count)) {
-                    lead.alsoIn.append(place(dimension: other.dimension, value: other.value))
+            guard let first = sorted.first else { continue }
+            var lead = first.finding
+            let members = typeOf.indices.filter { typeOf[$0] == t && valueOf[first.dimension][$0] == first.value }
+            for other in sorted.dropFirst() {
+                let overlap = members.filter { valueOf[other.dimension][$0] == other.value }.count
+                if Double(overlap) >= 0.9 * Double(max(other.finding.count, lead.count)) {
+                    lead.alsoIn.append(place(dimension: other.finding.dimension, value: other.finding.value))
                 } else {
-                    var secondary = other
+                    var secondary = other.finding
                     secondary.primary = false
                     secondary.statement = statement(secondary)
                     secondaries.append(secondary)
