@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "ClearwayHTTP",
             dependencies: [
-                "ClearwayEngine",
+                "ClearwayEngine", "ClearwayInsights",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),

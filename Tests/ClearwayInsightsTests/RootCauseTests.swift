@@ -43,7 +43,7 @@ struct RootCauseTests {
 
     @Test("month-end is the last days of each month, leap years included")
     func monthEnd() {
-        let day: (Int, Int, Int) -> Int64 = { y, m, d in Int64(LogTimestamp.daysFromCivil(year: y, month: m, day: d)) * 86_400_000 }
+        let day: (Int, Int, Int) -> Int64 = { y, m, d in Int64(LocalDate(year: y, month: m, day: d).dayNumber) * 86_400_000 }
         #expect(RootCauseFinder.monthPhase(day(2024, 2, 27), lastDays: 3) == "month-end")
         #expect(RootCauseFinder.monthPhase(day(2024, 2, 26), lastDays: 3) == "rest of month")
         #expect(RootCauseFinder.monthPhase(day(2023, 2, 26), lastDays: 3) == "month-end")

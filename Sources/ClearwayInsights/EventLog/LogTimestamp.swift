@@ -1,3 +1,5 @@
+import ClearwayCore
+
 /// ISO 8601 timestamps as event logs write them: `2019-05-20 07:07:47.000Z`,
 /// `2019-05-20T07:07:47Z`, `2019-05-20T09:07:47+02:00`, or a bare date. A time without a
 /// zone is taken as UTC, as pm4py does. Parsed by hand: logs hold millions of them.
@@ -35,7 +37,7 @@ public enum LogTimestamp {
             return true
         }
         guard let year = number(4), expect(0x2D), let month = number(2), expect(0x2D), let day = number(2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+              (1...12).contains(month), (1...LocalDate.daysIn(month: month, year: year)).contains(day) else { return nil }
         var seconds = 0, millis = 0, offset = 0
         if i < bytes.count, bytes[i] == 0x54 || bytes[i] == 0x20 {
             i += 1
@@ -68,7 +70,7 @@ public enum LogTimestamp {
             }
         }
         guard i == bytes.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = LocalDate(year: year, month: month, day: day).dayNumber
         return (Int64(days) * 86_400 + Int64(seconds - offset)) * 1000 + Int64(millis)
     }
 
@@ -78,42 +80,12 @@ public enum LogTimestamp {
         let millis = Int(ms - totalSeconds * 1000)
         let days = totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400
         let secondOfDay = Int(totalSeconds - days * 86_400)
-        let (y, m, d) = civilFromDays(Int(days))
+        let date = LocalDate(dayNumber: Int(days))
+        let (y, m, d) = (date.year, date.month, date.day)
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Howard Hinnant's days-from-civil: days since 1970-01-01 for a proleptic Gregorian date.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

@@ -133,9 +133,8 @@ public enum RootCauseFinder {
 
     /// `month-end` for the last `lastDays` days of a month, else `rest of month`.
     static func monthPhase(_ ms: Int64, lastDays: Int) -> String {
-        let days = Int(ms / 86_400_000)
-        let (y, m, d) = LogTimestamp.civilFromDays(days)
-        return d > LogTimestamp.daysIn(month: m, year: y) - lastDays ? "month-end" : "rest of month"
+        let date = LocalDate(dayNumber: Int(ms / 86_400_000))
+        return date.day > LocalDate.daysIn(month: date.month, year: date.year) - lastDays ? "month-end" : "rest of month"
     }
 
     static func place(dimension: String, value: String) -> String {
