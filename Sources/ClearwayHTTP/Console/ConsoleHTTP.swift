@@ -44,6 +44,14 @@ enum ConsoleHTTP {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.text)))
     }
 
+    /// A download: `text/csv` with a file name.
+    static func csv(_ text: String, filename: String) -> Response {
+        var headers = securityHeaders
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func redirect(_ location: String) -> Response {
         var headers = securityHeaders
         headers[.location] = location

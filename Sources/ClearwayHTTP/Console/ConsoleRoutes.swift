@@ -52,6 +52,7 @@ struct ConsoleRoutes: Sendable {
             return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", ConsoleActions.doneMessage(command))]))
         } }
         registerActions(on: router)
+        registerInsights(on: router)
         router.post("/console/cases/:case/comments") { request, context in try await page(request, post: true) { session, form in
             let caseId = try context.parameters.require("case")
             _ = try await engine.comment(caseId: caseId, exceptionId: nil, text: form["text"]?.first ?? "", by: session.user.principal)

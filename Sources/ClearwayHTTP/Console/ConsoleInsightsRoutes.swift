@@ -1,0 +1,45 @@
+import ClearwayCore
+import ClearwayEngine
+import ClearwayInsights
+import Hummingbird
+
+/// Console routes for insights: the KPI and root-cause page, and its tables as CSV.
+extension ConsoleRoutes {
+    func registerInsights(on router: Router<BasicRequestContext>) {
+        router.get("/console/insights") { request, _ in try await page(request) { session, _ in
+            let filter = try insightFilter(request)
+            let report = try await engine.kpiReport(filter)
+            let findings = try await engine.rootCauses(filter)
+            return ConsoleHTTP.html(InsightsView.page(report: report, findings: findings, filter: filter, query: insightQuery(request), session: session))
+        } }
+        router.get("/console/insights/kpis.csv") { request, _ in try await page(request) { _, _ in
+            let filter = try insightFilter(request)
+            return ConsoleHTTP.csv(InsightsView.kpiCSV(try await engine.kpiReport(filter), filter: filter), filename: "clearway-kpis.csv")
+        } }
+        router.get("/console/insights/root-causes.csv") { request, _ in try await page(request) { _, _ in
+            let filter = try insightFilter(request)
+            return ConsoleHTTP.csv(InsightsView.rootCauseCSV(try await engine.rootCauses(filter)), filename: "clearway-root-causes.csv")
+        } }
+    }
+
+    /// The page's filters from its query; blank fields mean "all".
+    func insightFilter(_ request: Request) throws -> FactFilter {
+        let q = request.uri.queryParameters
+        func value(_ name: String) -> String? {
+            q[name[...]].map(String.init).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+        }
+        do {
+            return try InsightPeriod.filter(from: value("from"), to: value("to"), site: value("site"), queue: value("queue"), type: value("type"),
+                                            segment: value("segment"), tier: value("tier"), channel: value("channel"), now: engine.clock.now())
+        } catch let problem as Problem {
+            let details = (problem.errors ?? []).map { "\($0.pointer.replacingOccurrences(of: "/query/", with: "")): \($0.detail)" }
+            throw ConsoleFailure.badRequest("Check the filters — " + details.joined(separator: "; "))
+        }
+    }
+
+    /// The same filters again, for the CSV links.
+    func insightQuery(_ request: Request) -> String {
+        let names = ["from", "to", "site", "queue", "type", "segment", "tier", "channel"]
+        return ConsoleHTTP.query(names.map { n in (n, request.uri.queryParameters[n[...]].map(String.init)) })
+    }
+}

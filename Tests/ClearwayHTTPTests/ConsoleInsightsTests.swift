@@ -1,0 +1,51 @@
+import ClearwayCore
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import Testing
+@testable import ClearwayHTTP
+
+@Suite("The console's insights page")
+struct ConsoleInsightsTests {
+    @Test("a viewer sees the period's KPIs and the backlog chart, filters them, and downloads both tables as CSV; a bad filter is named")
+    func insightsPage() async throws {
+        try await Harness.run(.sqlite) { h in
+            try await ConsoleTests.addPeople(h)
+            try await h.post(events: Events.reference + [Events.seedOrder, Events.stockArrives])
+            let vic = try #require(try await ConsoleTests.signIn(h, "vic", "vic-password-12").cookie)
+
+            let page = String(buffer: try await h.send(.get, "/console/insights?from=2026-11-01&to=2026-12-01", as: nil, headers: [.cookie: vic]).body)
+            #expect(page.contains("<td data-kpi=\"opened\">3</td>"))
+            #expect(page.contains("<td data-kpi=\"touchlessRate\">100.0%</td>"))
+            #expect(page.contains("<svg role=\"img\" aria-label=\"Open backlog by age at the end of the period\""))
+            #expect(page.contains("No exception type concentrates far above its baseline in this period."))
+            #expect(page.contains("href=\"/console/insights/kpis.csv?from=2026-11-01&amp;to=2026-12-01\""))
+
+            let pricing = String(buffer: try await h.send(.get, "/console/insights?from=2026-11-01&to=2026-12-01&type=pricing.contract_mismatch", as: nil,
+                                                          headers: [.cookie: vic]).body)
+            #expect(pricing.contains("<td data-kpi=\"opened\">1</td>"))
+
+            let csv = try await h.send(.get, "/console/insights/kpis.csv?from=2026-11-01&to=2026-12-01", as: nil, headers: [.cookie: vic])
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            let lines = String(buffer: csv.body).components(separatedBy: "\r\n")
+            #expect(lines.first == "kpi,value")
+            #expect(lines.contains("opened,3"))
+            #expect(lines.contains("from,2026-11-01"))
+            let causes = String(buffer: try await h.send(.get, "/console/insights/root-causes.csv", as: nil, headers: [.cookie: vic]).body)
+            #expect(causes.hasPrefix("type,dimension,value,count,typeTotal,share,baselineShare,lift,excess,leading,statement\r\n"))
+
+            let bad = try await h.send(.get, "/console/insights?from=last-week", as: nil, headers: [.cookie: vic])
+            #expect(bad.status == .badRequest)
+            #expect(String(buffer: bad.body).contains("from: &#39;last-week&#39; is not a date (YYYY-MM-DD)"))
+            #expect(try await h.send(.get, "/console/insights", as: nil).status == .seeOther, "signed-out visitors go to the sign-in page")
+        }
+    }
+
+    @Test("CSV cells that would run as spreadsheet formulas are quoted")
+    func csvFormulaGuard() {
+        #expect(CSVText.cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(CSVText.cell("-12.5") == "-12.5")
+        #expect(CSVText.cell("@cmd") == "'@cmd")
+        #expect(CSVText.cell("a,b") == "\"a,b\"")
+    }
+}
