@@ -18,3 +18,15 @@ extension ClearwayEngine {
         return RootCauseFinder.find(facts, filter: filter, settings: settings)
     }
 }
+
+extension ClearwayEngine {
+    /// The audit entries on cases in the period, as the steps of the case event log.
+    public func caseTrail(from: Instant, to: Instant) async throws -> [CaseTrail.Step] {
+        try await queries.caseTrail(from: from, to: to).compactMap { entry, orderId in
+            guard let caseId = entry.caseId else { return nil }
+            return CaseTrail.Step(seq: entry.seq, at: entry.at.millis, actor: entry.actor, caseId: caseId, exceptionId: entry.exceptionId,
+                                  orderId: orderId, action: entry.action, before: entry.before, after: entry.after,
+                                  queue: entry.detail?["queue"]?.stringValue)
+        }
+    }
+}

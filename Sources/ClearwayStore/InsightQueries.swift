@@ -65,3 +65,16 @@ extension CaseQueries {
         }
     }
 }
+
+extension CaseQueries {
+    /// The audit entries on cases in [from, to), in order, each with its case's order id:
+    /// the raw material of the case event log (process mining, OCEL export).
+    public func caseTrail(from: Instant, to: Instant) async throws -> [(entry: AuditEntry, orderId: String?)] {
+        try await database.read { sql in
+            try await sql.raw("""
+                SELECT a.*, c.order_id AS trail_order_id FROM audit_log a JOIN cases c ON c.id = a.case_id
+                WHERE a.at >= \(bind: from.millis) AND a.at < \(bind: to.millis) ORDER BY a.seq
+                """).all().map { row in (try AuditRow.decode(row), try row.decode(column: "trail_order_id", as: String?.self)) }
+        }
+    }
+}

@@ -57,6 +57,26 @@ extension InsightsCommand {
         }
     }
 
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the case event log of a period as OCEL 2.0 JSON (exceptions, cases and orders as objects) for pm4py, Celonis and the like.")
+        @OptionGroup var db: DatabaseOptions
+        @OptionGroup var period: PeriodOptions
+        @Option(help: "File to write (OCEL 2.0 JSON).") var out: String
+
+        func run() async throws {
+            let filter = try period.filter()
+            let logger = makeLogger(level: .warning)
+            let database = try await db.open(logger: logger)
+            let engine = ClearwayEngine(database: database, policy: try DefaultPolicy.load(), logger: logger)
+            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+            await database.close()
+            let log = CaseTrail.log(steps)
+            do { try OCELJSON.write(log).write(to: URL(fileURLWithPath: out)) } catch { throw CLIError.failure("cannot write \(out)") }
+            print("\(log.events.count) events on \(log.objects.count) objects written to \(out)")
+        }
+    }
+
     struct RootCauses: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "root-causes", abstract: "Where exception types concentrate far above their baseline, in plain words.")

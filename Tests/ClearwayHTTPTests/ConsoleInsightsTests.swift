@@ -41,6 +41,25 @@ struct ConsoleInsightsTests {
         }
     }
 
+    @Test("the process map draws how exceptions were handled, with its tables, and downloads its transitions as CSV")
+    func processMap() async throws {
+        try await Harness.run(.sqlite) { h in
+            try await ConsoleTests.addPeople(h)
+            try await h.post(events: Events.reference + [Events.seedOrder, Events.stockArrives])
+            let vic = try #require(try await ConsoleTests.signIn(h, "vic", "vic-password-12").cookie)
+            let page = String(buffer: try await h.send(.get, "/console/insights/process?from=2026-11-01&to=2026-12-01", as: nil, headers: [.cookie: vic]).body)
+            #expect(page.contains("3 exceptions"))
+            #expect(page.contains("class=\"process-map\""))
+            #expect(page.contains("opened in inventory → cleared (cause gone)"))
+            #expect(page.contains("<a href=\"/v1/insights/ocel?from=2026-11-01&amp;to=2026-12-01\">OCEL 2.0 export</a>"))
+            let csv = String(buffer: try await h.send(.get, "/console/insights/process.csv?from=2026-11-01&to=2026-12-01", as: nil, headers: [.cookie: vic]).body)
+            #expect(csv.hasPrefix("from,to,count,medianSeconds,meanSeconds\r\n"))
+            #expect(csv.contains("opened in inventory,cleared (cause gone),1,"))
+            let quiet = String(buffer: try await h.send(.get, "/console/insights/process?from=2026-01-01&to=2026-02-01", as: nil, headers: [.cookie: vic]).body)
+            #expect(quiet.contains("No steps recorded in this period."))
+        }
+    }
+
     @Test("CSV cells that would run as spreadsheet formulas are quoted")
     func csvFormulaGuard() {
         #expect(CSVText.cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")

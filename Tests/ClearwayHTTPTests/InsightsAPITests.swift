@@ -32,6 +32,21 @@ struct InsightsAPITests {
         }
     }
 
+    @Test("the period's case event log exports as OCEL 2.0 JSON with exceptions, cases and orders as objects")
+    func ocelExport() async throws {
+        try await Harness.run(.sqlite) { h in
+            try await h.post(events: Events.reference + [Events.seedOrder, Events.stockArrives])
+            let doc = try await h.get("/v1/insights/ocel?from=2026-11-01&to=2026-12-01")
+            #expect(Set(doc.list("objectTypes").compactMap { $0.str("name") }) == ["exception", "case", "order"])
+            let objects = doc.list("objects")
+            #expect(objects.filter { $0.str("type") == "exception" }.count == 3)
+            #expect(objects.contains { $0.str("type") == "order" && $0.str("id") == "SO-1" })
+            let events = doc.list("events")
+            #expect(events.contains { $0.str("type") == "opened in pricing" })
+            #expect(events.allSatisfy { ($0["time"] as? String)?.hasSuffix("Z") == true })
+        }
+    }
+
     @Test("a bad date or an unknown type is refused with the field named")
     func badInput() async throws {
         try await Harness.run(.sqlite) { h in

@@ -29,6 +29,21 @@ struct PM4PyComparisonTests {
         let path = PeerData.orderManagementLog.path
         let bytes = try #require(FileManager.default.contents(atPath: path), "the public log is missing at \(path)")
         let log = try OCELCSVReader.read(Array(bytes))
+        try compare(log, peerReads: path)
+    }
+
+    @Test("pm4py reads Clearway's OCEL 2.0 JSON export of the log and finds the same process")
+    func exportReadsInPM4Py() throws {
+        let path = PeerData.orderManagementLog.path
+        let bytes = try #require(FileManager.default.contents(atPath: path), "the public log is missing at \(path)")
+        let log = try OCELCSVReader.read(Array(bytes))
+        let exported = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-ocel-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: exported) }
+        try OCELJSON.write(log).write(to: exported)
+        try compare(log, peerReads: exported.path)
+    }
+
+    func compare(_ log: ObjectCentricLog, peerReads path: String) throws {
         let output = try PeerData.run(script: "pm4py_ocel.py", [path] + Self.objectTypes.flatMap { ["--object-type", $0] })
         let reference = try JSONDecoder().decode(Reference.self, from: output)
         #expect(reference.types.map(\.objectType) == Self.objectTypes)

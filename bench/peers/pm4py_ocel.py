@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """pm4py's answers for an OCEL log flattened on one object type, for Clearway to compare.
 
-Usage: pm4py_ocel.py LOG --object-type TYPE [--object-type TYPE2 …] [--repeat N]
+Usage: pm4py_ocel.py LOG (.csv, OCEL 2.0 .json or .sqlite) --object-type TYPE [--object-type TYPE2 …] [--repeat N]
 
 Prints one JSON object: the seconds pm4py took to read the log, and per object type the
 directly-follows counts, the variants with their counts, each case's duration in seconds,
@@ -64,7 +64,13 @@ def main():
     args = parser.parse_args()
 
     keys = dict(activity_key="concept:name", timestamp_key="time:timestamp", case_id_key="case:concept:name")
-    ocel, t_read = timed(lambda: pm4py.read_ocel(args.log), args.repeat)
+    if args.log.endswith(".json"):
+        reader = pm4py.read_ocel2_json      # OCEL 2.0 JSON, as Clearway exports it
+    elif args.log.endswith(".sqlite"):
+        reader = pm4py.read_ocel2_sqlite
+    else:
+        reader = pm4py.read_ocel            # OCEL-CSV and the older formats, by extension
+    ocel, t_read = timed(lambda: reader(args.log), args.repeat)
     known = set(ocel.objects["ocel:type"])
     results = []
     for object_type in args.object_type:

@@ -2,6 +2,7 @@ import ClearwayCore
 import ClearwayEngine
 import ClearwayInsights
 import Foundation
+import OpenAPIRuntime
 
 /// Process intelligence: the KPI report and root-cause patterns of a period.
 extension APIHandlers {
@@ -33,6 +34,17 @@ extension APIHandlers {
                   baselineShare: f.baselineShare, lift: f.lift, excess: f.excess, primary: f.primary, alsoIn: f.alsoIn,
                   statement: f.statement, link: f.link)
         })))
+    }
+}
+
+extension APIHandlers {
+    func exportOcel(_ input: Operations.exportOcel.Input) async throws -> Operations.exportOcel.Output {
+        _ = try RequestPrincipal.require(.readCases)
+        let filter = try InsightPeriod.filter(from: input.query.from, to: input.query.to, site: nil, queue: nil, type: nil, segment: nil,
+                                              tier: nil, channel: nil, now: engine.clock.now())
+        let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+        let document = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: try OCELJSON.write(CaseTrail.log(steps)))
+        return .ok(.init(body: .json(.init(additionalProperties: document))))
     }
 }
 

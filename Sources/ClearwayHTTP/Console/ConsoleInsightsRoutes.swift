@@ -20,6 +20,22 @@ extension ConsoleRoutes {
             let filter = try insightFilter(request)
             return ConsoleHTTP.csv(InsightsView.rootCauseCSV(try await engine.rootCauses(filter)), filename: "clearway-root-causes.csv")
         } }
+        registerProcessMap(on: router)
+    }
+
+    func registerProcessMap(on router: Router<BasicRequestContext>) {
+        router.get("/console/insights/process") { request, _ in try await page(request) { session, _ in
+            let filter = try insightFilter(request)
+            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+            let flat = try CaseTrail.log(steps).flattenedIfAny(on: "exception")
+            return ConsoleHTTP.html(ProcessMapView.page(map: ProcessMap(flat), log: flat, handoffs: CaseTrail.handoffs(steps), from: filter.from, to: filter.to,
+                                                        query: insightQuery(request), session: session))
+        } }
+        router.get("/console/insights/process.csv") { request, _ in try await page(request) { _, _ in
+            let filter = try insightFilter(request)
+            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+            return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try CaseTrail.log(steps).flattenedIfAny(on: "exception"))), filename: "clearway-process.csv")
+        } }
     }
 
     /// The page's filters from its query; blank fields mean "all".

@@ -66,3 +66,11 @@ extension ObjectCentricLog {
         return flat
     }
 }
+
+extension ObjectCentricLog {
+    /// Like `flattened(on:)`, but an empty log for a type with no objects yet (a quiet period).
+    public func flattenedIfAny(on objectType: String) throws(EventLogError) -> FlatLog {
+        guard let type = typeIndex(named: objectType), objects.contains(where: { $0.type == type }) else { return FlatLog(activities: activities) }
+        return try flattened(on: objectType)
+    }
+}
