@@ -94,7 +94,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
-        .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights"]),
+        .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine"]),
         .testTarget(
             name: "ClearwayStoreTests",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClearwayEngine
 import ClearwayInsights
 import Foundation
 
@@ -9,14 +10,14 @@ struct InsightsCommand: AsyncParsableCommand {
         subcommands: [KPIs.self, RootCauses.self, Export.self, DFG.self, Variants.self, ProcessSummary.self])
 
     struct LogOptions: ParsableArguments {
-        @Argument(help: "An OCEL 2.0 JSON file or an OCEL-CSV file (pm4py's extended table).") var file: String
+        @Argument(help: "An OCEL 2.0 JSON or SQLite file, or an OCEL-CSV file (pm4py's extended table).") var file: String
         @Option(help: "The object type whose objects become the cases (the flattening pm4py does).") var objectType: String
         @Flag(help: "Print JSON instead of a table.") var json = false
 
-        func processMap() throws -> ProcessMap {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.badInput("cannot read \(file)") }
+        func processMap() async throws -> ProcessMap {
+            guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError.badInput("cannot read \(file)") }
             do {
-                return ProcessMap(try EventLogFile.read(data).flattened(on: objectType))
+                return ProcessMap(try await EventLogFiles.read(path: file, logger: makeLogger(level: .warning)).flattened(on: objectType))
             } catch { throw CLIError.badInput("\(file): \(error)") }
         }
     }
@@ -28,7 +29,7 @@ struct InsightsCommand: AsyncParsableCommand {
         @OptionGroup var options: LogOptions
 
         func run() async throws {
-            let map = try options.processMap()
+            let map = try await options.processMap()
             if options.json { return try printJSON(map.edges) }
             print("\(map.cases) cases, \(map.events) events, \(map.edges.count) transitions")
             for e in map.edges { print("\(pad(String(e.count), 8))  \(e.from) → \(e.to)   median \(duration(e.medianSeconds))") }
@@ -43,7 +44,7 @@ struct InsightsCommand: AsyncParsableCommand {
         @Option(help: "Show only the N most frequent (all when omitted).") var top: Int?
 
         func run() async throws {
-            let map = try options.processMap()
+            let map = try await options.processMap()
             let variants = top.map { Array(map.variants.prefix(max(0, $0))) } ?? map.variants
             if options.json { return try printJSON(variants) }
             print("\(map.cases) cases in \(map.variants.count) variants")
@@ -57,7 +58,7 @@ struct InsightsCommand: AsyncParsableCommand {
         @OptionGroup var options: LogOptions
 
         func run() async throws {
-            let map = try options.processMap()
+            let map = try await options.processMap()
             let durations = map.caseDurations.sorted()
             func quantile(_ q: Double) -> Double { durations.isEmpty ? 0 : durations[min(durations.count - 1, Int(Double(durations.count) * q))] }
             if options.json {

@@ -1,4 +1,6 @@
+import ClearwayEngine
 @testable import ClearwayInsights
+import Logging
 import Foundation
 import Testing
 
@@ -41,6 +43,29 @@ struct PM4PyComparisonTests {
         defer { try? FileManager.default.removeItem(at: exported) }
         try OCELJSON.write(log).write(to: exported)
         try compare(log, peerReads: exported.path)
+    }
+
+    /// OCEL 2.0 leaves the order of events with equal times open. Clearway keeps the order
+    /// the file lists them in (SQLite: the `event` table), which is the original log's order
+    /// when pm4py wrote the file from it; pm4py's own SQLite reader orders such ties by their
+    /// row within each activity's table, so on this log 79 of the 8,159 item traces differ
+    /// from pm4py-on-CSV in the order of two same-second steps. Its JSON reader keeps the file
+    /// order, and there the answers are compared with pm4py's again.
+    @Test("OCEL 2.0 SQLite and JSON files written by pm4py read into the same process as the original log",
+          arguments: ["sqlite", "json"])
+    func readsWhatPM4PyWrites(_ format: String) async throws {
+        let path = PeerData.orderManagementLog.path
+        let written = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-pm4py-\(UUID().uuidString).\(format)")
+        defer { try? FileManager.default.removeItem(at: written) }
+        _ = try PeerData.run(script: "pm4py_convert.py", [path, written.path])
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let log = try await EventLogFiles.read(path: written.path, logger: logger)
+        let original = try OCELCSVReader.read(Array(try #require(FileManager.default.contents(atPath: path))))
+        for type in Self.objectTypes {
+            #expect(ProcessMap(try log.flattened(on: type)).variants == ProcessMap(try original.flattened(on: type)).variants, "\(format) \(type)")
+        }
+        if format == "json" { try compare(log, peerReads: written.path) }
     }
 
     func compare(_ log: ObjectCentricLog, peerReads path: String) throws {

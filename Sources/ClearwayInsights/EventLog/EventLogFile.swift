@@ -9,7 +9,7 @@ public enum EventLogFile {
         guard let start else { throw .invalid("the file is empty") }
         if bytes[start] == 0x7B { return try OCELJSON.read(data) }
         if bytes.starts(with: Array("SQLite format 3".utf8)) {
-            throw .invalid("this is an OCEL 2.0 SQLite file; export it to OCEL 2.0 JSON or OCEL-CSV (pm4py.write_ocel2_json) and read that")
+            throw .invalid("this is an OCEL 2.0 SQLite file, which is read from its path (EventLogFiles in the engine), not from memory")
         }
         return try OCELCSVReader.read(bytes)
     }
