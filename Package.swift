@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "ClearwayHTTPTests",
             dependencies: [
-                "ClearwayHTTP", "ClearwaySimulator", "ClearwayTestSupport",
+                "ClearwayHTTP", "ClearwaySimulator", "ClearwayTestSupport", "ClearwayInsights",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

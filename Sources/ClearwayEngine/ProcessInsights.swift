@@ -1,6 +1,7 @@
 import ClearwayCore
 import ClearwayInsights
 import ClearwayStore
+import Foundation
 
 /// Process intelligence over Clearway's own record: the KPIs of a period and the root-cause
 /// patterns in it, computed from cases, exceptions, actions and the audit log.
@@ -28,5 +29,30 @@ extension ClearwayEngine {
                                   orderId: orderId, action: entry.action, before: entry.before, after: entry.after,
                                   queue: entry.detail?["queue"]?.stringValue)
         }
+    }
+}
+
+extension ClearwayEngine {
+    /// Keeps an external event log for analysis in the console, audited as who imported what.
+    public func importEventLog(_ log: ObjectCentricLog, name: String, by principal: Principal) async throws -> StoredEventLog {
+        let populated = Set(log.objects.map(\.type))
+        let stored = StoredEventLog(id: ids.next("LOG"), name: name, importedAt: clock.now(), importedBy: principal.auditName,
+                                    events: log.events.count, objects: log.objects.count,
+                                    objectTypes: log.objectTypes.enumerated().filter { populated.contains(Int32($0.offset)) }.map(\.element))
+        let document = String(decoding: try OCELJSON.write(log), as: UTF8.self)
+        let policy = self.policy
+        try await database.transaction { tx in
+            try await tx.insertEventLog(stored, document: document)
+            tx.audit(AuditEntry(at: stored.importedAt, actor: principal.auditName, caseId: nil, exceptionId: nil, action: "event_log.imported",
+                                reason: "\(stored.name): \(stored.events) events, \(stored.objects) objects",
+                                detail: .object(["logId": .string(stored.id)]), policyVersion: policy.version))
+        }
+        return stored
+    }
+
+    /// An imported log, read back for mining.
+    public func importedEventLog(_ id: String) async throws -> (StoredEventLog, ObjectCentricLog)? {
+        guard let (stored, document) = try await queries.eventLog(id) else { return nil }
+        return (stored, try OCELJSON.read(Data(document.utf8)))
     }
 }

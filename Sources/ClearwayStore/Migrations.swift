@@ -183,6 +183,13 @@ enum Migrations {
             // The exception's own money at risk (ten-thousandths), kept after it closes.
             "ALTER TABLE exceptions ADD COLUMN money_at_risk BIGINT",
         ]),
+        ("0008_event_logs", [
+            // External event logs imported for analysis, kept as OCEL 2.0 JSON.
+            """
+            CREATE TABLE event_logs (id TEXT PRIMARY KEY, name TEXT NOT NULL, imported_at BIGINT NOT NULL, imported_by TEXT NOT NULL,
+                events INTEGER NOT NULL, objects INTEGER NOT NULL, object_types TEXT NOT NULL, document TEXT NOT NULL)
+            """,
+        ]),
     ]
 }
 
@@ -225,7 +232,7 @@ extension Database {
             // Table names are literals from this file, never input.
             for table in ["inbox", "dead_letters", "customers", "products", "contracts", "inventory", "carrier_capacity", "supplier_etas",
                           "milestones", "picks", "messages", "orders", "order_skus", "cases", "exceptions", "timers", "audit_log",
-                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox", "webhook_subscriptions", "edi_orders", "edi_outbound",
+                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox", "webhook_subscriptions", "edi_orders", "edi_outbound", "event_logs",
                           "schema_migrations"] {
                 try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
             }

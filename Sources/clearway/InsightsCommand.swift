@@ -7,7 +7,7 @@ import Foundation
 struct InsightsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insights", abstract: "Process intelligence: KPIs and root causes from Clearway's record; process mining on OCEL logs.",
-        subcommands: [KPIs.self, RootCauses.self, Export.self, DFG.self, Variants.self, ProcessSummary.self])
+        subcommands: [KPIs.self, RootCauses.self, Export.self, Import.self, DFG.self, Variants.self, ProcessSummary.self])
 
     struct LogOptions: ParsableArguments {
         @Argument(help: "An OCEL 2.0 JSON or SQLite file, or an OCEL-CSV file (pm4py's extended table).") var file: String

@@ -77,6 +77,30 @@ extension InsightsCommand {
         }
     }
 
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep an external event log (OCEL 2.0 JSON or SQLite, or OCEL-CSV) in Clearway, to analyse it in the console like Clearway's own.")
+        @Argument(help: "The log file.") var file: String
+        @Option(help: "A name for it (default: the file name).") var name: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let logger = makeLogger(level: .warning)
+            let log: ObjectCentricLog
+            do { log = try await EventLogFiles.read(path: file, logger: logger) } catch let error as EventLogError {
+                throw CLIError.badInput("\(file): \(error)")
+            }
+            guard !log.events.isEmpty else { throw CLIError.badInput("\(file): the log has no events") }
+            let database = try await db.open(logger: logger)
+            let engine = ClearwayEngine(database: database, policy: try DefaultPolicy.load(), logger: logger)
+            let who = Principal(id: "cli", name: "clearway insights import", role: .admin)
+            let stored = try await engine.importEventLog(log, name: name ?? URL(fileURLWithPath: file).lastPathComponent, by: who)
+            await database.close()
+            print("Imported \(stored.name) as \(stored.id): \(stored.events) events, \(stored.objects) objects of type \(stored.objectTypes.joined(separator: ", ")). "
+                  + "Open /console/insights/logs/\(stored.id) to see its process map.")
+        }
+    }
+
     struct RootCauses: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "root-causes", abstract: "Where exception types concentrate far above their baseline, in plain words.")

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import ClearwayHTTP
+import ClearwayInsights
 
 @Suite("The console's insights page")
 struct ConsoleInsightsTests {
@@ -57,6 +58,35 @@ struct ConsoleInsightsTests {
             #expect(csv.contains("opened in inventory,cleared (cause gone),1,"))
             let quiet = String(buffer: try await h.send(.get, "/console/insights/process?from=2026-01-01&to=2026-02-01", as: nil, headers: [.cookie: vic]).body)
             #expect(quiet.contains("No steps recorded in this period."))
+        }
+    }
+
+    @Test("an imported external log is listed and mined on the object type chosen; unknown types and logs are named")
+    func importedLog() async throws {
+        try await Harness.run(.sqlite) { h in
+            try await ConsoleTests.addPeople(h)
+            let csv = """
+            ocel:eid,ocel:activity,ocel:timestamp,ocel:type:orders,ocel:type:items
+            1,place order,2020-01-01 08:00:00Z,['o1'],"['i1','i2']"
+            2,place order,2020-01-01 09:00:00Z,['o2'],['i3']
+            3,pick item,2020-01-01 10:00:00Z,,"['i1','i3']"
+            4,confirm order,2020-01-01 12:00:00Z,"['o1','o2']",
+            """
+            let log = try OCELCSVReader.read(Array(csv.utf8))
+            let stored = try await h.engine.importEventLog(log, name: "orders <2020>", by: Principal(id: "cli", name: "test", role: .admin))
+            #expect(stored.objectTypes == ["orders", "items"])
+            let vic = try #require(try await ConsoleTests.signIn(h, "vic", "vic-password-12").cookie)
+            let list = String(buffer: try await h.send(.get, "/console/insights/logs", as: nil, headers: [.cookie: vic]).body)
+            #expect(list.contains("<a href=\"/console/insights/logs/\(stored.id)\">orders &lt;2020&gt;</a>"))
+            let orders = String(buffer: try await h.send(.get, "/console/insights/logs/\(stored.id)", as: nil, headers: [.cookie: vic]).body)
+            #expect(orders.contains("2 cases, 4 events, 1 variants"))
+            #expect(orders.contains("place order → confirm order"))
+            let items = String(buffer: try await h.send(.get, "/console/insights/logs/\(stored.id)?objectType=items", as: nil, headers: [.cookie: vic]).body)
+            #expect(items.contains("3 cases, 5 events"))
+            let wrong = try await h.send(.get, "/console/insights/logs/\(stored.id)?objectType=packages", as: nil, headers: [.cookie: vic])
+            #expect(wrong.status == .badRequest)
+            #expect(String(buffer: wrong.body).contains("This log has no objects of type packages; it has orders, items."))
+            #expect(try await h.send(.get, "/console/insights/logs/LOG-NOPE", as: nil, headers: [.cookie: vic]).status == .notFound)
         }
     }
 

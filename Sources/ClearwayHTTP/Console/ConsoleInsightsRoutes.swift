@@ -21,6 +21,7 @@ extension ConsoleRoutes {
             return ConsoleHTTP.csv(InsightsView.rootCauseCSV(try await engine.rootCauses(filter)), filename: "clearway-root-causes.csv")
         } }
         registerProcessMap(on: router)
+        registerImportedLogs(on: router)
     }
 
     func registerProcessMap(on router: Router<BasicRequestContext>) {
@@ -35,6 +36,22 @@ extension ConsoleRoutes {
             let filter = try insightFilter(request)
             let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
             return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try CaseTrail.log(steps).flattenedIfAny(on: "exception"))), filename: "clearway-process.csv")
+        } }
+    }
+
+    func registerImportedLogs(on router: Router<BasicRequestContext>) {
+        router.get("/console/insights/logs") { request, _ in try await page(request) { session, _ in
+            ConsoleHTTP.html(ProcessMapView.logsPage(try await engine.queries.eventLogs(), session: session))
+        } }
+        router.get("/console/insights/logs/:log") { request, context in try await page(request) { session, _ in
+            let id = try context.parameters.require("log")
+            guard let (stored, log) = try await engine.importedEventLog(id) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
+            let asked = request.uri.queryParameters["objectType"].map(String.init)
+            guard let objectType = asked ?? stored.objectTypes.first, stored.objectTypes.contains(objectType) else {
+                throw ConsoleFailure.badRequest("This log has no objects of type \(asked ?? "?"); it has \(stored.objectTypes.joined(separator: ", ")).")
+            }
+            let flat = try log.flattened(on: objectType)
+            return ConsoleHTTP.html(ProcessMapView.importedPage(stored: stored, objectType: objectType, map: ProcessMap(flat), log: flat, session: session))
         } }
     }
 

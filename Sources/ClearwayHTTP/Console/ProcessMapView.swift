@@ -17,31 +17,57 @@ enum ProcessMapView {
         <label>To (day after) <input name="to" value="\(day(to))" size="12"></label> <button type="submit">Show</button></form>
         <p>\(map.cases) exceptions, \(map.events) steps, \(map.variants.count) variants, \(day(from)) to \(day(to)). \
         <a href="/console/insights">KPIs and root causes</a> · <a href="/console/insights/process.csv\(query)">Transitions as CSV</a> · \
-        <a href="/v1/insights/ocel\(query)">OCEL 2.0 export</a></p>
+        <a href="/v1/insights/ocel\(query)">OCEL 2.0 export</a> · <a href="/console/insights/logs">Imported event logs</a></p>
         """
+        let moves: HTML = handoffs.isEmpty ? "<p>No exception moved between queues in this period.</p>" : """
+        <table><caption>Handoffs between queues</caption><thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Count</th><th scope="col">Median hours in the first queue</th></tr></thead>
+        <tbody>\(handoffs.map { h -> HTML in "<tr><td>\(h.from)</td><td>\(h.to)</td><td>\(h.count)</td><td>\(String(format: "%.1f", h.medianHours))</td></tr>" })</tbody></table>
+        """
+        return Layout.page(title: "Process map", session: session, body: "\(form)\(analysis(map: map, log: log, extra: [moves]))")
+    }
+
+    /// The graph and the tables behind it, for any flattened log.
+    static func analysis(map: ProcessMap, log: FlatLog, extra: [HTML] = []) -> HTML {
         let edges: HTML = """
         <table><caption>Transitions, most frequent first</caption><thead><tr><th scope="col">From</th><th scope="col">To</th>\
         <th scope="col">Count</th><th scope="col">Median wait</th><th scope="col">Mean wait</th></tr></thead>
         <tbody>\(map.edges.prefix(40).map { e -> HTML in "<tr><td>\(e.from)</td><td>\(e.to)</td><td>\(e.count)</td><td>\(wait(e.medianSeconds))</td><td>\(wait(e.meanSeconds))</td></tr>" })</tbody></table>
         """
         let variants: HTML = """
-        <table><caption>Most common paths</caption><thead><tr><th scope="col">Exceptions</th><th scope="col">Path</th></tr></thead>
+        <table><caption>Most common paths</caption><thead><tr><th scope="col">Cases</th><th scope="col">Path</th></tr></thead>
         <tbody>\(map.variants.prefix(10).map { v -> HTML in "<tr><td>\(v.count)</td><td>\(v.variant.joined(separator: " → "))</td></tr>" })</tbody></table>
         """
         let bottlenecks: HTML = """
         <table><caption>Bottlenecks (count × median wait)</caption><thead><tr><th scope="col">Transition</th><th scope="col">Count</th><th scope="col">Median wait</th></tr></thead>
         <tbody>\(map.bottlenecks().map { e -> HTML in "<tr><td>\(e.from) → \(e.to)</td><td>\(e.count)</td><td>\(wait(e.medianSeconds))</td></tr>" })</tbody></table>
         """
-        let moves: HTML = handoffs.isEmpty ? "<p>No exception moved between queues in this period.</p>" : """
-        <table><caption>Handoffs between queues</caption><thead><tr><th scope="col">From</th><th scope="col">To</th><th scope="col">Count</th><th scope="col">Median hours in the first queue</th></tr></thead>
-        <tbody>\(handoffs.map { h -> HTML in "<tr><td>\(h.from)</td><td>\(h.to)</td><td>\(h.count)</td><td>\(String(format: "%.1f", h.medianHours))</td></tr>" })</tbody></table>
-        """
         let rework: HTML = map.rework.isEmpty ? "" : """
-        <table><caption>Rework: exceptions repeating a step</caption><tbody>\
+        <table><caption>Rework: cases repeating a step</caption><tbody>\
         \(map.rework.sorted { $0.value > $1.value }.map { k, v -> HTML in "<tr><td>\(k)</td><td>\(v)</td></tr>" })</tbody></table>
         """
-        let body: HTML = "\(form)\(graph(map: map, log: log))<div class=\"grid\"><section class=\"card\">\(edges)</section><section class=\"card\">\(variants)\(bottlenecks)\(moves)\(rework)</section></div>"
-        return Layout.page(title: "Process map", session: session, body: body)
+        return "\(graph(map: map, log: log))<div class=\"grid\"><section class=\"card\">\(edges)</section><section class=\"card\">\(variants)\(bottlenecks)\(extra)\(rework)</section></div>"
+    }
+
+    /// An imported log: pick the object type its cases are, then the same analysis.
+    static func importedPage(stored: StoredEventLog, objectType: String, map: ProcessMap, log: FlatLog, session: ConsoleSession) -> HTML {
+        let types: HTML = HTML.join(stored.objectTypes.map { t -> HTML in
+            t == objectType ? "<strong>\(t)</strong>" : "<a href=\"/console/insights/logs/\(stored.id)?objectType=\(t.addingPercentEncoding(withAllowedCharacters: ConsoleHTTP.unreserved) ?? "")\">\(t)</a>"
+        }, separator: " · ")
+        let header: HTML = """
+        <p>Imported \(stored.importedAt.iso8601.prefix(16).replacingOccurrences(of: "T", with: " ")) by \(stored.importedBy): \(stored.events) events, \(stored.objects) objects. \
+        <a href="/console/insights/logs">All imported logs</a></p><p>Cases are objects of type: \(types). \(map.cases) cases, \(map.events) events, \(map.variants.count) variants.</p>
+        """
+        return Layout.page(title: "Event log \(stored.name)", session: session, body: "\(header)\(analysis(map: map, log: log))")
+    }
+
+    static func logsPage(_ logs: [StoredEventLog], session: ConsoleSession) -> HTML {
+        let rows: [HTML] = logs.map { l in
+            "<tr><td><a href=\"/console/insights/logs/\(l.id)\">\(l.name)</a></td><td>\(l.events)</td><td>\(l.objects)</td><td>\(l.objectTypes.joined(separator: ", "))</td><td>\(l.importedBy)</td></tr>"
+        }
+        let body: HTML = logs.isEmpty
+            ? "<p>No event log imported yet. <code>clearway insights import FILE</code> keeps an OCEL 2.0 (JSON or SQLite) or OCEL-CSV log here.</p>"
+            : "<table><caption>Imported event logs</caption><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Events</th><th scope=\"col\">Objects</th><th scope=\"col\">Object types</th><th scope=\"col\">Imported by</th></tr></thead><tbody>\(rows)</tbody></table>"
+        return Layout.page(title: "Imported event logs", session: session, body: body)
     }
 
     /// The arc diagram, server-rendered SVG with a text table for screen readers.
