@@ -110,7 +110,18 @@ def main():
                   body: "csrf=" + encodeURIComponent(csrf) + "&code=duplicate"}).then(r => done(r.status));
         """, case_url, exception_id)
         assert status == 403, f"a viewer's resolve must be refused with 403, got {status}"
-        print(f"console browser test passed: open exceptions {before} -> {after}, viewer refused ({status})")
+
+        # Insights: the period's KPIs, then the process map drawn from the audit log.
+        driver.find_element(By.LINK_TEXT, "Insights").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='opened']")))
+        opened = int(driver.find_element(By.CSS_SELECTOR, "[data-kpi='opened']").text)
+        assert opened > 0, f"the demo's history must show exceptions opened: {opened}"
+        driver.save_screenshot(os.path.join(shots, "insights.png"))
+        driver.find_element(By.PARTIAL_LINK_TEXT, "Process map").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.process-map")))
+        assert driver.find_elements(By.CSS_SELECTOR, "svg.process-map path"), "the process map must draw its transitions"
+        driver.save_screenshot(os.path.join(shots, "process.png"))
+        print(f"console browser test passed: open exceptions {before} -> {after}, viewer refused ({status}), insights opened {opened}")
     finally:
         driver.quit()
 

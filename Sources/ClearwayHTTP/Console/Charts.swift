@@ -38,7 +38,7 @@ enum Charts {
         let width = 70, height = 140
         var parts: [HTML] = []
         for (i, bar) in bars.enumerated() {
-            let h = bar.value * (height - 30) / maxValue
+            let h = bar.value * (height - 42) / maxValue
             let x = i * width + 10
             parts.append("<rect x=\"\(x)\" y=\"\(height - 20 - h)\" width=\"\(width - 20)\" height=\"\(h)\" fill=\"\(color)\"><title>\(bar.label): \(bar.value)</title></rect>")
             parts.append("<text x=\"\(x)\" y=\"\(height - 24 - h)\">\(bar.value)</text><text x=\"\(x)\" y=\"\(height - 4)\">\(bar.label)</text>")

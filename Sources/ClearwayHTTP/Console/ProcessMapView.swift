@@ -123,7 +123,8 @@ enum ProcessMapView {
         let marker: HTML = "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"></path></marker></defs>"
         let title = "Process map: \(nodes.count) steps, the \(arcs.count) most frequent transitions; forward on the right, back on the left"
         let table: HTML = "<table class=\"sr\"><caption>\(title)</caption>\(arcs.map { e -> HTML in "<tr><td>\(e.from)</td><td>\(e.to)</td><td>\(e.count)</td></tr>" })</table>"
-        return "<svg role=\"img\" aria-label=\"\(title)\" viewBox=\"0 0 \(left + boxWidth + rightExtent + 20) \(height)\" width=\"100%\" style=\"max-width:960px\" class=\"process-map\"><title>\(title)</title>\(marker)\(parts)</svg>\(table)"
+        let width = left + boxWidth + rightExtent + 20
+        return "<svg role=\"img\" aria-label=\"\(title)\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" style=\"max-width:\(width)px\" class=\"process-map\"><title>\(title)</title>\(marker)\(parts)</svg>\(table)"
     }
 
     static func wait(_ seconds: Double) -> String {
