@@ -33,9 +33,11 @@ extension ClearwayEngine {
     }
 
     func fire(_ timer: TimerRecord, tx: StoreTransaction, now: Instant, policy: Policy) async throws {
+        // Lock the case first, then read its exceptions: another node firing this
+        // exception's other timer must not leave us working on what it has just changed.
+        guard var caseRecord = try await tx.caseRecord(timer.caseId) else { return }
         var all = try await tx.exceptions(caseId: timer.caseId)
-        guard let index = all.firstIndex(where: { $0.id == timer.exceptionId }), !all[index].lifecycle.state.isClosed,
-              var caseRecord = try await tx.caseRecord(timer.caseId) else { return }
+        guard let index = all.firstIndex(where: { $0.id == timer.exceptionId }), !all[index].lifecycle.state.isClosed else { return }
         var exception = all[index]
         let event: ExceptionLifecycle.Event = timer.kind == .atRisk ? .slaAtRisk : .slaBreached
         guard let effects = try? exception.lifecycle.handle(event) else { return }

@@ -78,3 +78,27 @@ extension CaseQueries {
         }
     }
 }
+
+extension CaseQueries {
+    /// Every event received before `before`, as stored, in the order it arrived (on SQLite,
+    /// insertion order breaks ties in time): what a policy backtest replays.
+    public func inboxEvents(before: Instant) async throws -> [(event: String, receivedAt: Instant)] {
+        let tieBreak: SQLQueryString = database.dialect == .sqlite ? "rowid" : "source, event_id"
+        return try await database.read { sql in
+            try await sql.raw("SELECT event, received_at FROM inbox WHERE received_at < \(bind: before.millis) ORDER BY received_at, \(tieBreak)")
+                .all().map { (try $0.decode(column: "event", as: String.self), Instant(millis: try $0.decode(column: "received_at", as: Int64.self))) }
+        }
+    }
+}
+
+extension CaseQueries {
+    /// The kinds of the actions asked in [from, to) that needed an approval, whether asked
+    /// for it or left as a recommendation awaiting one.
+    public func actionsNeedingApproval(from: Instant, to: Instant) async throws -> [String] {
+        try await database.read { sql in
+            try await sql.raw("""
+                SELECT kind FROM actions WHERE approval IS NOT NULL AND requested_at >= \(bind: from.millis) AND requested_at < \(bind: to.millis)
+                """).all().map { try $0.decode(column: "kind", as: String.self) }
+        }
+    }
+}

@@ -116,8 +116,16 @@ extension StoreTransaction {
         try await docs(PickConfirmation.self, sql.raw("SELECT doc FROM picks WHERE order_id = \(bind: orderId)")).first
     }
 
+    /// The order's customer messages still to answer: a message whose request was resolved or
+    /// cancelled in an earlier case of the order is not raised again when the order changes.
     public func messages(orderId: String) async throws -> [CustomerMessage] {
-        try await docs(CustomerMessage.self, sql.raw("SELECT doc FROM messages WHERE order_id = \(bind: orderId) ORDER BY received_at"))
+        try await docs(CustomerMessage.self, sql.raw("""
+            SELECT m.doc FROM messages m WHERE m.order_id = \(bind: orderId) AND NOT EXISTS (
+                SELECT 1 FROM exceptions e JOIN cases c ON c.id = e.case_id
+                WHERE c.order_id = m.order_id AND c.closed_at IS NOT NULL
+                  AND e.identity = 'customer.request#message:' || m.message_id AND e.state IN ('resolved', 'cancelled'))
+            ORDER BY m.received_at
+            """))
     }
 
     func docs<T: Decodable>(_ type: T.Type, _ query: SQLRawBuilder) async throws -> [T] {

@@ -34,8 +34,11 @@ struct PolicyOption: ParsableArguments {
     @Option(name: .long, help: "Policy YAML file (default: the bundled policy/default.yaml)")
     var policy: String?
 
-    func load() throws -> Policy {
-        guard let path = policy else { return try DefaultPolicy.load() }
+    func load() throws -> Policy { try Self.load(policy) }
+
+    /// The policy in `path`, or the bundled one; a bad file exits 2 naming each problem.
+    static func load(_ path: String?) throws -> Policy {
+        guard let path else { return try DefaultPolicy.load() }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw CLIError.badInput("cannot read policy file \(path)") }
         do { return try PolicyParser.parse(text) } catch {

@@ -45,6 +45,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @OptionGroup var sim: SimulationOptions
     @Flag(help: "Backfill into an embedded Clearway and print the exception mix against its targets.") var report = false
+    @Option(help: "With --report: the day the history ends, YYYY-MM-DD (default: today), so a run can be repeated exactly.") var until: String?
     @Option(help: "With --report: keep the backfilled history in this SQLite file (for `clearway insights … --database sqlite:PATH`).") var keepDatabase: String?
     @Option(help: "Base URL of a running Clearway server to stream to.") var url: String?
     @Option(help: "Integration API key for --url.") var key: String?
@@ -59,7 +60,11 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger(level: .warning)
         let world = DistributorWorld(settings: sim.settings)
-        let today = LocalDate(Instant(Date()).iso8601.prefix(10).description) ?? LocalDate(year: 2026, month: 1, day: 1)
+        var today = LocalDate(Instant(Date()).iso8601.prefix(10).description) ?? LocalDate(year: 2026, month: 1, day: 1)
+        if let until {
+            guard let day = LocalDate(until) else { throw CLIError.badInput("--until \(until) is not a date (YYYY-MM-DD)") }
+            today = day
+        }
         if let url, let key {
             let connection = ClearwayConnection(baseURL: url, integrationKey: key, agentKey: agentKey ?? "")
             let simulation = Simulation(world: world, start: today, connection: connection)

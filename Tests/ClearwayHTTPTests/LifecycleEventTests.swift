@@ -75,6 +75,31 @@ struct LifecycleEventTests {
         }
     }
 
+    @Test("a customer's message answered once is not raised again when its order changes after the case closed")
+    func answeredMessageStaysAnswered() async throws {
+        try await Harness.run(.sqlite) { h in
+            let clean = Events.event("erp", "order-so-9", "clearway.order.created.v1", """
+                {"orderId":"SO-9","customerId":"ACME","site":"DC-CHI","channel":"edi","orderDate":"2026-11-23","requestedShipDate":"2026-11-25",
+                 "lane":"CHI-MSP","lines":[{"lineNumber":1,"sku":"BOLT-10","quantity":100,"unitOfMeasure":"EA","unitPrice":10.40}]}
+                """)
+            try await h.post(events: Events.reference + [clean])
+            let message = Events.event("mail", "m9", "clearway.customer.message_received.v1",
+                                       #"{"messageId":"M9","customerId":"ACME","orderId":"SO-9","body":"Can you expedite SO-9?"}"#)
+            let caseId = try #require((try await h.post(events: [message]).list("results").first?["caseIds"] as? [String])?.first)
+            let request = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first)
+            let base = "/v1/cases/\(caseId)/exceptions/\(try #require(request.str("id")))"
+            #expect(try await h.send(.post, base + "/claim", as: .agent).status == .ok)
+            let resolved = try await h.send(.post, base + "/resolve", as: .agent, contentType: "application/json", body: #"{"code":"customer_answered"}"#)
+            #expect(resolved.status == .ok)
+            #expect(try await h.get("/v1/cases/\(caseId)").obj("case").str("state") == "resolved")
+
+            let update = clean.replacingOccurrences(of: "order-so-9", with: "order-so-9-v2").replacingOccurrences(of: "order.created", with: "order.updated")
+            let after = try await h.post(events: [update])
+            #expect((after.list("results").first?["caseIds"] as? [String]) == [], "no new case for an answered message")
+            #expect(try await h.get("/v1/cases?orderId=SO-9")["total"] as? Int == 1)
+        }
+    }
+
     @Test("an order update that fixes the price resolves the pricing exception; a shipped order's failed delivery opens one")
     func orderUpdatesAndDelivery() async throws {
         try await Harness.run(.sqlite) { h in

@@ -154,7 +154,7 @@ public struct KPIReport: Sendable, Hashable, Codable {
     }
 
     static func hours(_ ms: Int64) -> Double { (Double(ms) / 3_600_000 * 100).rounded() / 100 }
-    static func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 10_000).rounded() / 10_000 }
+    public static func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 10_000).rounded() / 10_000 }
     static func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 100).rounded() / 100 }
 }
 

@@ -7,6 +7,14 @@ extension Simulation {
     func playActions(_ played: [PlayedAction], at t: Instant) -> [JSONValue] {
         var events: [JSONValue] = []
         for action in played {
+            // Each event that follows from the action names it (CloudEvents extension
+            // `clearwayaction`), as docs/connectors.md asks of source systems.
+            let before = events.count
+            defer {
+                if let id = action.payload["actionId"]?.stringValue {
+                    for k in before..<events.count { if case .object(var o) = events[k] { o["clearwayaction"] = .string(id); events[k] = .object(o) } }
+                }
+            }
             let p = action.payload
             let parameters = p["parameters"]?.objectValue ?? [:]
             let orderId = p["orderId"]?.stringValue
