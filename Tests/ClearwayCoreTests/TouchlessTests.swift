@@ -23,6 +23,35 @@ struct TouchlessTests {
         #expect(far == nil)
     }
 
+    @Test("a variance above what the rule accepts alone, up to its approval limit, is proposed for a pricing approver")
+    func varianceForApproval() throws {
+        let rule = AutoRule(id: "accept", exceptionType: .pricingContractMismatch, action: .acceptContractPrice,
+                            maxVariancePercent: 2, approveUpToVariancePercent: 10)
+        let alone = TouchlessPlanner.propose(type: .pricingContractMismatch, finding: Self.priceFinding, tier: .key,
+                                             context: ActionFixture.context(order: order(price: 10.50)), rules: [rule])
+        #expect(alone?.approval == nil, "1% off: accepted alone")
+        let asked = try #require(TouchlessPlanner.propose(type: .pricingContractMismatch, finding: Self.priceFinding, tier: .key,
+                                                          context: ActionFixture.context(order: order(price: 11.00)), rules: [rule]))
+        #expect(asked.parameters == .overridePrice(line: 1, unitPrice: Money(10.40)))
+        #expect(asked.approval?.role == .pricingApprover)
+        #expect(asked.approval?.rules == ["accept"])
+        #expect(asked.approval?.reason.hasPrefix("variance 5.77% above the 2% accept accepts alone") == true)
+        let beyond = TouchlessPlanner.propose(type: .pricingContractMismatch, finding: Self.priceFinding, tier: .key,
+                                              context: ActionFixture.context(order: order(price: 11.95)), rules: [rule])
+        #expect(beyond == nil, "15% off: beyond the approval limit, left to people")
+        #expect(ApprovalRequirement.stricter(asked.approval, ApprovalRequirement(role: .supervisor, rules: ["big"], reason: ""))?.role == .supervisor)
+        do {
+            _ = try PolicyParser.parse("version: \"t1\"\n" + """
+                autoResolution:
+                  rules:
+                    - {id: accept, exceptionType: pricing.contract_mismatch, action: accept_contract_price, maxVariancePercent: 5, approveUpToVariancePercent: 3}
+                """)
+            Issue.record("an approval limit below the auto-accept limit was accepted")
+        } catch {
+            #expect(error.issues.contains { $0.message.contains("accept.approveUpToVariancePercent must be at least maxVariancePercent") })
+        }
+    }
+
     @Test("a rule switched off, or limited to other tiers, proposes nothing")
     func switchesAndTiers() {
         let context = ActionFixture.context(order: order(price: 11.00))

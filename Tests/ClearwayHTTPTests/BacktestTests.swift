@@ -3,7 +3,8 @@ import Testing
 
 /// A policy backtest on a repeatable simulated history (21 days ending 2026-11-01, seed 7):
 /// lowering the contract-price auto-accept tolerance from 10% to 2% resolves fewer
-/// exceptions touchlessly and leaves more pricing exceptions to escalate, and the numbers
+/// exceptions touchlessly, asks a pricing approver about the variances in between, and
+/// leaves more pricing exceptions to escalate; the numbers
 /// are pinned so a change in either the engine or the replay shows up here.
 @Suite struct BacktestTests {
     struct Outcome: Decodable {
@@ -11,6 +12,7 @@ import Testing
         var touchlessResolved: Int
         var slaBreaches: Int
         var approvalsNeeded: Int
+        var pricingApprovalsNeeded: Int
         var exceptionsPerQueue: [String: Int]
         var eventsNotProcessed: [String: Int]
     }
@@ -35,9 +37,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: db))
 
         let policy = try String(contentsOfFile: BrowserTools.repoRoot + "/policy/default.yaml", encoding: .utf8)
-        #expect(policy.contains("      maxVariancePercent: 10\n"))
+        #expect(policy.contains("      maxVariancePercent: 10 "))
         let strict = dir.appendingPathComponent("strict.yaml").path
-        try policy.replacingOccurrences(of: "      maxVariancePercent: 10\n", with: "      maxVariancePercent: 2\n").write(toFile: strict, atomically: true, encoding: .utf8)
+        try policy.replacingOccurrences(of: "      maxVariancePercent: 10 ", with: "      maxVariancePercent: 2  ").write(toFile: strict, atomically: true, encoding: .utf8)
 
         let run = try ChildProcess(BrowserTools.clearway, ["backtest", "--policy", strict, "--database", "sqlite:\(db)",
                                                            "--from", "2026-10-11", "--to", "2026-11-01", "--json"])
@@ -55,6 +57,10 @@ import Testing
         #expect(r.replayCurrent.exceptionsPerQueue["pricing"] == 17 && r.replayCandidate.exceptionsPerQueue["pricing"] == 9)
         #expect(r.replayCurrent.exceptionsPerQueue["pricing_escalations"] == 4 && r.replayCandidate.exceptionsPerQueue["pricing_escalations"] == 9)
         #expect(r.replayCandidate.slaBreaches == 62 && r.replayCurrent.slaBreaches == 57)
+        // Variances between the new 2% and the 10% approval limit now go to a pricing approver.
+        #expect(r.replayCurrent.pricingApprovalsNeeded == 0)
+        #expect(r.replayCandidate.pricingApprovalsNeeded == 11)
+        #expect(r.replayCandidate.pricingApprovalsNeeded > r.recorded.pricingApprovalsNeeded, "more pricing approvals than what happened")
         // Queues the pricing rule does not touch are the same in both replays.
         for queue in ["credit", "inventory", "logistics", "warehouse"] {
             #expect(r.replayCurrent.exceptionsPerQueue[queue] == r.replayCandidate.exceptionsPerQueue[queue], "\(queue)")

@@ -43,6 +43,13 @@ public struct ApprovalRequirement: Sendable, Hashable, Codable {
 
     public init(role: Role, rules: [String], reason: String) { self.role = role; self.rules = rules; self.reason = reason }
 
+    /// The stricter of two requirements (the higher-ranked role), or whichever is set.
+    public static func stricter(_ a: ApprovalRequirement?, _ b: ApprovalRequirement?) -> ApprovalRequirement? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return b.role.approvalRank > a.role.approvalRank ? b : a
+    }
+
     /// The strictest approval the policy's rules ask for, or nil when none applies.
     public static func required(for kind: ActionKind, impact: ActionImpact, rules: [ApprovalRule]) -> ApprovalRequirement? {
         let matched = rules.compactMap { rule in rule.applies(to: kind, impact: impact).map { (rule, $0) } }

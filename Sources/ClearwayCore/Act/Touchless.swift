@@ -26,15 +26,19 @@ public struct AutoRule: Sendable, Hashable {
     public var tiers: Set<CustomerTier>
     /// Largest price variance from contract (percent) it accepts.
     public var maxVariancePercent: Double?
+    /// Variances above `maxVariancePercent` up to this are still proposed, but a pricing
+    /// approver decides instead of the rule acting alone.
+    public var approveUpToVariancePercent: Double?
     /// Largest ERP/WMS difference (units) it settles.
     public var maxUnits: Double?
     /// Largest order value it touches.
     public var maxOrderValue: Money?
 
     public init(id: String, exceptionType: ExceptionType, action: AutoAction, enabled: Bool = true, tiers: Set<CustomerTier> = [],
-                maxVariancePercent: Double? = nil, maxUnits: Double? = nil, maxOrderValue: Money? = nil) {
+                maxVariancePercent: Double? = nil, approveUpToVariancePercent: Double? = nil, maxUnits: Double? = nil, maxOrderValue: Money? = nil) {
         self.id = id; self.exceptionType = exceptionType; self.action = action; self.enabled = enabled; self.tiers = tiers
-        self.maxVariancePercent = maxVariancePercent; self.maxUnits = maxUnits; self.maxOrderValue = maxOrderValue
+        self.maxVariancePercent = maxVariancePercent; self.approveUpToVariancePercent = approveUpToVariancePercent
+        self.maxUnits = maxUnits; self.maxOrderValue = maxOrderValue
     }
 }
 
@@ -50,6 +54,8 @@ public struct AutoProposal: Sendable, Hashable {
     public var ruleId: String
     public var parameters: ActionParameters
     public var reason: String
+    /// An approval the rule itself asks for (a variance above its auto-accept limit).
+    public var approval: ApprovalRequirement? = nil
 }
 
 /// Matches an exception against the touchless rules. Pure; the engine then runs the
@@ -71,8 +77,14 @@ public enum TouchlessPlanner {
             guard let number = lineNumber(finding.key), let line = c.line(number),
                   let contract = c.contracts[line.sku], contract.price > .zero else { return nil }
             let variance = abs(line.unitPrice.doubleValue - contract.price.doubleValue) / contract.price.doubleValue * 100
-            if let max = rule.maxVariancePercent, variance > max + 1e-9 { return nil }
-            return AutoProposal(ruleId: rule.id, parameters: .overridePrice(line: number, unitPrice: contract.price),
+            let parameters = ActionParameters.overridePrice(line: number, unitPrice: contract.price)
+            if let max = rule.maxVariancePercent, variance > max + 1e-9 {
+                guard let upTo = rule.approveUpToVariancePercent, variance <= upTo + 1e-9 else { return nil }
+                let why = "variance \(percentText(variance)) above the \(percentText(max)) \(rule.id) accepts alone"
+                return AutoProposal(ruleId: rule.id, parameters: parameters, reason: "\(why); contract price \(contract.price) proposed",
+                                    approval: ApprovalRequirement(role: .pricingApprover, rules: [rule.id], reason: why))
+            }
+            return AutoProposal(ruleId: rule.id, parameters: parameters,
                                 reason: "variance \(percentText(variance)) within \(rule.id); contract price \(contract.price) accepted")
         case .reallocateFromOtherSite:
             guard let number = lineNumber(finding.key), let line = c.line(number), let order = c.order else { return nil }

@@ -6,7 +6,7 @@ enum ActionSections {
     static let guardrailKeys: Set<String> = ["creditReleaseTolerancePercent", "transferDays", "maxPriceChangePercent", "maxCountAdjustmentUnits"]
     static let approvalKeys: Set<String> = ["id", "actions", "amountAbove", "priceChangePercentAbove", "overCreditLimit", "role"]
     static let autoKeys: Set<String> = ["mode", "rules"]
-    static let ruleKeys: Set<String> = ["id", "exceptionType", "action", "enabled", "tiers", "maxVariancePercent", "maxUnits", "maxOrderValue"]
+    static let ruleKeys: Set<String> = ["id", "exceptionType", "action", "enabled", "tiers", "maxVariancePercent", "approveUpToVariancePercent", "maxUnits", "maxOrderValue"]
     static let connectorKeys: Set<String> = ["url", "timeoutSeconds", "maxAttempts", "baseBackoffSeconds", "maxBackoffSeconds",
                                              "breakerFailures", "breakerOpenSeconds", "tokenEnv"]
 
@@ -80,8 +80,14 @@ enum ActionSections {
             }
             let enabled = r.child(ruleNode, "enabled")?.scalar?.string != "false"
             guard let type, let action else { continue }
+            let maxVariance = r.number(r.child(ruleNode, "maxVariancePercent"), "\(id).maxVariancePercent", range: 0...100)
+            let approveUpTo = r.number(r.child(ruleNode, "approveUpToVariancePercent"), "\(id).approveUpToVariancePercent", range: 0...100)
+            if let approveUpTo, approveUpTo < (maxVariance ?? 0) || maxVariance == nil {
+                r.issue(r.child(ruleNode, "approveUpToVariancePercent") ?? ruleNode,
+                        "\(id).approveUpToVariancePercent must be at least maxVariancePercent (it sends the variances between them for approval)")
+            }
             auto.rules.append(AutoRule(id: id, exceptionType: type, action: action, enabled: enabled, tiers: tiers,
-                                       maxVariancePercent: r.number(r.child(ruleNode, "maxVariancePercent"), "\(id).maxVariancePercent", range: 0...100),
+                                       maxVariancePercent: maxVariance, approveUpToVariancePercent: approveUpTo,
                                        maxUnits: r.number(r.child(ruleNode, "maxUnits"), "\(id).maxUnits", range: 0...1e9),
                                        maxOrderValue: r.number(r.child(ruleNode, "maxOrderValue"), "\(id).maxOrderValue", range: 0...1e12).map(Money.init(_:))))
         }

@@ -56,9 +56,11 @@ extension ClearwayEngine {
             action.requesterId = principal.id
             action.checks = assessment.checks
             action.impact = assessment.impact
-            action.approval = assessment.approval
+            // An approval the touchless rule itself asked for (a variance above what it accepts alone) still holds.
+            let ruleApproval = action.approval.flatMap { a in action.ruleId.map { a.rules.contains($0) } == true ? a : nil }
+            action.approval = ApprovalRequirement.stricter(assessment.approval, ruleApproval)
             try await ActionSteps(engine: self, tx: tx, policy: policy, now: now, actor: principal.auditName)
-                .move(&action, .submit(needsApproval: assessment.approval != nil), reason: "Recommendation executed: \(assessment.summary)")
+                .move(&action, .submit(needsApproval: action.approval != nil), reason: "Recommendation executed: \(assessment.summary)")
             return action
         }
     }

@@ -24,17 +24,18 @@ extension CaseEvaluator {
                 continue
             }
             let reachable = engine.connectors.canReach(proposal.parameters.kind.system)
-            let act = auto.mode == .act && assessment.approval == nil && reachable
+            let approval = ApprovalRequirement.stricter(assessment.approval, proposal.approval)
+            let act = auto.mode == .act && approval == nil && reachable
             var why = "Rule \(proposal.ruleId): \(proposal.reason)"
             if !act {
                 why += auto.mode == .recommendOnly ? " (recommend-only mode)"
-                    : assessment.approval != nil ? " (needs \(assessment.approval?.role.rawValue ?? "") approval; recommended)"
+                    : approval != nil ? " (needs \(approval?.role.rawValue ?? "") approval; recommended)"
                     : " (no connector reaches \(proposal.parameters.kind.system); recommended)"
             }
             var action = ActionRecord(id: engine.ids.next("ACT"), caseId: caseRecord.id, exceptionId: exception.id, parameters: proposal.parameters,
                                       state: .recommended, system: proposal.parameters.kind.system, requestedBy: actor,
                                       requesterId: "\(actor):\(proposal.ruleId)", requestedAt: now, ruleId: proposal.ruleId, overrideReason: nil,
-                                      approval: assessment.approval, checks: assessment.checks, impact: assessment.impact)
+                                      approval: approval, checks: assessment.checks, impact: assessment.impact)
             try await ActionSteps(engine: engine, tx: tx, policy: policy, now: now, actor: actor)
                 .create(&action, submit: act, needsApproval: false, reason: why)
         }
