@@ -14,6 +14,7 @@ struct BenchInsights: AsyncParsableCommand {
     @Option(help: "Repeat the log this many times (ids prefixed per copy) for a larger volume.") var scale = 1
     @Option(help: "Runs per measurement; the best is reported.") var runs = 5
     @Option(help: "Python with pm4py installed (default: $CLEARWAY_PEERS_PYTHON or .venv-peers/bin/python).") var peerPython: String?
+    @Option(help: "Also time the KPI report and root causes over this many cases (0: skip; see `bench kpis`).") var kpiCases = 1_000_000
 
     func validate() throws {
         guard (1...1_000).contains(scale) else { throw ValidationError("--scale must be 1…1000") }
@@ -69,6 +70,13 @@ struct BenchInsights: AsyncParsableCommand {
             }
         }
         row("**all of it**", ourTotal, theirTotal)
+        if kpiCases > 0 {
+            print("")
+            var kpis = BenchKPIs()
+            kpis.cases = kpiCases
+            kpis.runs = min(runs, 3)
+            try await kpis.run()
+        }
     }
 
     struct PeerResult: Decodable {

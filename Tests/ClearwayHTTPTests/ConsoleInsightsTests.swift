@@ -87,6 +87,8 @@ struct ConsoleInsightsTests {
             #expect(wrong.status == .badRequest)
             #expect(String(buffer: wrong.body).contains("This log has no objects of type packages; it has orders, items."))
             #expect(try await h.send(.get, "/console/insights/logs/LOG-NOPE", as: nil, headers: [.cookie: vic]).status == .notFound)
+            let transitions = String(buffer: try await h.send(.get, "/console/insights/logs/\(stored.id)/transitions.csv?objectType=items", as: nil, headers: [.cookie: vic]).body)
+            #expect(transitions.contains("place order,pick item,2,"))
         }
     }
 

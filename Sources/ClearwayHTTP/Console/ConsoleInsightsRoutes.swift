@@ -53,6 +53,13 @@ extension ConsoleRoutes {
             let flat = try log.flattened(on: objectType)
             return ConsoleHTTP.html(ProcessMapView.importedPage(stored: stored, objectType: objectType, map: ProcessMap(flat), log: flat, session: session))
         } }
+        router.get("/console/insights/logs/:log/transitions.csv") { request, context in try await page(request) { _, _ in
+            let id = try context.parameters.require("log")
+            guard let (stored, log) = try await engine.importedEventLog(id) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
+            let objectType = request.uri.queryParameters["objectType"].map(String.init) ?? stored.objectTypes.first ?? ""
+            guard stored.objectTypes.contains(objectType) else { throw ConsoleFailure.badRequest("This log has no objects of type \(objectType).") }
+            return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try log.flattened(on: objectType))), filename: "clearway-log-\(id)-transitions.csv")
+        } }
     }
 
     /// The page's filters from its query; blank fields mean "all".

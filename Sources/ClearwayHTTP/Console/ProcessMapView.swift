@@ -55,7 +55,8 @@ enum ProcessMapView {
         }, separator: " · ")
         let header: HTML = """
         <p>Imported \(stored.importedAt.iso8601.prefix(16).replacingOccurrences(of: "T", with: " ")) by \(stored.importedBy): \(stored.events) events, \(stored.objects) objects. \
-        <a href="/console/insights/logs">All imported logs</a></p><p>Cases are objects of type: \(types). \(map.cases) cases, \(map.events) events, \(map.variants.count) variants.</p>
+        <a href="/console/insights/logs">All imported logs</a></p><p>Cases are objects of type: \(types). \(map.cases) cases, \(map.events) events, \(map.variants.count) variants. \
+        <a href="/console/insights/logs/\(stored.id)/transitions.csv?objectType=\(objectType.addingPercentEncoding(withAllowedCharacters: ConsoleHTTP.unreserved) ?? "")">Transitions as CSV</a></p>
         """
         return Layout.page(title: "Event log \(stored.name)", session: session, body: "\(header)\(analysis(map: map, log: log))")
     }
