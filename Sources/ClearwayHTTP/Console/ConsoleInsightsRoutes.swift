@@ -22,6 +22,7 @@ extension ConsoleRoutes {
         } }
         registerProcessMap(on: router)
         registerImportedLogs(on: router)
+        registerBacktest(on: router)
     }
 
     func registerProcessMap(on router: Router<BasicRequestContext>) {
@@ -59,6 +60,37 @@ extension ConsoleRoutes {
             let objectType = request.uri.queryParameters["objectType"].map(String.init) ?? stored.objectTypes.first ?? ""
             guard stored.objectTypes.contains(objectType) else { throw ConsoleFailure.badRequest("This log has no objects of type \(objectType).") }
             return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try log.flattened(on: objectType))), filename: "clearway-log-\(id)-transitions.csv")
+        } }
+    }
+
+    func registerBacktest(on router: Router<BasicRequestContext>) {
+        router.get("/console/insights/backtest") { request, _ in try await page(request) { session, _ in
+            guard session.user.role.allows(.overridePolicy) else { throw ConsoleFailure.forbidden("Backtests are for supervisors and administrators.") }
+            let text = DefaultPolicy.url.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? ""
+            let end = engine.clock.now().millis / 86_400_000 + 1
+            let body = BacktestView.form(policyText: text, from: LocalDate(dayNumber: Int(end) - 30).description, to: LocalDate(dayNumber: Int(end)).description, session: session)
+            return ConsoleHTTP.html(Layout.page(title: "Policy backtest", session: session, body: body))
+        } }
+        router.post("/console/insights/backtest") { request, _ in try await page(request, post: true) { session, form in
+            guard session.user.role.allows(.overridePolicy) else { throw ConsoleFailure.forbidden("Backtests are for supervisors and administrators.") }
+            let text = form["policy"]?.first ?? "", from = form["from"]?.first ?? "", to = form["to"]?.first ?? ""
+            let filter: FactFilter
+            do {
+                filter = try InsightPeriod.filter(from: from, to: to, site: nil, queue: nil, type: nil, segment: nil, tier: nil, channel: nil, now: engine.clock.now())
+            } catch let problem as Problem {
+                let details = (problem.errors ?? []).map { "\($0.pointer.replacingOccurrences(of: "/query/", with: "")): \($0.detail)" }
+                throw ConsoleFailure.badRequest("Check the period — " + details.joined(separator: "; "))
+            }
+            let candidate: Policy
+            do { candidate = try PolicyParser.parse(text) } catch let rejected as PolicyRejected {
+                let problems = rejected.issues.map { "line \($0.line), column \($0.column): \($0.message)" }
+                return ConsoleHTTP.html(Layout.page(title: "Policy backtest", session: session,
+                                                    body: BacktestView.form(policyText: text, from: from, to: to, session: session, problems: problems)),
+                                        status: .badRequest)
+            }
+            let report = try await PolicyBacktest(engine: engine, logger: logger).run(candidate: candidate, filter: filter)
+            let body: HTML = "\(BacktestView.result(report))\(BacktestView.form(policyText: text, from: from, to: to, session: session))"
+            return ConsoleHTTP.html(Layout.page(title: "Policy backtest", session: session, body: body))
         } }
     }
 

@@ -48,7 +48,8 @@ enum InsightsView {
             ? "<p>No exception type concentrates far above its baseline in this period.</p>"
             : "<ol class=\"findings\">\(findings.map { f -> HTML in "<li data-finding=\"\(f.type) \(f.dimension)=\(f.value)\">\(f.primary ? "" : "(also) " as HTML)\(f.statement) <a href=\"\(consoleLink(f))\">Cases</a></li>" })</ol>"
         let body: HTML = """
-        \(form)<p><a href="/console/insights/process\(query)">Process map of how exceptions were handled</a></p><div class="grid"><section class="card">\(table)</section><section class="card"><h2>Open backlog by age at the end of the period</h2>\(aging)</section></div>
+        \(form)<p><a href="/console/insights/process\(query)">Process map of how exceptions were handled</a>\
+        \(session.user.role.allows(.overridePolicy) ? " · <a href=\"/console/insights/backtest\">Try a changed policy on this history (backtest)</a>" as HTML : "")</p><div class="grid"><section class="card">\(table)</section><section class="card"><h2>Open backlog by age at the end of the period</h2>\(aging)</section></div>
         <h2>Root causes <a href="/console/insights/root-causes.csv\(query)">CSV</a></h2>\(causes)
         """
         return Layout.page(title: "Insights", session: session, body: body)
