@@ -94,8 +94,8 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
-        .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine"]),
+        .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", "ClearwaySimulator", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine", "ClearwaySimulator"]),
         .testTarget(
             name: "ClearwayStoreTests",
             dependencies: ["ClearwayStore", "ClearwayEngine", "ClearwayIntegration", "ClearwaySimulator", "ClearwayTestSupport",

@@ -6,17 +6,27 @@ import Foundation
 /// Process intelligence over Clearway's own record: the KPIs of a period and the root-cause
 /// patterns in it, computed from cases, exceptions, actions and the audit log.
 extension ClearwayEngine {
-    public func kpiReport(_ filter: FactFilter, settings: KPISettings = .init()) async throws -> KPIReport {
-        // Start early enough that recurrence can look back its whole window.
+    /// The exceptions and approvals a period's figures are computed from, read once. The
+    /// facts start early enough that recurrence can look back its whole window.
+    func periodFacts(_ filter: FactFilter, settings: KPISettings) async throws -> (facts: [ExceptionFact], approvals: [ApprovalFact]) {
         let lookBack = Instant(millis: filter.from - Int64(settings.recurrenceDays) * 86_400_000)
-        let facts = try await queries.exceptionFacts(from: lookBack, to: Instant(millis: filter.to))
-        let approvals = try await queries.approvalFacts(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
-        return KPIReport.compute(facts, approvals: approvals, filter: filter, settings: settings)
+        return (try await queries.exceptionFacts(from: lookBack, to: Instant(millis: filter.to)),
+                try await queries.approvalFacts(from: Instant(millis: filter.from), to: Instant(millis: filter.to)))
+    }
+
+    public func kpiReport(_ filter: FactFilter, settings: KPISettings = .init()) async throws -> KPIReport {
+        let period = try await periodFacts(filter, settings: settings)
+        return KPIReport.compute(period.facts, approvals: period.approvals, filter: filter, settings: settings)
     }
 
     public func rootCauses(_ filter: FactFilter, settings: RootCauseFinder.Settings = .init()) async throws -> [RootCauseFinder.Finding] {
-        let facts = try await queries.exceptionFacts(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
-        return RootCauseFinder.find(facts, filter: filter, settings: settings)
+        RootCauseFinder.find(try await periodFacts(filter, settings: .init()).facts, filter: filter, settings: settings)
+    }
+
+    /// The KPIs and the root causes of one period from one read (the console's Insights page).
+    public func insights(_ filter: FactFilter) async throws -> (report: KPIReport, findings: [RootCauseFinder.Finding]) {
+        let period = try await periodFacts(filter, settings: .init())
+        return (KPIReport.compute(period.facts, approvals: period.approvals, filter: filter), RootCauseFinder.find(period.facts, filter: filter))
     }
 }
 

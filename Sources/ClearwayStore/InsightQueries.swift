@@ -90,15 +90,3 @@ extension CaseQueries {
         }
     }
 }
-
-extension CaseQueries {
-    /// The kinds of the actions asked in [from, to) that needed an approval, whether asked
-    /// for it or left as a recommendation awaiting one.
-    public func actionsNeedingApproval(from: Instant, to: Instant) async throws -> [String] {
-        try await database.read { sql in
-            try await sql.raw("""
-                SELECT kind FROM actions WHERE approval IS NOT NULL AND requested_at >= \(bind: from.millis) AND requested_at < \(bind: to.millis)
-                """).all().map { try $0.decode(column: "kind", as: String.self) }
-        }
-    }
-}

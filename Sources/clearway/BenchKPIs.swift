@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClearwayCore
 import ClearwayInsights
+import ClearwaySimulator
 import Foundation
 
 /// `clearway bench kpis`: the KPI report and root-cause analysis over many exceptions held in
@@ -42,14 +43,8 @@ struct BenchKPIs: AsyncParsableCommand {
     /// A seeded spread over types, sites, segments, families and 90 days, with one planted
     /// concentration so root-cause analysis has something to find.
     static func facts(count: Int) -> [ExceptionFact] {
-        var state: UInt64 = 42
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SeededRandom(seed: 42)
+        func next() -> UInt64 { rng.next() }
         let types = ExceptionType.allCases.map(\.rawValue)
         let segments = ["industrial", "construction", "utilities", "oem", "government"]
         let families = ["electrical", "fasteners", "plumbing", "hvac", "safety"]

@@ -18,14 +18,11 @@ struct PeriodOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func filter() throws -> FactFilter {
-        func day(_ text: String, _ name: String) throws -> Int64 {
-            guard let d = LocalDate(text) else { throw CLIError.badInput("--\(name) \(text) is not a date (YYYY-MM-DD)") }
-            return Int64(d.dayNumber) * 86_400_000
+        switch FactFilter.period(from: from, to: to, days: days, now: Instant(Date()).millis, site: site, queue: queue, type: type,
+                                 segment: segment, tier: tier, channel: channel) {
+        case .success(let filter): return filter
+        case .failure(let p): throw CLIError.badInput(p.list.map { "--\($0.field) \($0.detail)" }.joined(separator: "; "))
         }
-        let end = try to.map { try day($0, "to") } ?? (Int64(Date().timeIntervalSince1970 / 86_400) + 1) * 86_400_000
-        let start = try from.map { try day($0, "from") } ?? end - Int64(days) * 86_400_000
-        guard start < end else { throw CLIError.badInput("--from must be before --to") }
-        return FactFilter(from: start, to: end, site: site, queue: queue, type: type, segment: segment, tier: tier, channel: channel)
     }
 }
 

@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwaySimulator
 @testable import ClearwayInsights
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 struct RootCauseTests {
     /// A seeded spread of exceptions over segments and days, with one planted cause.
     static func facts(plantPricingIn segment: String?) -> [ExceptionFact] {
-        var rng = SystemRandomNumberGenerator.Seeded(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let segments = ["industrial", "construction", "utilities", "oem", "government"]
         let types = ["pricing.contract_mismatch", "inventory.shortage", "credit.limit_exceeded", "logistics.carrier_capacity"]
         var out: [ExceptionFact] = []
@@ -48,20 +49,5 @@ struct RootCauseTests {
         #expect(RootCauseFinder.monthPhase(day(2024, 2, 26), lastDays: 3) == "rest of month")
         #expect(RootCauseFinder.monthPhase(day(2023, 2, 26), lastDays: 3) == "month-end")
         #expect(RootCauseFinder.monthPhase(day(2026, 12, 31), lastDays: 3) == "month-end")
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// A small deterministic generator (SplitMix64) so the planted data is the same every run.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -63,7 +63,7 @@ public struct PolicyBacktest: Sendable {
         let recorded = try await Self.outcome(of: engine, filter: filter)
         let current = try await replay(events, policy: engine.policy, filter: filter, name: "current")
         let proposed = try await replay(events, policy: candidate, filter: filter, name: "candidate")
-        let day = { (ms: Int64) in LocalDate(dayNumber: Int(ms / 86_400_000)).description }
+        let day = FactFilter.day
         return Report(from: day(filter.from), to: day(filter.to), eventsReplayed: events.count, effectEventsLeftOut: leftOut,
                       recorded: recorded, replayCurrent: current, replayCandidate: proposed)
     }
@@ -110,9 +110,8 @@ public struct PolicyBacktest: Sendable {
     }
 
     static func outcome(of engine: ClearwayEngine, filter: FactFilter) async throws -> Outcome {
-        let report = try await engine.kpiReport(filter)
-        let facts = try await engine.queries.exceptionFacts(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
-        let approvals = try await engine.queries.actionsNeedingApproval(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+        let (facts, approvals) = try await engine.periodFacts(filter, settings: .init())
+        let report = KPIReport.compute(facts, approvals: approvals, filter: filter)
         var o = Outcome()
         o.exceptionsOpened = report.opened
         let opened = facts.filter { filter.matches($0) && $0.openedAt >= filter.from && $0.openedAt < filter.to }
@@ -120,7 +119,7 @@ public struct PolicyBacktest: Sendable {
         o.touchlessRate = KPIReport.rate(o.touchlessResolved, opened.count)
         o.slaBreaches = report.slaBreaches
         o.approvalsNeeded = approvals.count
-        o.pricingApprovalsNeeded = approvals.filter { $0 == ActionKind.overridePrice.rawValue }.count
+        o.pricingApprovalsNeeded = approvals.filter { $0.kind == ActionKind.overridePrice.rawValue }.count
         o.revenueAtRisk = report.revenueAtRisk
         for f in opened { o.exceptionsPerQueue[f.queue, default: 0] += 1 }
         return o

@@ -8,12 +8,10 @@ import OpenAPIRuntime
 extension APIHandlers {
     func getInsightReport(_ input: Operations.getInsightReport.Input) async throws -> Operations.getInsightReport.Output {
         _ = try RequestPrincipal.require(.readCases)
-        let q = input.query
-        let filter = try InsightPeriod.filter(from: q.from, to: q.to, site: q.site, queue: q.queue, type: q._type, segment: q.segment,
-                                              tier: q.tier?.rawValue, channel: q.channel, now: engine.clock.now())
+        let filter = try InsightPeriod.filter(input.query, now: engine.clock.now())
         let r = try await engine.kpiReport(filter)
         return .ok(.init(body: .json(.init(
-            from: InsightPeriod.day(filter.from), to: InsightPeriod.day(filter.to), backlogOpen: r.backlogOpen,
+            from: FactFilter.day(filter.from), to: FactFilter.day(filter.to), backlogOpen: r.backlogOpen,
             backlogAging: r.backlogAging.map { .init(label: $0.label, count: $0.count) }, opened: r.opened, resolved: r.resolved,
             cancelled: r.cancelled, cycleTimeP50Hours: r.cycleTimeP50Hours, cycleTimeP90Hours: r.cycleTimeP90Hours,
             firstTouchResolutionRate: r.firstTouchResolutionRate, touchlessRate: r.touchlessRate, manualTouchesPerCase: r.manualTouchesPerCase,
@@ -25,9 +23,7 @@ extension APIHandlers {
 
     func getRootCauses(_ input: Operations.getRootCauses.Input) async throws -> Operations.getRootCauses.Output {
         _ = try RequestPrincipal.require(.readCases)
-        let q = input.query
-        let filter = try InsightPeriod.filter(from: q.from, to: q.to, site: q.site, queue: q.queue, type: q._type, segment: q.segment,
-                                              tier: q.tier?.rawValue, channel: q.channel, now: engine.clock.now())
+        let filter = try InsightPeriod.filter(input.query, now: engine.clock.now())
         let findings = try await engine.rootCauses(filter)
         return .ok(.init(body: .json(findings.map { f in
             .init(_type: f.type, dimension: f.dimension, value: f.value, count: f.count, typeTotal: f.typeTotal, share: f.share,
@@ -48,28 +44,36 @@ extension APIHandlers {
     }
 }
 
+/// The query both insights operations share.
+protocol InsightQuery {
+    var from: String? { get }
+    var to: String? { get }
+    var site: String? { get }
+    var queue: String? { get }
+    var _type: String? { get }
+    var segment: String? { get }
+    var tier: Components.Schemas.CustomerTier? { get }
+    var channel: String? { get }
+}
+
+extension Operations.getInsightReport.Input.Query: InsightQuery {}
+extension Operations.getRootCauses.Input.Query: InsightQuery {}
+
 /// The period and filters of an insights request, checked field by field.
 enum InsightPeriod {
+    static func filter(_ q: some InsightQuery, now: Instant) throws -> FactFilter {
+        try filter(from: q.from, to: q.to, site: q.site, queue: q.queue, type: q._type, segment: q.segment, tier: q.tier?.rawValue, channel: q.channel, now: now)
+    }
+
     static let defaultDays = 30
 
     static func filter(from: String?, to: String?, site: String?, queue: String?, type: String?, segment: String?, tier: String?,
                        channel: String?, now: Instant) throws -> FactFilter {
-        var problems: [FieldProblem] = []
-        func day(_ text: String?, _ name: String) -> Int64? {
-            guard let text else { return nil }
-            guard let d = LocalDate(text) else {
-                problems.append(FieldProblem(pointer: "/query/\(name)", detail: "'\(text.prefix(40))' is not a date (YYYY-MM-DD)"))
-                return nil
-            }
-            return Int64(d.dayNumber) * 86_400_000
+        switch FactFilter.period(from: from, to: to, days: defaultDays, now: now.millis, site: site, queue: queue, type: type,
+                                 segment: segment, tier: tier, channel: channel) {
+        case .success(let filter): return filter
+        case .failure(let p): throw Problem.invalid(p.list.map { FieldProblem(pointer: "/query/\($0.field)", detail: $0.detail) })
         }
-        let end = day(to, "to") ?? (now.millis / 86_400_000 + 1) * 86_400_000
-        let start = day(from, "from") ?? end - Int64(defaultDays) * 86_400_000
-        if problems.isEmpty, start >= end { problems.append(FieldProblem(pointer: "/query/from", detail: "must be before to")) }
-        if let type, ExceptionType(rawValue: type) == nil { problems.append(FieldProblem(pointer: "/query/type", detail: "unknown exception type '\(type.prefix(60))'")) }
-        if !problems.isEmpty { throw Problem.invalid(problems) }
-        return FactFilter(from: start, to: end, site: site, queue: queue, type: type, segment: segment, tier: tier, channel: channel)
     }
 
-    static func day(_ ms: Int64) -> String { LocalDate(dayNumber: Int(ms / 86_400_000)).description }
 }

@@ -8,8 +8,7 @@ extension ConsoleRoutes {
     func registerInsights(on router: Router<BasicRequestContext>) {
         router.get("/console/insights") { request, _ in try await page(request) { session, _ in
             let filter = try insightFilter(request)
-            let report = try await engine.kpiReport(filter)
-            let findings = try await engine.rootCauses(filter)
+            let (report, findings) = try await engine.insights(filter)
             return ConsoleHTTP.html(InsightsView.page(report: report, findings: findings, filter: filter, query: insightQuery(request), session: session))
         } }
         router.get("/console/insights/kpis.csv") { request, _ in try await page(request) { _, _ in
@@ -74,13 +73,7 @@ extension ConsoleRoutes {
         router.post("/console/insights/backtest") { request, _ in try await page(request, post: true) { session, form in
             guard session.user.role.allows(.overridePolicy) else { throw ConsoleFailure.forbidden("Backtests are for supervisors and administrators.") }
             let text = form["policy"]?.first ?? "", from = form["from"]?.first ?? "", to = form["to"]?.first ?? ""
-            let filter: FactFilter
-            do {
-                filter = try InsightPeriod.filter(from: from, to: to, site: nil, queue: nil, type: nil, segment: nil, tier: nil, channel: nil, now: engine.clock.now())
-            } catch let problem as Problem {
-                let details = (problem.errors ?? []).map { "\($0.pointer.replacingOccurrences(of: "/query/", with: "")): \($0.detail)" }
-                throw ConsoleFailure.badRequest("Check the period — " + details.joined(separator: "; "))
-            }
+            let filter = try consoleFilter(from: from, to: to)
             let candidate: Policy
             do { candidate = try PolicyParser.parse(text) } catch let rejected as PolicyRejected {
                 let problems = rejected.issues.map { "line \($0.line), column \($0.column): \($0.message)" }
@@ -100,12 +93,17 @@ extension ConsoleRoutes {
         func value(_ name: String) -> String? {
             q[name[...]].map(String.init).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
         }
-        do {
-            return try InsightPeriod.filter(from: value("from"), to: value("to"), site: value("site"), queue: value("queue"), type: value("type"),
-                                            segment: value("segment"), tier: value("tier"), channel: value("channel"), now: engine.clock.now())
-        } catch let problem as Problem {
-            let details = (problem.errors ?? []).map { "\($0.pointer.replacingOccurrences(of: "/query/", with: "")): \($0.detail)" }
-            throw ConsoleFailure.badRequest("Check the filters — " + details.joined(separator: "; "))
+        return try consoleFilter(from: value("from"), to: value("to"), site: value("site"), queue: value("queue"), type: value("type"),
+                                 segment: value("segment"), tier: value("tier"), channel: value("channel"))
+    }
+
+    /// A console form's period and filters; problems come back as one readable line.
+    func consoleFilter(from: String?, to: String?, site: String? = nil, queue: String? = nil, type: String? = nil,
+                       segment: String? = nil, tier: String? = nil, channel: String? = nil) throws -> FactFilter {
+        switch FactFilter.period(from: from, to: to, days: InsightPeriod.defaultDays, now: engine.clock.now().millis, site: site, queue: queue,
+                                 type: type, segment: segment, tier: tier, channel: channel) {
+        case .success(let filter): return filter
+        case .failure(let p): throw ConsoleFailure.badRequest("Check the filters — " + p.list.map { "\($0.field): \($0.detail)" }.joined(separator: "; "))
         }
     }
 

@@ -8,7 +8,7 @@ import Foundation
 enum InsightsView {
     /// The KPI rows as (label, JSON key, value text), in reading order.
     static func rows(_ r: KPIReport) -> [(label: String, key: String, value: String)] {
-        func pct(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
+        let pct = Format.percent
         func h(_ v: Double) -> String { String(format: "%.1f h", v) }
         func money(_ v: Double) -> String { String(format: "$%.0f", v) }
         return [
@@ -28,7 +28,7 @@ enum InsightsView {
     }
 
     static func page(report: KPIReport, findings: [RootCauseFinder.Finding], filter: FactFilter, query: String, session: ConsoleSession) -> HTML {
-        let day = { (ms: Int64) in LocalDate(dayNumber: Int(ms / 86_400_000)).description }
+        let day = FactFilter.day
         func field(_ name: String, _ label: String, _ value: String?) -> HTML {
             "<label>\(label) <input name=\"\(name)\" value=\"\(value ?? "")\" size=\"12\"></label> "
         }
@@ -65,8 +65,8 @@ enum InsightsView {
     }
 
     static func kpiCSV(_ r: KPIReport, filter: FactFilter) -> String {
-        CSVText.table(header: ["kpi", "value"], rows: [["from", LocalDate(dayNumber: Int(filter.from / 86_400_000)).description],
-                                                       ["to", LocalDate(dayNumber: Int(filter.to / 86_400_000)).description]]
+        CSVText.table(header: ["kpi", "value"], rows: [["from", FactFilter.day(filter.from)],
+                                                       ["to", FactFilter.day(filter.to)]]
             + rows(r).map { [$0.key, $0.value] } + r.backlogAging.map { ["backlogAging \($0.label)", "\($0.count)"] })
     }
 

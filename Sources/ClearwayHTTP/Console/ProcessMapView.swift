@@ -11,7 +11,7 @@ enum ProcessMapView {
 
     static func page(map: ProcessMap, log: FlatLog, handoffs: [(from: String, to: String, count: Int, medianHours: Double)],
                      from: Int64, to: Int64, query: String, session: ConsoleSession) -> HTML {
-        let day = { (ms: Int64) in LocalDate(dayNumber: Int(ms / 86_400_000)).description }
+        let day = FactFilter.day
         let form: HTML = """
         <form method="get" action="/console/insights/process" class="filters"><label>From <input name="from" value="\(day(from))" size="12"></label> \
         <label>To (day after) <input name="to" value="\(day(to))" size="12"></label> <button type="submit">Show</button></form>
@@ -54,7 +54,7 @@ enum ProcessMapView {
             t == objectType ? "<strong>\(t)</strong>" : "<a href=\"/console/insights/logs/\(stored.id)?objectType=\(t.addingPercentEncoding(withAllowedCharacters: ConsoleHTTP.unreserved) ?? "")\">\(t)</a>"
         }, separator: " · ")
         let header: HTML = """
-        <p>Imported \(stored.importedAt.iso8601.prefix(16).replacingOccurrences(of: "T", with: " ")) by \(stored.importedBy): \(stored.events) events, \(stored.objects) objects. \
+        <p>Imported \(Format.time(stored.importedAt)) by \(stored.importedBy): \(stored.events) events, \(stored.objects) objects. \
         <a href="/console/insights/logs">All imported logs</a></p><p>Cases are objects of type: \(types). \(map.cases) cases, \(map.events) events, \(map.variants.count) variants. \
         <a href="/console/insights/logs/\(stored.id)/transitions.csv?objectType=\(objectType.addingPercentEncoding(withAllowedCharacters: ConsoleHTTP.unreserved) ?? "")">Transitions as CSV</a></p>
         """
@@ -128,13 +128,7 @@ enum ProcessMapView {
         return "<svg role=\"img\" aria-label=\"\(title)\" viewBox=\"0 0 \(width) \(height)\" width=\"100%\" style=\"max-width:\(width)px\" class=\"process-map\"><title>\(title)</title>\(marker)\(parts)</svg>\(table)"
     }
 
-    static func wait(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        if s >= 86_400 { return String(format: "%.1f d", seconds / 86_400) }
-        if s >= 3600 { return String(format: "%.1f h", seconds / 3600) }
-        if s >= 60 { return "\(s / 60) min" }
-        return "\(s) s"
-    }
+    static func wait(_ seconds: Double) -> String { Format.age(seconds) }
 
     static func csv(_ map: ProcessMap) -> String {
         CSVText.table(header: ["from", "to", "count", "medianSeconds", "meanSeconds"],

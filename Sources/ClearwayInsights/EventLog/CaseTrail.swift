@@ -76,20 +76,18 @@ public enum CaseTrail {
 
     /// Median hours an exception waited in one queue before it moved to another, per pair.
     public static func handoffs(_ steps: [Step]) -> [(from: String, to: String, count: Int, medianHours: Double)] {
+        struct Move: Hashable { var from: String; var to: String }
         var since: [String: (queue: String, at: Int64)] = [:]
-        var waits: [String: [Int64]] = [:]
+        var waits: [Move: [Int64]] = [:]
         for s in steps {
             guard let e = s.exceptionId else { continue }
             if s.action == "exception.opened", let q = s.queue { since[e] = (q, s.at) }
             if s.action == "exception.rerouted", let to = s.after {
                 let from = since[e]?.queue ?? s.before ?? "?"
-                if let start = since[e]?.at { waits["\(from)\u{1F}\(to)", default: []].append(s.at - start) }
+                if let start = since[e]?.at { waits[Move(from: from, to: to), default: []].append(s.at - start) }
                 since[e] = (to, s.at)
             }
         }
-        return waits.map { key, values in
-            let parts = key.split(separator: "\u{1F}").map(String.init)
-            return (parts[0], parts[1], values.count, KPIReport.hours(KPIReport.quantile(values, 0.5)))
-        }.sorted { $0.count != $1.count ? $0.count > $1.count : ($0.from, $0.to) < ($1.from, $1.to) }
+        return waits.map { move, values in (move.from, move.to, values.count, KPIReport.hours(KPIReport.quantile(values, 0.5))) }.sorted { $0.count != $1.count ? $0.count > $1.count : ($0.from, $0.to) < ($1.from, $1.to) }
     }
 }

@@ -40,8 +40,6 @@ public struct ObjectCentricLog: Sendable {
 
     public init() {}
 
-    public var objectTypeNames: [String] { objectTypes }
-
     /// Adds an event and returns its index. Attributes not yet seen become new columns.
     @discardableResult
     public mutating func addEvent(id: String, activity: String, time: Int64, attributes: [String: String] = [:]) throws(EventLogError) -> Int32 {
@@ -97,8 +95,7 @@ public struct ObjectCentricLog: Sendable {
     /// Event indices in time order, equal times in the log's own order.
     public func eventsInTimeOrder() -> [Int32] {
         var order = (0..<Int32(events.count)).map { $0 }
-        let allSorted = zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time }
-        if !allSorted {
+        if events.indices.dropFirst().contains(where: { events[$0 - 1].time > events[$0].time }) {
             order.sort { a, b in
                 let ta = events[Int(a)].time, tb = events[Int(b)].time
                 return ta != tb ? ta < tb : a < b
@@ -107,21 +104,21 @@ public struct ObjectCentricLog: Sendable {
         return order
     }
 
-    private mutating func intern(activity: String) -> Int32 {
-        if let index = activityIndex[activity] { return index }
-        let index = Int32(activities.count)
-        activities.append(activity)
-        activityIndex[activity] = index
+    private mutating func intern(activity: String) -> Int32 { Self.intern(activity, &activities, &activityIndex) }
+
+    private mutating func intern(type: String) -> Int32 {
+        let index = Self.intern(type, &objectTypes, &typeIndex)
+        if objectIndex.count == objectTypes.count - 1 { objectIndex.append([:]) }
         return index
     }
 
-    private mutating func intern(type: String) -> Int32 {
-        if let index = typeIndex[type] { return index }
-        let index = Int32(objectTypes.count)
-        objectTypes.append(type)
-        typeIndex[type] = index
-        objectIndex.append([:])
-        return index
+    /// The index of `name` in `names`, appended on first sight.
+    private static func intern(_ name: String, _ names: inout [String], _ index: inout [String: Int32]) -> Int32 {
+        if let i = index[name] { return i }
+        let i = Int32(names.count)
+        names.append(name)
+        index[name] = i
+        return i
     }
 }
 

@@ -98,10 +98,11 @@ public struct KPIReport: Sendable, Hashable, Codable {
                 let resolvedHere = closedAt.map { filter.inPeriod($0) } == true && all[i].state == "resolved"
                 if caseClosed != nil || resolvedHere {
                     let caseOpened = all[i].caseOpenedAt
-                    caseFlags[all[i].caseId, default: 0].withFlags { flags in
+                    func mark(_ flags: inout UInt8) {
                         if let caseClosed, flags & 1 == 0 { flags |= 1; release.append(caseClosed - caseOpened) }
                         if resolvedHere, flags & 2 == 0 { flags |= 2; resolvedCaseCount += 1 }
                     }
+                    mark(&caseFlags[all[i].caseId, default: 0])
                 }
                 guard let closed = closedAt, filter.inPeriod(closed) else { continue }
                 let state = all[i].state
@@ -156,9 +157,4 @@ public struct KPIReport: Sendable, Hashable, Codable {
     static func hours(_ ms: Int64) -> Double { (Double(ms) / 3_600_000 * 100).rounded() / 100 }
     public static func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 10_000).rounded() / 10_000 }
     static func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 100).rounded() / 100 }
-}
-
-extension UInt8 {
-    /// Lets a dictionary entry's flags be read and set in place with one lookup.
-    mutating func withFlags(_ body: (inout UInt8) -> Void) { body(&self) }
 }
