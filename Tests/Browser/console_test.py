@@ -37,8 +37,16 @@ def sign_in(driver, base, username, password):
     WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='Open exceptions']")))
 
 
+def kpi(driver, name):
+    """Reads a KPI tile in one step inside the page: the live overview replaces its tiles
+    every few seconds, so an element found first and read later can already be gone."""
+    return driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
+        f"[data-kpi='{name}']")
+
+
 def open_exceptions(driver):
-    return int(driver.find_element(By.CSS_SELECTOR, "[data-kpi='Open exceptions']").text)
+    return int(kpi(driver, "Open exceptions"))
 
 
 def main():
@@ -49,7 +57,7 @@ def main():
         sign_in(driver, base, "agent", agent_password)
         before = open_exceptions(driver)
         assert before > 0, "the seeded backlog must not be empty"
-        touchless = driver.find_element(By.CSS_SELECTOR, "[data-kpi='Touchless rate']").text
+        touchless = kpi(driver, "Touchless rate")
         assert float(touchless.rstrip("%")) > 0, f"the demo's touchless rules must have cleared some exceptions: {touchless}"
         driver.save_screenshot(os.path.join(shots, "overview.png"))
 
@@ -114,7 +122,7 @@ def main():
         # Insights: the period's KPIs, then the process map drawn from the audit log.
         driver.find_element(By.LINK_TEXT, "Insights").click()
         WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='opened']")))
-        opened = int(driver.find_element(By.CSS_SELECTOR, "[data-kpi='opened']").text)
+        opened = int(kpi(driver, "opened"))
         assert opened > 0, f"the demo's history must show exceptions opened: {opened}"
         driver.save_screenshot(os.path.join(shots, "insights.png"))
         driver.find_element(By.PARTIAL_LINK_TEXT, "Process map").click()
