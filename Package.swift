@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .target(name: "ClearwayInsights", dependencies: ["ClearwayCore"]),
+        .target(name: "ClearwayIntelligence", dependencies: ["ClearwayCore"]),
         .target(
             name: "ClearwayIntegration",
             dependencies: [
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "ClearwayEngine",
             dependencies: [
-                "ClearwayCore", "ClearwayStore", "ClearwayIntegration", "ClearwayInsights",
+                "ClearwayCore", "ClearwayStore", "ClearwayIntegration", "ClearwayInsights", "ClearwayIntelligence",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,7 +84,8 @@ let package = Package(
         .executableTarget(
             name: "clearway",
             dependencies: [
-                "ClearwayHTTP", "ClearwaySimulator", "ClearwayInsights",
+                "ClearwayHTTP", "ClearwaySimulator", "ClearwayInsights", "ClearwayIntelligence",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -95,6 +97,7 @@ let package = Package(
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
         .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", "ClearwaySimulator", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ClearwayIntelligenceTests", dependencies: ["ClearwayIntelligence", "ClearwayEngine", "ClearwaySimulator", "ClearwayTestSupport"]),
         .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine", "ClearwaySimulator"]),
         .testTarget(
             name: "ClearwayStoreTests",

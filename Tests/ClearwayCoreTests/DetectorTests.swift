@@ -138,15 +138,18 @@ struct DetectorTests {
         #expect(types.contains(.warehouseUnsyncedSubstitution))
     }
 
-    @Test("a customer's e-mail becomes a request with the intent the rules read")
+    @Test("a customer's e-mail becomes a request of the type the rules read, with the phrase that decided it")
     func customerRequest() throws {
         var c = context
         c.messages = [CustomerMessage(messageId: "M1", customerId: "ACME", orderId: "SO-1", channel: "email", subject: "Urgent",
                                       body: "Please cancel line 2, we no longer need it", receivedAt: Instant(millis: 0))]
         let f = try #require(detect(order(lines: [line(1, "BOLT")]), c).first { $0.type == .customerRequest })
-        #expect(f.evidence.first?.actual == "cancel")
-        #expect(CustomerRequestRule.classify("Can you ship this ASAP?").intent == .expedite)
-        #expect(CustomerRequestRule.classify("Where is my order?").intent == .inquiry)
+        #expect(f.evidence.first?.actual == "cancel_order")
+        #expect(f.evidence.first?.note == "rules matched \"cancel\"")
+        #expect(f.decidedBy == "rules")
+        #expect(CustomerRequestRule.classify("Can you ship this ASAP?").requestType == "expedite_order")
+        #expect(CustomerRequestRule.classify("Where is my order?").requestType == "track_order")
+        #expect(CustomerRequestRule.classify("Hello there").requestType == "inquiry")
     }
 
     @Test("a cancelled order raises nothing; a shipped one only transport and customer exceptions")

@@ -1,3 +1,4 @@
+import ClearwayCore
 import ClearwayIntegration
 import ClearwaySimulator
 import Foundation

@@ -26,6 +26,11 @@ public struct Finding: Sendable, Codable, Hashable {
     /// dimensions root-cause analysis groups by.
     public var sku: String?
     public var productFamily: String?
+    /// The queue the finding asks for instead of its type's (a customer request routed by
+    /// what it asks); nil for the type's queue.
+    public var queue: String?
+    /// How a customer's message was read, for a customer request.
+    public var triage: MessageTriage?
 
     public init(type: ExceptionType, key: String, summary: String, evidence: [EvidenceItem],
                 moneyAtRisk: Money, decidedBy: String = "rules") {

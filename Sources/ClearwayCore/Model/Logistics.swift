@@ -80,10 +80,15 @@ public struct CustomerMessage: Sendable, Codable, Hashable {
     public var subject: String?
     public var body: String
     public var receivedAt: Instant
+    /// How Clearway read the message when it arrived: set once, at intake.
+    public var triage: MessageTriage?
 
     public init(messageId: String, customerId: String, orderId: String?, channel: String, subject: String?,
-                body: String, receivedAt: Instant) {
+                body: String, receivedAt: Instant, triage: MessageTriage? = nil) {
         self.messageId = messageId; self.customerId = customerId; self.orderId = orderId
-        self.channel = channel; self.subject = subject; self.body = body; self.receivedAt = receivedAt
+        self.channel = channel; self.subject = subject; self.body = body; self.receivedAt = receivedAt; self.triage = triage
     }
+
+    /// Subject and body, as one text to read.
+    public var text: String { [subject, body].compactMap { $0 }.joined(separator: "\n") }
 }

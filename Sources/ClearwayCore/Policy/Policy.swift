@@ -65,10 +65,13 @@ public struct Policy: Sendable, Hashable {
     public var actions: ActionPolicy
     /// Trading partners and how their EDI maps to the canonical model.
     public var edi: EDISettings
+    /// How customer messages are classified and routed.
+    public var triage: TriageSettings
 
     public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:],
-                actions: ActionPolicy = ActionPolicy(), edi: EDISettings = EDISettings()) {
+                actions: ActionPolicy = ActionPolicy(), edi: EDISettings = EDISettings(), triage: TriageSettings = TriageSettings()) {
         self.version = version; self.global = global; self.sites = sites; self.statusMaps = statusMaps; self.actions = actions; self.edi = edi
+        self.triage = triage
     }
 
     public func site(_ id: String) -> SitePolicy { sites[id] ?? global }
@@ -81,7 +84,7 @@ public struct Policy: Sendable, Hashable {
 
     /// Every queue the policy can route to, for queue listings.
     public var queues: [String] {
-        var names = Set(ExceptionType.allCases.map(\.defaultQueue))
+        var names = Set(ExceptionType.allCases.map(\.defaultQueue)).union(triage.requestQueues.values)
         for site in [global] + Array(sites.values) {
             for rule in site.rules.values {
                 names.insert(rule.queue)

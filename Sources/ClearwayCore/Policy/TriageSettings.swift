@@ -1,0 +1,40 @@
+import Yams
+
+/// How customer messages are read and routed: how sure the classifier must be before its
+/// answer is used (below it the rules decide), and which queue each request type goes to
+/// (unlisted types go to the `customer.request` queue).
+public struct TriageSettings: Sendable, Hashable {
+    public var confidenceThreshold: Double
+    public var requestQueues: [String: String]
+
+    public init(confidenceThreshold: Double = 0.6, requestQueues: [String: String] = [:]) {
+        self.confidenceThreshold = confidenceThreshold; self.requestQueues = requestQueues
+    }
+
+    /// The queue for a request type, falling back to `defaultQueue`.
+    public func queue(for requestType: String, defaultQueue: String) -> String { requestQueues[requestType] ?? defaultQueue }
+}
+
+enum TriageSection {
+    static let keys: Set<String> = ["confidenceThreshold", "requestQueues"]
+
+    static func read(_ root: Node, _ r: YAMLNodeReader) -> TriageSettings {
+        var settings = TriageSettings()
+        guard let node = r.child(root, "triage") else { return settings }
+        _ = r.mapping(node, "triage", allowed: keys)
+        if let t = r.child(node, "confidenceThreshold"), let value = r.number(t, "triage.confidenceThreshold", range: 0...1) {
+            settings.confidenceThreshold = value
+        }
+        for (type, typeNode, queueNode) in r.mapping(r.child(node, "requestQueues"), "triage.requestQueues") {
+            guard isName(type) else { r.issue(typeNode, "triage.requestQueues: '\(type)' is not a request type name (lower case letters, digits and _)"); continue }
+            guard let queue = r.string(queueNode, "triage.requestQueues.\(type)") else { continue }
+            guard isName(queue) else { r.issue(queueNode, "triage.requestQueues.\(type): '\(queue)' is not a queue name (lower case letters, digits and _)"); continue }
+            settings.requestQueues[type] = queue
+        }
+        return settings
+    }
+
+    static func isName(_ s: String) -> Bool {
+        !s.isEmpty && s.count <= 64 && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// What a model file says about itself besides its weights.
+public struct ModelMetadata: Sendable, Hashable, Codable {
+    /// SHA-256 of the training examples (text and label of each, in order).
+    public var trainingDataHash: String
+    public var trainedAt: String
+    public var training: ClassifierTraining
+    public var summary: TextClassifier.TrainingSummary
+    /// Measured on held-out data when the trainer had some.
+    public var evaluation: ClassificationReport?
+    /// The training set's profile, the baseline drift is measured against.
+    public var profile: TextProfile?
+
+    public init(trainingDataHash: String, trainedAt: String, training: ClassifierTraining, summary: TextClassifier.TrainingSummary,
+                evaluation: ClassificationReport? = nil, profile: TextProfile? = nil) {
+        self.trainingDataHash = trainingDataHash; self.trainedAt = trainedAt; self.training = training
+        self.summary = summary; self.evaluation = evaluation; self.profile = profile
+    }
+}
+
+/// Why a model file could not be used.
+public enum ModelArtefactError: Error, Sendable, Hashable, CustomStringConvertible {
+    case notAModel
+    case unsupportedFormat(String)
+    case damaged(String)
+
+    public var description: String {
+        switch self {
+        case .notAModel: "the file is not a Clearway model (it does not start with \(ModelArtefact.magic))"
+        case .unsupportedFormat(let f): "the model file's format \(f) is not one this version reads"
+        case .damaged(let why): "the model file is damaged: \(why)"
+        }
+    }
+}
+
+/// The file a trained classifier is saved in: a first line naming the format and a
+/// checksum of everything after it, a JSON header (labels, vocabulary, metadata), then the
+/// weights as little-endian 32-bit floats. A truncated or altered file is refused whole.
+public enum ModelArtefact {
+    public static let magic = "CLEARWAY-MODEL"
+    static let format = "1"
+
+    struct Header: Codable {
+        var kind = "message-classifier"
+        var labels: [String]
+        var analyzer: TextAnalyzer
+        var wordFeatures: Int
+        var terms: [String]
+        var idf: [Float]
+        var metadata: ModelMetadata
+    }
+
+    public static func encode(_ model: TextClassifier, metadata: ModelMetadata) throws -> [UInt8] {
+        let header = Header(labels: model.labels, analyzer: model.vectorizer.analyzer, wordFeatures: model.vectorizer.wordFeatures,
+                            terms: model.vectorizer.terms, idf: model.vectorizer.idf, metadata: metadata)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(header)
+        var body = Array("\(json.count)\n".utf8) + Array(json)
+        body.reserveCapacity(body.count + 4 * (model.regression.weights.count + model.regression.bias.count))
+        for v in model.regression.weights + model.regression.bias { withUnsafeBytes(of: v.bitPattern.littleEndian) { body += $0 } }
+        return Array("\(magic) \(format) \(checksum(body))\n".utf8) + body
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(ModelArtefactError) -> (TextClassifier, ModelMetadata) {
+        guard let firstEnd = bytes.firstIndex(of: 10), let first = String(bytes: bytes[..<firstEnd], encoding: .utf8) else { throw .notAModel }
+        let parts = first.split(separator: " ")
+        guard parts.count == 3, parts[0] == magic else { throw .notAModel }
+        guard parts[1] == format else { throw .unsupportedFormat(String(parts[1])) }
+        let body = bytes[(firstEnd + 1)...]
+        guard checksum(body) == parts[2] else { throw .damaged("its checksum does not match its contents") }
+        guard let lengthEnd = body.firstIndex(of: 10), let length = Int(String(decoding: body[body.startIndex..<lengthEnd], as: UTF8.self)),
+              length > 0, lengthEnd + 1 + length <= body.endIndex else { throw .damaged("the header length is missing") }
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: Data(body[(lengthEnd + 1)..<(lengthEnd + 1 + length)])) } catch {
+            throw .damaged("the header is not readable")
+        }
+        let k = header.labels.count, f = header.terms.count
+        let floats = body[(lengthEnd + 1 + length)...]
+        guard header.kind == "message-classifier", k >= 2, header.idf.count == f, header.wordFeatures <= f,
+              floats.count == 4 * (k * f + k) else { throw .damaged("its weights do not fit its vocabulary") }
+        var values = [Float](repeating: 0, count: k * f + k)
+        var i = floats.startIndex
+        for n in values.indices {
+            let bits = UInt32(floats[i]) | UInt32(floats[i + 1]) << 8 | UInt32(floats[i + 2]) << 16 | UInt32(floats[i + 3]) << 24
+            values[n] = Float(bitPattern: bits)
+            i += 4
+        }
+        let regression = SoftmaxRegression(classes: k, features: f, weights: Array(values[0..<(k * f)]), bias: Array(values[(k * f)...]))
+        let vectorizer = TfidfVectorizer(analyzer: header.analyzer, terms: header.terms, idf: header.idf, wordFeatures: header.wordFeatures)
+        return (TextClassifier(labels: header.labels, vectorizer: vectorizer, regression: regression), header.metadata)
+    }
+
+    /// FNV-1a, 64-bit, as hex: enough to notice a damaged file (not a signature).
+    static func checksum(_ bytes: some Collection<UInt8>) -> Substring {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let hex = String(h, radix: 16)
+        return Substring(String(repeating: "0", count: 16 - hex.count) + hex)
+    }
+}

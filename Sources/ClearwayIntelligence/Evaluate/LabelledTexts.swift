@@ -1,0 +1,80 @@
+import ClearwayCore
+
+/// Labelled examples read from a CSV with a header row: a text column, a label column and
+/// optional grouping columns (e.g. segment, site) for per-group accuracy.
+public struct LabelledTexts: Sendable {
+    public var texts: [String] = []
+    public var labels: [String] = []
+    /// Column name → each example's value.
+    public var groups: [String: [String]] = [:]
+
+    public init(texts: [String] = [], labels: [String] = [], groups: [String: [String]] = [:]) {
+        self.texts = texts; self.labels = labels; self.groups = groups
+    }
+
+    public var count: Int { texts.count }
+
+    /// Why a file could not be read as labelled examples; each names the problem and where.
+    public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        case empty
+        case malformed(String)
+        case missingColumn(String, available: [String])
+        case shortRow(line: Int, column: String)
+        case blank(line: Int, column: String)
+
+        public var description: String {
+            switch self {
+            case .empty: "the file has no header row"
+            case .malformed(let why): "the CSV is malformed: \(why)"
+            case .missingColumn(let c, let available): "there is no column '\(c)' (columns: \(available.joined(separator: ", ")))"
+            case .shortRow(let line, let c): "line \(line) has no '\(c)' field"
+            case .blank(let line, let c): "line \(line): '\(c)' is empty"
+            }
+        }
+    }
+
+    public static func read(csv bytes: [UInt8], text: String, label: String, groups groupColumns: [String] = []) throws(Problem) -> LabelledTexts {
+        var reader = CSVReader(bytes: bytes)
+        guard let header = reader.next() else { throw reader.failure.map { .malformed($0.description) } ?? .empty }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        func column(_ name: String) throws(Problem) -> Int {
+            guard let i = names.firstIndex(of: name) else { throw .missingColumn(name, available: names) }
+            return i
+        }
+        let t = try column(text), l = try column(label)
+        var g: [(String, Int)] = []
+        for name in groupColumns { g.append((name, try column(name))) }
+        var out = LabelledTexts()
+        for (name, _) in g { out.groups[name] = [] }
+        while reader.advance() {
+            if reader.fieldCount == 1, reader.field(0).isEmpty { continue }  // blank line
+            for (name, i) in [(text, t), (label, l)] + g where i >= reader.fieldCount { throw .shortRow(line: reader.line, column: name) }
+            let textValue = reader.string(t), labelValue = reader.string(l).trimmingCharacters(in: .whitespaces)
+            if textValue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .blank(line: reader.line, column: text) }
+            if labelValue.isEmpty { throw .blank(line: reader.line, column: label) }
+            out.texts.append(textValue)
+            out.labels.append(labelValue)
+            for (name, i) in g { out.groups[name, default: []].append(reader.string(i)) }
+        }
+        if let failure = reader.failure { throw .malformed(failure.description) }
+        return out
+    }
+
+    /// The examples at `indices`, in that order.
+    public func subset(_ indices: [Int]) -> LabelledTexts {
+        LabelledTexts(texts: indices.map { texts[$0] }, labels: indices.map { labels[$0] },
+                      groups: groups.mapValues { values in indices.map { values[$0] } })
+    }
+
+    /// Evaluates a classifier on these examples.
+    public func evaluate(_ model: TextClassifier) -> ClassificationReport {
+        var scratch = TextClassifier.Scratch()
+        var predicted: [String] = [], confidence: [Double] = []
+        predicted.reserveCapacity(count); confidence.reserveCapacity(count)
+        for text in texts {
+            let p = model.predict(text, scratch: &scratch)
+            predicted.append(model.labels[p.label]); confidence.append(Double(p.confidence))
+        }
+        return ClassificationReport(truth: labels, predicted: predicted, confidence: confidence, modelLabels: model.labels, groups: groups)
+    }
+}

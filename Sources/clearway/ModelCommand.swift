@@ -1,0 +1,133 @@
+import ArgumentParser
+import ClearwayIntelligence
+import Crypto
+import Foundation
+
+/// `clearway model …`: train and evaluate the message classifier on any labelled CSV, and
+/// govern which version serves (register, promote, roll back, read its card).
+struct ModelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model", abstract: "Train, evaluate and govern the message classifier.",
+        subcommands: [Train.self, Eval.self])
+
+    struct Columns: ParsableArguments {
+        @Option(help: "Labelled CSV with a header row.") var data: String
+        @Option(help: "Column holding the text.") var text = "text"
+        @Option(help: "Column holding the label.") var label = "label"
+
+        func read(groups: [String] = []) throws -> LabelledTexts {
+            guard let bytes = FileManager.default.contents(atPath: data) else { throw CLIError.badInput("cannot read \(data)") }
+            do { return try LabelledTexts.read(csv: Array(bytes), text: text, label: label, groups: groups) } catch {
+                throw CLIError.badInput("\(data): \(error)")
+            }
+        }
+    }
+
+    struct Train: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a classifier (TF-IDF word and character n-grams, multinomial logistic regression) and save it.")
+        @OptionGroup var columns: Columns
+        @Option(help: "Where to write the model file.") var out: String
+        @Option(help: "Hold out this share of each label (stratified) to measure the model; 0 trains on everything.") var holdout = 0.0
+        @Option(help: "Seed of the held-out split.") var seed: UInt64 = 20_261_122
+        @Option(help: "Inverse regularisation strength.") var c = 10.0
+        @Option(help: "Leave out n-grams seen in fewer texts than this.") var minDf = 2
+        @Option(help: "Most optimiser iterations.") var maxIterations = 200
+        @Flag(help: "Print nothing while training.") var quiet = false
+
+        func validate() throws {
+            guard (0..<1).contains(holdout) else { throw ValidationError("--holdout must be at least 0 and below 1") }
+            guard c > 0 else { throw ValidationError("--c must be above 0") }
+            guard (1...1_000).contains(minDf) else { throw ValidationError("--min-df must be 1…1000") }
+            guard (1...10_000).contains(maxIterations) else { throw ValidationError("--max-iterations must be 1…10000") }
+        }
+
+        func run() async throws {
+            let all = try columns.read()
+            guard Set(all.labels).count >= 2 else { throw CLIError.badInput("\(columns.data): a classifier needs at least two labels") }
+            let (train, test) = holdout > 0 ? ModelFiles.split(all, holdout: holdout, seed: seed) : (all, nil)
+            var options = ClassifierTraining()
+            options.c = c; options.minDocumentFrequency = minDf; options.maxIterations = maxIterations
+            let started = ContinuousClock.now
+            let (model, summary) = TextClassifier.train(texts: train.texts, labels: train.labels, options: options) { iteration, loss in
+                if !quiet, iteration % 10 == 0 { FileHandle.standardError.write(Data("  iteration \(iteration): loss \(String(format: "%.5f", loss))\n".utf8)) }
+            }
+            let seconds = ModelFiles.seconds(since: started)
+            let evaluation = test.map { $0.evaluate(model) }
+            let metadata = ModelMetadata(trainingDataHash: ModelFiles.hash(train), trainedAt: ISO8601DateFormatter().string(from: Date()),
+                                         training: options, summary: summary, evaluation: evaluation,
+                                         profile: ModelFiles.profile(train, model))
+            try ModelFiles.write(model, metadata: metadata, to: out)
+            if !quiet {
+                var line = "Trained on \(summary.examples) texts, \(model.labels.count) labels, \(summary.features) features in \(String(format: "%.2f", seconds)) s (\(summary.iterations) iterations\(summary.converged ? "" : ", not converged"))"
+                if let e = evaluation { line += String(format: "; held out %d: accuracy %.4f, macro-F1 %.4f", e.n, e.accuracy, e.macroF1) }
+                print(line + "\nSaved \(out)")
+            }
+        }
+    }
+
+    struct Eval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Measure a saved classifier on a labelled CSV.")
+        @Option(help: "The model file.") var model: String
+        @OptionGroup var columns: Columns
+        @Option(help: "Also report accuracy per value of this column (repeat the option), e.g. segment or site.") var groupBy: [String] = []
+        @Flag(help: "Print one JSON object (n, accuracy, macroF1, per class, confusion, calibration).") var json = false
+
+        func run() async throws {
+            let (classifier, _) = try ModelFiles.read(model)
+            let data = try columns.read(groups: groupBy)
+            let started = ContinuousClock.now
+            let report = data.evaluate(classifier)
+            let seconds = ModelFiles.seconds(since: started)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                return
+            }
+            print(String(format: "%d texts: accuracy %.4f, macro-F1 %.4f, expected calibration error %.4f (%.0f texts/s)",
+                         report.n, report.accuracy, report.macroF1, report.expectedCalibrationError, Double(report.n) / max(seconds, 1e-9)))
+            if !report.unseenLabels.isEmpty { print("Labels the model never saw (all counted as errors): \(report.unseenLabels.joined(separator: ", "))") }
+            print("\n| label | precision | recall | F1 | support |\n|---|---|---|---|---|")
+            for c in report.classes { print(String(format: "| %@ | %.3f | %.3f | %.3f | %d |", c.label, c.precision, c.recall, c.f1, c.support)) }
+            for (dimension, values) in report.groups.sorted(by: { $0.key < $1.key }) {
+                print("\nAccuracy by \(dimension): " + values.map { String(format: "%@ %.3f (n=%d)", $0.value, $0.accuracy, $0.n) }.joined(separator: ", "))
+            }
+        }
+    }
+}
+
+/// Reading, writing and measuring model files, shared by the commands and benchmarks.
+enum ModelFiles {
+    static func read(_ path: String) throws -> (TextClassifier, ModelMetadata) {
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw CLIError.badInput("cannot read model file \(path)") }
+        do { return try ModelArtefact.decode(Array(bytes)) } catch { throw CLIError.badInput("\(path): \(error)") }
+    }
+
+    static func write(_ model: TextClassifier, metadata: ModelMetadata, to path: String) throws {
+        let bytes = try ModelArtefact.encode(model, metadata: metadata)
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch { throw CLIError.failure("cannot write \(path)") }
+    }
+
+    static func split(_ all: LabelledTexts, holdout: Double, seed: UInt64) -> (LabelledTexts, LabelledTexts) {
+        let (train, test) = StratifiedSplit.split(labels: all.labels, testFraction: holdout, seed: seed)
+        return (all.subset(train), all.subset(test))
+    }
+
+    /// SHA-256 over each example's text and label, in order: names the training data.
+    static func hash(_ data: LabelledTexts) -> String {
+        var hasher = SHA256()
+        for (t, l) in zip(data.texts, data.labels) { hasher.update(data: Data((t + "\u{1F}" + l + "\u{1E}").utf8)) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func profile(_ data: LabelledTexts, _ model: TextClassifier) -> TextProfile {
+        var scratch = TextClassifier.Scratch()
+        return TextProfile(texts: data.texts, predictions: data.texts.map { model.labels[model.predict($0, scratch: &scratch).label] })
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
