@@ -63,11 +63,12 @@ let package = Package(
         .target(
             name: "ClearwayHTTP",
             dependencies: [
-                "ClearwayEngine", "ClearwayInsights",
+                "ClearwayEngine", "ClearwayInsights", "ClearwayIntelligence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources")],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
@@ -97,7 +98,7 @@ let package = Package(
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
         .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", "ClearwaySimulator", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ClearwayIntelligenceTests", dependencies: ["ClearwayIntelligence", "ClearwayEngine", "ClearwaySimulator", "ClearwayTestSupport"]),
+        .testTarget(name: "ClearwayIntelligenceTests", dependencies: ["ClearwayIntelligence", "ClearwayEngine", "ClearwayIntegration", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine", "ClearwaySimulator"]),
         .testTarget(
             name: "ClearwayStoreTests",

@@ -115,22 +115,32 @@ struct CaseEvaluator {
 
     func openException(_ finding: Finding, caseRecord: CaseRecord, tier: CustomerTier, site: SitePolicy) async throws -> ExceptionRecord {
         let rule = site.rule(for: finding.type)
+        let queue = finding.queue ?? rule.queue
         let sla = SLAClock.start(at: now, rule: rule, tier: tier, calendar: site.calendar)
         let priority = PriorityScore.compute(moneyAtRisk: finding.moneyAtRisk, slaConsumed: 0, tier: tier,
                                              fulfilmentDependency: rule.fulfilmentDependency, weights: site.priority)
         let record = ExceptionRecord(id: engine.ids.next("EXC"), caseId: caseRecord.id, identity: finding.identity, type: finding.type,
-                                     queue: rule.queue, lifecycle: ExceptionLifecycle(), finding: finding, sla: sla, priority: priority,
+                                     queue: queue, lifecycle: ExceptionLifecycle(), finding: finding, sla: sla, priority: priority,
                                      openedAt: now, updatedAt: now, closedAt: nil)
         try await tx.insertException(record)
         try await tx.scheduleTimers(SLATimers.timers(for: record, ids: engine.ids))
         tx.audit(AuditEntry(at: now, actor: actor, caseId: caseRecord.id, exceptionId: record.id, action: "exception.opened",
                             after: ExceptionState.open.rawValue, reason: finding.summary,
                             detail: .object([
-                                "type": .string(finding.type.rawValue), "queue": .string(rule.queue),
+                                "type": .string(finding.type.rawValue), "queue": .string(queue),
                                 "decidedBy": .string(finding.decidedBy), "slaDueAt": .string(sla.dueAt.iso8601),
                                 "priority": .number(priority.score), "trigger": .string(trigger),
-                            ]), policyVersion: policy.version))
+                            ].merging(Self.triageDetail(finding.triage)) { a, _ in a }), policyVersion: policy.version))
         return record
+    }
+
+    /// How a customer message was read, for the audit row that opens its exception.
+    static func triageDetail(_ triage: MessageTriage?) -> [String: JSONValue] {
+        guard let triage else { return [:] }
+        var detail: [String: JSONValue] = ["requestType": .string(triage.requestType)]
+        if let c = triage.confidence { detail["confidence"] = .number(c) }
+        if let v = triage.modelVersion { detail["modelVersion"] = .string(v) }
+        return detail
     }
 
     /// Applies a lifecycle event and turns its effects into rows, timers and audit entries.

@@ -19,6 +19,8 @@ public final class ClearwayEngine: Sendable {
     let referenceCache = ReferenceCache()
     /// The connectors actions are delivered through on this node.
     public let connectors = ConnectorRegistry()
+    /// Reads customer messages at intake (the serving classifier, or the rules).
+    public let messageReader = MessageReader()
     /// Seals secrets Clearway must read back (webhook signing secrets).
     public let dataKey: DataKey
     /// Limits for webhook deliveries (url unused).
@@ -45,6 +47,7 @@ public final class ClearwayEngine: Sendable {
     /// Concurrent requests share transactions (group commit); a request's events always
     /// commit together.
     public func ingest(_ events: [IncomingEvent], actor: String) async throws -> [IngestOutcome] {
+        await refreshServingModelIfDue()
         let outcomes = try await groupCommit.submit(events, actor: actor, process: { group in
             try await self.commit(group)
         }, processAlone: { item in

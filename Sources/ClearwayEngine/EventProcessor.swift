@@ -57,7 +57,12 @@ struct EventProcessor {
             if let limit = change.creditLimit { customer.creditLimit = limit }
             try await tx.upsertCustomer(customer, at: now)
             affected = try await tx.activeOrderIds(customerId: customer.id)
-        case .message(let message):
+        case .message(var message):
+            // Read once, at intake: the case keeps this reading even if the model changes.
+            if message.triage == nil { message.triage = engine.messageReader.read(message, policy: policy) }
+            if message.orderId == nil, let numbers = message.triage?.details.orderNumbers {
+                message.orderId = try await tx.orderId(mentioned: numbers, customerId: message.customerId)
+            }
             if let orderId = message.orderId, try await tx.order(orderId) != nil {
                 try await tx.insertMessage(message)
                 affected = [orderId]

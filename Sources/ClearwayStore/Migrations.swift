@@ -190,6 +190,25 @@ enum Migrations {
                 events INTEGER NOT NULL, objects INTEGER NOT NULL, object_types TEXT NOT NULL, document TEXT NOT NULL)
             """,
         ]),
+        ("0009_models", [
+            // Trained models, one row per version, with the file itself (base64), its
+            // training data hash and metrics; which version serves is the replay of
+            // model_serving (promote pushes, rollback pops).
+            """
+            CREATE TABLE model_versions (kind TEXT NOT NULL, version INTEGER NOT NULL, created_at BIGINT NOT NULL, created_by TEXT NOT NULL,
+                data_hash TEXT NOT NULL, summary TEXT NOT NULL, artefact TEXT NOT NULL, PRIMARY KEY (kind, version))
+            """,
+            """
+            CREATE TABLE model_serving (kind TEXT NOT NULL, seq INTEGER NOT NULL, version INTEGER NOT NULL, change TEXT NOT NULL,
+                changed_by TEXT NOT NULL, changed_at BIGINT NOT NULL, reason TEXT, PRIMARY KEY (kind, seq))
+            """,
+            // A person's correction of how a message was read: a labelled example for the next training.
+            """
+            CREATE TABLE training_examples (id TEXT PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL,
+                previous_label TEXT, source_id TEXT, added_by TEXT NOT NULL, added_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX messages_received ON messages (received_at)",
+        ]),
     ]
 }
 

@@ -76,6 +76,16 @@ extension StoreTransaction {
             """).run()
     }
 
+    /// One stored message, locked for update.
+    public func message(_ id: String) async throws -> CustomerMessage? {
+        try await docs(CustomerMessage.self, sql.raw("SELECT doc FROM messages WHERE message_id = \(bind: id)\(unsafeRaw: dialect.forUpdate)")).first
+    }
+
+    /// Rewrites a stored message (a person corrected how it was read).
+    public func updateMessage(_ m: CustomerMessage) async throws {
+        try await sql.raw("UPDATE messages SET doc = \(bind: try JSONText.encode(m)) WHERE message_id = \(bind: m.messageId)").run()
+    }
+
     public func customer(_ id: String) async throws -> Customer? {
         try await sql.raw("SELECT doc FROM customers WHERE id = \(bind: id)").first().map { try JSONText.decode(Customer.self, $0.decode(column: "doc", as: String.self)) }
     }
@@ -135,6 +145,22 @@ extension StoreTransaction {
     // MARK: Orders
 
     /// The order, locked against concurrent changes on PostgreSQL until this transaction ends.
+    /// The first of the customer's orders a message's text mentions: an exact id, or for a
+    /// bare number an id that ends in it after a separator (`200117` finds `SO-200117`).
+    public func orderId(mentioned numbers: [String], customerId: String) async throws -> String? {
+        for number in numbers.prefix(5) {
+            let exact = try await sql.raw("SELECT id FROM orders WHERE id = \(bind: number) AND customer_id = \(bind: customerId)").first()
+            if let id = try exact?.decode(column: "id", as: String.self) { return id }
+            guard number.allSatisfy(\.isNumber) else { continue }
+            let suffixed = try await sql.raw("""
+                SELECT id FROM orders WHERE customer_id = \(bind: customerId) AND (id LIKE \(bind: "%-" + number) OR id LIKE \(bind: "%#" + number))
+                ORDER BY id LIMIT 1
+                """).first()
+            if let id = try suffixed?.decode(column: "id", as: String.self) { return id }
+        }
+        return nil
+    }
+
     public func order(_ id: String) async throws -> Order? {
         try await docs(Order.self, sql.raw("SELECT doc FROM orders WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)")).first
     }

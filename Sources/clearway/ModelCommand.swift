@@ -8,7 +8,7 @@ import Foundation
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model", abstract: "Train, evaluate and govern the message classifier.",
-        subcommands: [Train.self, Eval.self])
+        subcommands: [Train.self, Eval.self, Register.self, Promote.self, Rollback.self, List.self, Card.self])
 
     struct Columns: ParsableArguments {
         @Option(help: "Labelled CSV with a header row.") var data: String

@@ -40,6 +40,11 @@ struct AccessTests {
                     let insight = try await h.send(.get, path, as: role)
                     #expect((insight.status == .ok) == role.allows(.readCases), "GET \(path) as \(role)")
                 }
+                let classifier = try await h.send(.get, "/v1/models/classifier", as: role)
+                #expect((classifier.status == .ok) == role.allows(.readCases), "GET /v1/models/classifier as \(role)")
+                let rollback = try await h.send(.post, "/v1/models/classifier/rollback", as: role, contentType: "application/json", body: "{}")
+                #expect((rollback.status == .conflict) == role.allows(.manageModels), "POST /v1/models/classifier/rollback as \(role)")
+                #expect(rollback.status == .conflict || rollback.status == .forbidden)
                 let actions = try await h.send(.get, "/v1/actions", as: role)
                 #expect((actions.status == .ok) == role.allows(.readCases), "GET /v1/actions as \(role)")
                 let connectors = try await h.send(.get, "/v1/connectors", as: role)

@@ -61,8 +61,10 @@ struct LifecycleEventTests {
             let answer = try await h.post(events: [onOrder])
             let caseId = try #require((answer.list("results").first?["caseIds"] as? [String])?.first)
             let request = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == "customer.request" })
-            #expect(request.str("queue") == "customer_service")
-            #expect(request.list("evidence").first?.str("actual") == "expedite")
+            // With no model serving, the rules read it; an expedite request goes to logistics.
+            #expect(request.str("queue") == "logistics")
+            #expect(request.list("evidence").first?.str("actual") == "expedite_order")
+            #expect(request.str("decidedBy") == "rules" && request.obj("triage").str("decidedBy") == "rules")
 
             let loose = Events.event("mail", "m2", "clearway.customer.message_received.v1",
                                      #"{"messageId":"M2","customerId":"ACME","body":"Please cancel PO 7781, we no longer need it"}"#)
@@ -71,7 +73,9 @@ struct LifecycleEventTests {
             #expect(customerCase != caseId)
             let detail = try await h.get("/v1/cases/\(customerCase)")
             #expect(detail.obj("case").str("orderKey") == "customer:ACME")
-            #expect(detail.list("exceptions").first?.list("evidence").first?.str("actual") == "cancel")
+            #expect(detail.list("exceptions").first?.list("evidence").first?.str("actual") == "cancel_order")
+            #expect(detail.list("exceptions").first?.obj("triage").obj("details")["orderNumbers"] as? [String] == ["PO-7781"])
+            #expect(detail.list("exceptions").first?.str("queue") == "customer_service")
         }
     }
 

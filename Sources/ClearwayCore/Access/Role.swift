@@ -25,6 +25,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable, Hashable {
     case ingestEvents, readDeadLetters, replayDeadLetters, manageKeys
     /// Force or skip an action against policy, with a reason (flagged in the audit log).
     case overridePolicy
+    /// Put a model version in service or roll it back.
+    case manageModels
 }
 
 extension Role {

@@ -6,6 +6,9 @@ public enum CustomerRequestRule {
     /// The request type when no keyword matches.
     public static let fallbackType = "inquiry"
 
+    /// Every request type the rules can name.
+    public static var requestTypes: [String] { keywords.map(\.0) + [fallbackType] }
+
     /// First match wins, so narrower readings come first ("cancel" before "change").
     static let keywords: [(String, [String])] = [
         ("cancel_order", ["cancel", "call off", "no longer need", "don't ship", "do not ship"]),
@@ -64,6 +67,7 @@ public enum CustomerRequestRule {
         switch triage.decidedBy {
         case .model: return "model \(triage.modelVersion ?? "?")\(confidence)"
         case .rules: return "rules\(triage.note.map { ": \($0)" } ?? "")"
+        case .person: return triage.note ?? "corrected by a person"
         }
     }
 }

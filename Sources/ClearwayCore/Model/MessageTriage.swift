@@ -2,7 +2,8 @@
 /// learned model, or the deterministic rules when the model is absent, failed or was
 /// unsure), and the order numbers, items, quantities and dates found in its text.
 public struct MessageTriage: Sendable, Codable, Hashable {
-    public enum Decider: String, Sendable, Codable, Hashable { case model, rules }
+    /// `person` when someone corrected the reading afterwards.
+    public enum Decider: String, Sendable, Codable, Hashable { case model, rules, person }
 
     public var requestType: String
     public var decidedBy: Decider

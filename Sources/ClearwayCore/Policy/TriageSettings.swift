@@ -11,6 +11,9 @@ public struct TriageSettings: Sendable, Hashable {
         self.confidenceThreshold = confidenceThreshold; self.requestQueues = requestQueues
     }
 
+    /// Whether a text can name a request type: lower-case letters, digits and `_`, at most 64.
+    public static func isRequestTypeName(_ s: String) -> Bool { TriageSection.isName(s) }
+
     /// The queue for a request type, falling back to `defaultQueue`.
     public func queue(for requestType: String, defaultQueue: String) -> String { requestQueues[requestType] ?? defaultQueue }
 }

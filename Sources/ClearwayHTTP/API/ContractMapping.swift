@@ -33,7 +33,8 @@ enum ContractMapping {
             state: .init(rawValue: e.lifecycle.state.rawValue) ?? .open, assignee: e.lifecycle.assignee,
             escalation: .init(rawValue: e.lifecycle.escalation.rawValue) ?? .none, summary: e.finding.summary,
             evidence: e.finding.evidence.map { .init(label: $0.label, expected: $0.expected, actual: $0.actual, note: $0.note) },
-            moneyAtRisk: e.finding.moneyAtRisk.doubleValue, decidedBy: e.finding.decidedBy, priority: e.priority.score,
+            moneyAtRisk: e.finding.moneyAtRisk.doubleValue, decidedBy: e.finding.decidedBy, triage: e.finding.triage.map(triage),
+            priority: e.priority.score,
             priorityParts: e.priority.parts.map { .init(name: $0.name, value: $0.value, weight: $0.weight, contribution: $0.contribution) },
             sla: .init(startedAt: e.sla.startedAt.date, atRiskAt: e.sla.atRiskAt.date, dueAt: e.sla.dueAt.date,
                        targetMinutes: e.sla.targetMinutes, calendar: e.sla.calendar, consumed: (consumed * 1000).rounded() / 1000, status: status),
@@ -41,6 +42,12 @@ enum ContractMapping {
             resolvedAutomatically: e.lifecycle.resolution?.automatic,
             resolvedTouchless: e.lifecycle.resolution?.touchless, reopenCount: e.lifecycle.reopenCount,
             openedAt: e.openedAt.date, updatedAt: e.updatedAt.date, closedAt: e.closedAt?.date)
+    }
+
+    static func triage(_ t: MessageTriage) -> Components.Schemas.MessageTriage {
+        .init(requestType: t.requestType, decidedBy: .init(rawValue: t.decidedBy.rawValue) ?? .rules, confidence: t.confidence,
+              modelVersion: t.modelVersion, note: t.note, queue: t.queue,
+              details: .init(orderNumbers: t.details.orderNumbers, skus: t.details.skus, quantities: t.details.quantities, dates: t.details.dates))
     }
 
     static func order(_ o: Order) -> Components.Schemas.Order {

@@ -60,6 +60,7 @@ extension Permission {
         case .replayDeadLetters: "replay dead letters"
         case .manageKeys: "manage API keys"
         case .overridePolicy: "override policy"
+        case .manageModels: "change which model serves"
         }
     }
 }

@@ -4,6 +4,7 @@ import ClearwayStore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// The operations console under `/console`: sign-in, overview, queues and cases, rendered
@@ -109,6 +110,8 @@ struct ConsoleRoutes: Sendable {
     }
 
     /// Server-sent events: the overview again whenever it changes, checked every two seconds.
+    /// A comment line every 20 s notices a browser that has gone; a graceful shutdown ends
+    /// the stream so the server can stop (the browser reconnects to another node).
     func liveStream() -> Response {
         var headers = ConsoleHTTP.securityHeaders
         headers[.contentType] = "text/event-stream"
@@ -117,15 +120,27 @@ struct ConsoleRoutes: Sendable {
             // The first render is fresh: a shared one may predate the page this stream
             // belongs to, and would put older figures back on the screen.
             var maxAge: Duration = .zero
-            while !Task.isCancelled {
-                let html = try await shared.current(maxAge: maxAge) { try await liveOverview() }.text
-                maxAge = .milliseconds(1_500)
-                if html != last {
-                    last = html
-                    let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
-                    try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n"))
+            var quiet = 0
+            let stopping = Mutex(false)
+            try await withGracefulShutdownHandler {
+                while !Task.isCancelled, !stopping.withLock({ $0 }) {
+                    let html = try await shared.current(maxAge: maxAge) { try await liveOverview() }.text
+                    maxAge = .milliseconds(1_500)
+                    if html != last {
+                        last = html
+                        quiet = 0
+                        let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
+                        try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n"))
+                    } else if quiet >= 10 {
+                        quiet = 0
+                        try await writer.write(ByteBuffer(string: ": still here\n\n"))
+                    } else {
+                        quiet += 1
+                    }
+                    try? await Task.sleep(for: .seconds(2))
                 }
-                try await Task.sleep(for: .seconds(2))
+            } onGracefulShutdown: {
+                stopping.withLock { $0 = true }
             }
             try await writer.finish(nil)
         })

@@ -24,8 +24,10 @@ public struct MixReport: Sendable {
 
     public var withinTolerance: Bool { rows.allSatisfy(\.withinTolerance) }
 
-    /// Reads every case Clearway holds and counts, per queue, the orders that met at least
-    /// one exception of that queue (and overall).
+    /// Reads every case Clearway holds and counts, per family, the orders that met at least
+    /// one exception of that family (and overall). A family is named by its types' home
+    /// queue, whatever queue policy routed an exception to (a customer asking where an
+    /// order is goes to logistics, but is still a customer request).
     public static func read(from connection: ClearwayConnection, stats: SimulationStats) async throws -> MixReport {
         var ordersByQueue: [String: Set<String>] = [:]
         var anyException = Set<String>()
@@ -44,7 +46,7 @@ public struct MixReport: Sendable {
                     guard let queue = e["queue"]?.stringValue, let type = e["type"]?.stringValue else { continue }
                     byType[type, default: 0] += 1
                     if let order {
-                        ordersByQueue[queue, default: []].insert(order)
+                        ordersByQueue[ExceptionType(rawValue: type)?.defaultQueue ?? queue, default: []].insert(order)
                         anyException.insert(order)
                     }
                 }

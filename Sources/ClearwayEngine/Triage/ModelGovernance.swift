@@ -1,0 +1,137 @@
+import ClearwayCore
+import ClearwayIntelligence
+import ClearwayStore
+import Foundation
+
+/// A stored model version as people review it: who made it from what, how it measured,
+/// and when it served.
+public struct ModelCard: Sendable {
+    public var stored: StoredModelVersion
+    public var metadata: ModelMetadata
+    public var labels: [String]
+    /// Promotions and rollbacks that named this version.
+    public var serving: [ModelServingChange]
+    public var isServing: Bool
+}
+
+extension ClearwayEngine {
+    /// Brings the version the store says serves into memory (at start, after a change here,
+    /// and periodically for changes made on other nodes). A damaged or missing file leaves
+    /// the rules deciding, with the reason shown as a health warning.
+    public func loadServingModel() async {
+        let kind = MessageReader.kind
+        let history: [ModelServingChange]
+        do { history = try await queries.servingHistory(kind: kind) } catch {
+            logger.warning("model store unreadable; keeping the model in memory", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let version = ModelServingChange.stack(history).last else {
+            if messageReader.serving != nil { logger.notice("no model serves now; customer messages are read by rules") }
+            messageReader.install(nil, problem: nil)
+            return
+        }
+        if messageReader.serving?.version == version { return }
+        do {
+            guard let text = try await queries.modelArtefact(kind: kind, version: version) else {
+                throw ModelArtefactError.damaged("version \(version) has no stored file")
+            }
+            guard let data = Data(base64Encoded: text) else { throw ModelArtefactError.damaged("the stored file is not valid base64") }
+            let (classifier, metadata) = try ModelArtefact.decode(Array(data))
+            messageReader.install(.init(version: version, classifier: classifier, metadata: metadata), problem: nil)
+            logger.info("message classifier in service", metadata: ["model.version": "\(version)", "model.labels": "\(classifier.labels.count)"])
+        } catch {
+            let problem = "\(kind)@\(version) cannot be used (\(error)); customer messages are read by rules"
+            messageReader.install(nil, problem: problem)
+            logger.error("message classifier unavailable", metadata: ["model.version": "\(version)", "error": "\(error)"])
+        }
+    }
+
+    /// Re-reads which version serves when it has not been checked for a while.
+    func refreshServingModelIfDue() async {
+        if messageReader.due(every: .seconds(30)) { await loadServingModel() }
+    }
+
+    /// Stores a trained model file as the next version (not yet serving).
+    public func registerModel(_ bytes: [UInt8], by principal: Principal) async throws -> StoredModelVersion {
+        let metadata: ModelMetadata
+        do { (_, metadata) = try ModelArtefact.decode(bytes) } catch {
+            throw EngineError.invalid(field: "model", detail: "\(error)")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let summary = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        let now = clock.now(), policy = self.policy, by = principal.auditName
+        let artefact = Data(bytes).base64EncodedString()
+        let version = try await database.transaction { tx in
+            let version = try await tx.insertModelVersion(kind: MessageReader.kind, createdAt: now, createdBy: by,
+                                                          dataHash: metadata.trainingDataHash, summary: summary, artefact: artefact)
+            tx.audit(AuditEntry(at: now, actor: by, caseId: nil, exceptionId: nil, action: "model.registered",
+                                after: "\(MessageReader.kind)@\(version)", reason: "trained on \(metadata.summary.examples) examples",
+                                detail: .object(["dataHash": .string(metadata.trainingDataHash)]), policyVersion: policy.version))
+            return version
+        }
+        return StoredModelVersion(kind: MessageReader.kind, version: version, createdAt: now, createdBy: by, dataHash: metadata.trainingDataHash, summary: summary)
+    }
+
+    /// Puts a stored version in service; audited with who did it and why.
+    public func promoteModel(version: Int, by principal: Principal, reason: String?) async throws {
+        try await changeServing(by: principal, reason: reason) { tx, stack in
+            guard try await tx.modelVersionExists(kind: MessageReader.kind, version: version) else {
+                throw EngineError.notFound(what: "model version", id: "\(version)")
+            }
+            guard stack.last != version else { throw EngineError.conflict("\(MessageReader.kind)@\(version) already serves") }
+            return (version, .promote)
+        }
+    }
+
+    /// Returns to the version that served before the current one; returns it.
+    @discardableResult
+    public func rollbackModel(by principal: Principal, reason: String?) async throws -> Int {
+        try await changeServing(by: principal, reason: reason) { _, stack in
+            guard stack.count >= 2 else {
+                throw EngineError.conflict(stack.isEmpty ? "no model serves, so there is nothing to roll back"
+                                                         : "\(MessageReader.kind)@\(stack[0]) is the first version that served; there is none before it")
+            }
+            return (stack[stack.count - 2], .rollback)
+        }
+    }
+
+    private func changeServing(by principal: Principal, reason: String?,
+                               _ decide: @escaping @Sendable (StoreTransaction, [Int]) async throws -> (Int, ModelServingChange.Change)) async throws -> Int {
+        let now = clock.now(), policy = self.policy, by = principal.auditName
+        let version = try await database.transaction { tx in
+            let history = try await tx.servingHistory(kind: MessageReader.kind)
+            let stack = ModelServingChange.stack(history)
+            let (version, change) = try await decide(tx, stack)
+            try await tx.appendServingChange(kind: MessageReader.kind, ModelServingChange(
+                seq: (history.map(\.seq).max() ?? 0) + 1, version: version, change: change, changedBy: by, changedAt: now, reason: reason))
+            tx.audit(AuditEntry(at: now, actor: by, caseId: nil, exceptionId: nil, action: "model.\(change == .promote ? "promoted" : "rolled_back")",
+                                before: stack.last.map { "\(MessageReader.kind)@\($0)" }, after: "\(MessageReader.kind)@\(version)",
+                                reason: reason, policyVersion: policy.version))
+            return version
+        }
+        await loadServingModel()
+        return version
+    }
+
+    /// The card of one version, or of the serving one when `version` is nil.
+    public func modelCard(version: Int?) async throws -> ModelCard? {
+        let kind = MessageReader.kind
+        let history = try await queries.servingHistory(kind: kind)
+        let serving = ModelServingChange.stack(history).last
+        guard let wanted = version ?? serving,
+              let stored = try await queries.modelVersions(kind: kind).first(where: { $0.version == wanted }) else { return nil }
+        let metadata = try JSONDecoder().decode(ModelMetadata.self, from: Data(stored.summary.utf8))
+        let labels = metadata.evaluation?.labels ?? metadata.profile.map { $0.labelShares.keys.sorted() } ?? []
+        return ModelCard(stored: stored, metadata: metadata, labels: labels, serving: history.filter { $0.version == wanted }, isServing: wanted == serving)
+    }
+
+    /// How recent customer messages compare with the serving model's training data.
+    public func messageDrift(days: Int = 30, limit: Int = 5_000) async throws -> TextProfile.Drift? {
+        guard let baseline = messageReader.serving?.metadata.profile else { return nil }
+        let since = Instant(millis: clock.now().millis - Int64(days) * 86_400_000)
+        let recent = try await queries.recentMessages(since: since, limit: limit).filter { $0.triage != nil }
+        guard !recent.isEmpty else { return nil }
+        return baseline.drift(of: TextProfile(texts: recent.map(\.text), predictions: recent.compactMap { $0.triage?.requestType }))
+    }
+}

@@ -1,0 +1,33 @@
+import ClearwayEngine
+import ClearwayIntelligence
+import Foundation
+
+/// A model card as text for the terminal.
+enum ModelCardText {
+    static func render(_ card: ModelCard) -> String {
+        let m = card.metadata
+        var out = ["# \(card.stored.kind)@\(card.stored.version)\(card.isServing ? " (serving)" : "")", "",
+                   "Created \(card.stored.createdAt.iso8601) by \(card.stored.createdBy); trained \(m.trainedAt)",
+                   "Training data: \(m.summary.examples) examples, SHA-256 \(m.trainingDataHash)",
+                   "Model: TF-IDF word \(m.training.analyzer.wordNGrams) and character \(m.training.analyzer.charNGrams) n-grams (min df \(m.training.minDocumentFrequency)), logistic regression C=\(m.training.c); \(m.summary.features) features, \(m.summary.iterations) iterations\(m.summary.converged ? "" : " (not converged)")"]
+        for change in card.serving {
+            out.append("\(change.change == .promote ? "Promoted" : "Returned to by rollback") \(change.changedAt.iso8601) by \(change.changedBy)\(change.reason.map { ": \($0)" } ?? "")")
+        }
+        guard let e = m.evaluation else {
+            out.append("\nNo held-out evaluation (train with --holdout to measure; or run `clearway model eval`).")
+            return out.joined(separator: "\n")
+        }
+        out.append(String(format: "\nHeld out %d: accuracy %.4f, macro-F1 %.4f, expected calibration error %.4f", e.n, e.accuracy, e.macroF1, e.expectedCalibrationError))
+        out.append("\n| label | precision | recall | F1 | support |\n|---|---|---|---|---|")
+        for c in e.classes { out.append(String(format: "| %@ | %.3f | %.3f | %.3f | %d |", c.label, c.precision, c.recall, c.f1, c.support)) }
+        let confusions = e.labels.indices.flatMap { r in e.labels.indices.compactMap { c in r != c && e.confusion[r][c] > 0 ? (e.labels[r], e.labels[c], e.confusion[r][c]) : nil } }
+            .sorted { $0.2 > $1.2 }
+        out.append("\nMost frequent confusions (true → predicted): " + (confusions.isEmpty ? "none" : confusions.prefix(10).map { "\($0.0) → \($0.1) ×\($0.2)" }.joined(separator: ", ")))
+        out.append("\nCalibration (confidence bin: predictions, mean confidence, accuracy):")
+        for b in e.calibration { out.append(String(format: "  %.1f–%.1f: %d, %.3f, %.3f", b.from, b.to, b.count, b.meanConfidence, b.accuracy)) }
+        for (dimension, values) in e.groups.sorted(by: { $0.key < $1.key }) {
+            out.append("\nAccuracy by \(dimension): " + values.map { String(format: "%@ %.3f (n=%d)", $0.value, $0.accuracy, $0.n) }.joined(separator: ", "))
+        }
+        return out.joined(separator: "\n")
+    }
+}
