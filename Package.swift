@@ -97,7 +97,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
-        .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", "ClearwaySimulator", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", "ClearwaySimulator", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClearwayIntelligenceTests", dependencies: ["ClearwayIntelligence", "ClearwayEngine", "ClearwayIntegration", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine", "ClearwaySimulator"]),
         .testTarget(

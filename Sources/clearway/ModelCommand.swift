@@ -11,16 +11,11 @@ struct ModelCommand: AsyncParsableCommand {
         subcommands: [Train.self, Eval.self, Register.self, Promote.self, Rollback.self, List.self, Card.self])
 
     struct Columns: ParsableArguments {
-        @Option(help: "Labelled CSV with a header row.") var data: String
+        @Option(help: "Labelled CSV with a header row (repeat to combine files with the same columns).") var data: [String]
         @Option(help: "Column holding the text.") var text = "text"
         @Option(help: "Column holding the label.") var label = "label"
 
-        func read(groups: [String] = []) throws -> LabelledTexts {
-            guard let bytes = FileManager.default.contents(atPath: data) else { throw CLIError.badInput("cannot read \(data)") }
-            do { return try LabelledTexts.read(csv: Array(bytes), text: text, label: label, groups: groups) } catch {
-                throw CLIError.badInput("\(data): \(error)")
-            }
-        }
+        func read(groups: [String] = []) throws -> LabelledTexts { try ModelFiles.read(data, text: text, label: label, groups: groups) }
     }
 
     struct Train: AsyncParsableCommand {
@@ -33,6 +28,7 @@ struct ModelCommand: AsyncParsableCommand {
         @Option(help: "Inverse regularisation strength.") var c = 10.0
         @Option(help: "Leave out n-grams seen in fewer texts than this.") var minDf = 2
         @Option(help: "Most optimiser iterations.") var maxIterations = 200
+        @Option(help: "Report held-out accuracy per value of this column too (repeat), e.g. segment or site.") var groupBy: [String] = []
         @Flag(help: "Print nothing while training.") var quiet = false
 
         func validate() throws {
@@ -43,25 +39,20 @@ struct ModelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let all = try columns.read()
-            guard Set(all.labels).count >= 2 else { throw CLIError.badInput("\(columns.data): a classifier needs at least two labels") }
-            let (train, test) = holdout > 0 ? ModelFiles.split(all, holdout: holdout, seed: seed) : (all, nil)
             var options = ClassifierTraining()
             options.c = c; options.minDocumentFrequency = minDf; options.maxIterations = maxIterations
             let started = ContinuousClock.now
-            let (model, summary) = TextClassifier.train(texts: train.texts, labels: train.labels, options: options) { iteration, loss in
+            let (bytes, metadata) = try ModelFiles.train(data: columns.data, text: columns.text, label: columns.label, holdout: holdout, seed: seed,
+                                                         groups: groupBy, options: options) { iteration, loss in
                 if !quiet, iteration % 10 == 0 { FileHandle.standardError.write(Data("  iteration \(iteration): loss \(String(format: "%.5f", loss))\n".utf8)) }
             }
             let seconds = ModelFiles.seconds(since: started)
-            let evaluation = test.map { $0.evaluate(model) }
-            let metadata = ModelMetadata(trainingDataHash: ModelFiles.hash(train), trainedAt: ISO8601DateFormatter().string(from: Date()),
-                                         training: options, summary: summary, evaluation: evaluation,
-                                         profile: ModelFiles.profile(train, model))
-            try ModelFiles.write(model, metadata: metadata, to: out)
+            do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError.failure("cannot write \(out)") }
             if !quiet {
-                var line = "Trained on \(summary.examples) texts, \(model.labels.count) labels, \(summary.features) features in \(String(format: "%.2f", seconds)) s (\(summary.iterations) iterations\(summary.converged ? "" : ", not converged"))"
-                if let e = evaluation { line += String(format: "; held out %d: accuracy %.4f, macro-F1 %.4f", e.n, e.accuracy, e.macroF1) }
-                print(line + "\nSaved \(out)")
+                let s = metadata.summary
+                var line = "Trained on \(s.examples) texts, \(s.features) features in \(String(format: "%.2f", seconds)) s (\(s.iterations) iterations\(s.converged ? "" : ", not converged"))"
+                if let e = metadata.evaluation { line += String(format: "; held out %d: accuracy %.4f, macro-F1 %.4f", e.n, e.accuracy, e.macroF1) }
+                print(line + "\nSaved \(out). Store it with: clearway model register \(out)")
             }
         }
     }
@@ -104,9 +95,32 @@ enum ModelFiles {
         do { return try ModelArtefact.decode(Array(bytes)) } catch { throw CLIError.badInput("\(path): \(error)") }
     }
 
-    static func write(_ model: TextClassifier, metadata: ModelMetadata, to path: String) throws {
-        let bytes = try ModelArtefact.encode(model, metadata: metadata)
-        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch { throw CLIError.failure("cannot write \(path)") }
+    /// Labelled examples from one or more CSV files with the same columns, in file order.
+    static func read(_ files: [String], text: String, label: String, groups: [String] = []) throws -> LabelledTexts {
+        guard !files.isEmpty else { throw CLIError.badInput("name at least one --data file") }
+        var all = LabelledTexts()
+        for file in files {
+            guard let bytes = FileManager.default.contents(atPath: file) else { throw CLIError.badInput("cannot read \(file)") }
+            let part: LabelledTexts
+            do { part = try LabelledTexts.read(csv: Array(bytes), text: text, label: label, groups: groups) } catch { throw CLIError.badInput("\(file): \(error)") }
+            all.texts += part.texts
+            all.labels += part.labels
+            for (k, v) in part.groups { all.groups[k, default: []] += v }
+        }
+        return all
+    }
+
+    /// Trains on labelled CSVs (holding out a stratified share to measure, when asked) and
+    /// returns the model file and what it says about itself.
+    static func train(data: [String], text: String, label: String, holdout: Double, seed: UInt64, groups: [String] = [],
+                      options: ClassifierTraining = ClassifierTraining(), progress: (Int, Double) -> Void = { _, _ in }) throws -> ([UInt8], ModelMetadata) {
+        let all = try read(data, text: text, label: label, groups: groups)
+        guard Set(all.labels).count >= 2 else { throw CLIError.badInput("\(data.joined(separator: ", ")): a classifier needs at least two labels") }
+        let (train, test) = holdout > 0 ? split(all, holdout: holdout, seed: seed) : (all, nil)
+        let (model, summary) = TextClassifier.train(texts: train.texts, labels: train.labels, options: options, progress: progress)
+        let metadata = ModelMetadata(trainingDataHash: hash(train), trainedAt: ISO8601DateFormatter().string(from: Date()),
+                                     training: options, summary: summary, evaluation: test.map { $0.evaluate(model) }, profile: profile(train, model))
+        return (try ModelArtefact.encode(model, metadata: metadata), metadata)
     }
 
     static func split(_ all: LabelledTexts, holdout: Double, seed: UInt64) -> (LabelledTexts, LabelledTexts) {

@@ -129,7 +129,14 @@ def main():
         WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.process-map")))
         assert driver.find_elements(By.CSS_SELECTOR, "svg.process-map path"), "the process map must draw its transitions"
         driver.save_screenshot(os.path.join(shots, "process.png"))
-        print(f"console browser test passed: open exceptions {before} -> {after}, viewer refused ({status}), insights opened {opened}")
+
+        # Models: the demo trained the message classifier at start and put it in service.
+        driver.find_element(By.LINK_TEXT, "Models").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "versions-h")))
+        serving = driver.find_element(By.TAG_NAME, "main").text
+        assert "Serving message-classifier@1" in serving, f"the demo's classifier must serve: {serving[:300]}"
+        driver.save_screenshot(os.path.join(shots, "models.png"))
+        print(f"console browser test passed: open exceptions {before} -> {after}, viewer refused ({status}), insights opened {opened}, classifier serving")
     finally:
         driver.quit()
 

@@ -1,6 +1,7 @@
 import ClearwayEngine
 @testable import ClearwayInsights
 import Logging
+import ClearwayTestSupport
 import Foundation
 import Testing
 

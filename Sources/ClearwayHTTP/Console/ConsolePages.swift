@@ -105,6 +105,7 @@ extension ConsoleRoutes {
         let timeline = try await engine.queries.timeline(caseId: id)
         let actions = try await engine.queries.actions(caseId: id)
         return ConsoleHTTP.html(CaseView.page(record: record, exceptions: exceptions, order: order, timeline: timeline, actions: actions, session: session,
-                                              users: try await engine.database.users(), notice: Layout.notice(notice), now: engine.clock.now()))
+                                              users: try await engine.database.users(), requestTypes: engine.knownRequestTypes,
+                                              notice: Layout.notice(notice), now: engine.clock.now()))
     }
 }

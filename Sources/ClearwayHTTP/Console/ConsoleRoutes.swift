@@ -33,7 +33,7 @@ struct ConsoleRoutes: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OverviewView.script)))
         }
         router.get("/console") { request, _ in try await page(request) { session, _ in
-            ConsoleHTTP.html(OverviewView.page(session: session, live: try await liveOverview()))
+            ConsoleHTTP.html(OverviewView.page(session: session, live: try await liveOverview(), warning: TriageViews.warning(engine.messageReader.health)))
         } }
         router.get("/console/live") { request, _ in try await page(request) { _, _ in liveStream() } }
         router.get("/console/queues/:queue") { request, context in try await page(request) { session, _ in
@@ -48,12 +48,15 @@ struct ConsoleRoutes: Sendable {
         } }
         router.post("/console/cases/:case/exceptions/:exception/:action") { request, context in try await page(request, post: true) { session, form in
             let caseId = try context.parameters.require("case"), exceptionId = try context.parameters.require("exception")
-            let command = try ConsoleActions.command(try context.parameters.require("action"), form: form)
+            let action = try context.parameters.require("action")
+            if action == "request-type" { return try await correctRequestType(caseId: caseId, exceptionId: exceptionId, form: form, session: session) }
+            let command = try ConsoleActions.command(action, form: form)
             _ = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: session.user.principal)
             return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", ConsoleActions.doneMessage(command))]))
         } }
         registerActions(on: router)
         registerInsights(on: router)
+        registerModels(on: router)
         router.post("/console/cases/:case/comments") { request, context in try await page(request, post: true) { session, form in
             let caseId = try context.parameters.require("case")
             _ = try await engine.comment(caseId: caseId, exceptionId: nil, text: form["text"]?.first ?? "", by: session.user.principal)

@@ -5,9 +5,9 @@ import ClearwayStore
 /// The backlog overview: headline tiles, open work per queue by SLA state, age buckets and
 /// the daily flow. The live part is re-rendered and pushed by server-sent events.
 enum OverviewView {
-    static func page(session: ConsoleSession, live: HTML) -> HTML {
+    static func page(session: ConsoleSession, live: HTML, warning: HTML = "") -> HTML {
         Layout.page(title: "Backlog overview", session: session, body: """
-            <p class="muted">Updates live as events arrive. <span id="live-status" role="status"></span></p>
+            \(warning)<p class="muted">Updates live as events arrive. <span id="live-status" role="status"></span></p>
             <div id="live" aria-live="polite">\(live)</div>
             """, script: "<script src=\"/console/live.js\"></script>")
     }

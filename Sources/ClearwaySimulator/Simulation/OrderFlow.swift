@@ -138,10 +138,15 @@ extension Simulation {
             ("Where is \(orderId)?", "Could you tell us when \(orderId) will arrive? We have not had a tracking number."),
             ("Damaged items on \(orderId)", "Two boxes on \(orderId) arrived damaged, this is unacceptable for a key account."),
         ]
-        let (subject, body) = templates[rng.int(0...(templates.count - 1))]
-        return event("mail-gateway", nextEventId("mail"), .customerMessageReceived, [
+        let pick = rng.int(0...(templates.count - 1))
+        let (subject, body) = templates[pick]
+        var data: [String: JSONValue] = [
             "messageId": .string("MSG-\(eventCounter)"), "customerId": .string(c.id), "orderId": .string(orderId), "channel": .string("email"),
             "subject": .string(subject), "body": .string(body), "receivedAt": .string(at.iso8601),
-        ], at: at)
+        ]
+        // A customer asking where an order is names it in the text only: the mail gateway
+        // cannot tell which order it is about, Clearway reads it from the text.
+        if pick == 3 { data["orderId"] = nil }
+        return event("mail-gateway", nextEventId("mail"), .customerMessageReceived, data, at: at)
     }
 }

@@ -1,0 +1,36 @@
+import ClearwayCore
+import ClearwayEngine
+import ClearwayStore
+import Hummingbird
+
+/// Console routes for the message classifier: the Models page, promotion and rollback
+/// (admins), and a person's correction of how a message was read.
+extension ConsoleRoutes {
+    func registerModels(on router: Router<BasicRequestContext>) {
+        router.get("/console/models") { request, _ in try await page(request) { session, _ in
+            let kind = MessageReader.kind
+            let health = engine.messageReader.health
+            return ConsoleHTTP.html(TriageViews.page(
+                health: health, threshold: engine.policy.triage.confidenceThreshold, versions: try await engine.queries.modelVersions(kind: kind),
+                history: try await engine.queries.servingHistory(kind: kind), card: try await engine.modelCard(version: health.version),
+                drift: try await engine.messageDrift(), session: session, notice: Layout.notice(request.uri.queryParameters["done"].map(String.init))))
+        } }
+        router.post("/console/models/promote") { request, _ in try await page(request, post: true) { session, form in
+            guard let version = Int(form["version"]?.first ?? "") else { throw ConsoleFailure.badRequest("Choose a version to put in service.") }
+            try await engine.promoteModel(version: version, by: session.user.principal, reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank))
+            return ConsoleHTTP.redirect("/console/models" + ConsoleHTTP.query([("done", "Version \(version) serves now")]))
+        } }
+        router.post("/console/models/rollback") { request, _ in try await page(request, post: true) { session, form in
+            let version = try await engine.rollbackModel(by: session.user.principal, reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank))
+            return ConsoleHTTP.redirect("/console/models" + ConsoleHTTP.query([("done", "Rolled back: version \(version) serves now")]))
+        } }
+    }
+
+    func correctRequestType(caseId: String, exceptionId: String, form: [String: [String]], session: ConsoleSession) async throws -> Response {
+        let type = (form["requestType"]?.first ?? "").trimmingCharacters(in: .whitespaces)
+        guard !type.isEmpty else { throw ConsoleFailure.badRequest("Choose the request type.") }
+        _ = try await engine.correctRequestType(caseId: caseId, exceptionId: exceptionId, requestType: type,
+                                                reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank), by: session.user.principal)
+        return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", "Request type corrected to \(type)")]))
+    }
+}

@@ -1,0 +1,103 @@
+import ClearwayCore
+import ClearwayEngine
+import ClearwayIntelligence
+import ClearwayStore
+import Foundation
+
+/// How a customer's message was read (on the case), the form to correct it, and the
+/// Models page: which classifier serves, its health, versions, card and drift.
+enum TriageViews {
+    static func reading(_ t: MessageTriage?) -> HTML {
+        guard let t else { return "" }
+        let who: String = switch t.decidedBy {
+        case .model: "the model \(t.modelVersion ?? "")\(t.confidence.map { " at \(percent($0)) confidence" } ?? "")"
+        case .rules: "the rules (\(t.note ?? ""))"
+        case .person: t.note ?? "a person"
+        }
+        return "<p class=\"triage\">Read as <strong>\(t.requestType)</strong> by \(who) · sent to \(t.queue)</p>"
+    }
+
+    static func correction(_ e: ExceptionRecord, caseId: String, session: ConsoleSession, requestTypes: [String]) -> HTML {
+        guard e.type == .customerRequest, session.user.role.allows(.workExceptions), !e.lifecycle.state.isClosed else { return "" }
+        let current = e.finding.triage?.requestType
+        return """
+        <form method="post" action="/console/cases/\(caseId)/exceptions/\(e.id)/request-type" class="actions">\(Layout.csrfField(session))
+        <label>Read as<select name="requestType">\(requestTypes.map { t -> HTML in "<option value=\"\(t)\"\(t == current ? " selected" as HTML : "")>\(t)</option>" })</select></label>
+        <label>Why<input name="reason" maxlength="500"></label><button type="submit">Correct the request type</button></form>
+        """
+    }
+
+    static func percent(_ p: Double) -> String { String(format: "%.0f%%", p * 100) }
+
+    static func warning(_ health: MessageReader.Health) -> HTML {
+        guard let problem = health.problem else { return "" }
+        return "<p class=\"notice error\" role=\"alert\">Message classifier unavailable: \(problem). <a href=\"/console/models\">Models</a></p>"
+    }
+
+    static func page(health: MessageReader.Health, threshold: Double, versions: [StoredModelVersion], history: [ModelServingChange],
+                     card: ModelCard?, drift: TextProfile.Drift?, session: ConsoleSession, notice: HTML) -> HTML {
+        let status: HTML = if let v = health.version {
+            "<p>Serving <strong>\(MessageReader.kind)@\(v)</strong> (\(health.labels) request types). Its answers are used at \(percent(threshold)) confidence or more; below that the rules decide.</p>"
+        } else if health.problem == nil {
+            "<p>No model serves: customer messages are read by the rules. Train one with <code>clearway model train</code>, store it with <code>clearway model register</code> and put it in service with <code>clearway model promote</code>.</p>"
+        } else { "" }
+        let counts: HTML = "<p class=\"muted\">On this node since it started: \(health.decidedByModel) read by the model, \(health.decidedByRules) by the rules, \(health.modelFailures) model failures.</p>"
+        let driftPart: HTML = drift.map { d in
+            """
+            <section class="card" aria-labelledby="drift-h"><h2 id="drift-h">Drift</h2>
+            <p>Population stability of the last 30 days' \(d.recent) messages against the serving model's training data (under 0.10 stable, 0.10–0.25 a moderate shift, above 0.25 a major one):
+            message length \(String(format: "%.3f", d.inputStability)) (\(band(d.inputStability))), request types read \(String(format: "%.3f", d.predictionStability)) (\(band(d.predictionStability))).</p></section>
+            """
+        } ?? "<p class=\"muted\">Drift is shown once a model serves and messages have arrived.</p>"
+        let manage = session.user.role.allows(.manageModels)
+        let rows = versions.map { v -> HTML in
+            let m = try? JSONDecoder().decode(ModelMetadata.self, from: Data(v.summary.utf8))
+            let promote: HTML = manage && v.version != health.version ? """
+                <form method="post" action="/console/models/promote" class="actions">\(Layout.csrfField(session))<input type="hidden" name="version" value="\(v.version)"><button type="submit">Put in service</button></form>
+                """ : ""
+            return "<tr><td>\(v.version)\(v.version == health.version ? " (serving)" : "")</td><td>\(Format.time(v.createdAt))</td><td>\(v.createdBy)</td><td>\(m?.summary.examples ?? 0)</td><td><code>\(String(v.dataHash.prefix(12)))</code></td><td class=\"num\">\(m?.evaluation.map { String(format: "%.4f", $0.macroF1) } ?? "–")</td><td>\(promote)</td></tr>"
+        }
+        let rollback: HTML = manage && history.count > 1 ? """
+            <form method="post" action="/console/models/rollback" class="actions">\(Layout.csrfField(session))<label>Why<input name="reason" maxlength="500"></label><button type="submit">Roll back to the previous version</button></form>
+            """ : ""
+        let changes = history.reversed().map { h -> HTML in
+            "<li><time>\(Format.time(h.changedAt))</time> · \(h.change.rawValue) → \(h.version) · \(h.changedBy)\(h.reason.map { ": \($0)" } ?? "")</li>"
+        }
+        let body: HTML = """
+        \(notice)\(warning(health))\(status)\(counts)
+        <section class="card" aria-labelledby="versions-h"><h2 id="versions-h">Versions</h2>
+        <div class="tablewrap"><table><thead><tr><th scope="col">Version</th><th scope="col">Stored</th><th scope="col">By</th><th scope="col">Examples</th><th scope="col">Training data</th><th scope="col" class="num">Held-out macro-F1</th><th scope="col"></th></tr></thead>
+        <tbody>\(rows)</tbody></table></div>\(rollback)<ol class="timeline">\(changes)</ol></section>
+        \(driftPart)\(card.map(cardPart) ?? "")
+        """
+        return Layout.page(title: "Models", session: session, body: body)
+    }
+
+    static func band(_ psi: Double) -> String { psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate shift" : "major shift" }
+
+    static func cardPart(_ card: ModelCard) -> HTML {
+        guard let e = card.metadata.evaluation else {
+            return "<section class=\"card\"><h2>Model card</h2><p>Version \(card.stored.version) was trained without held-out data (train with --holdout to measure it).</p></section>"
+        }
+        let classes = e.classes.map { c -> HTML in
+            "<tr><th scope=\"row\">\(c.label)</th><td class=\"num\">\(String(format: "%.3f", c.precision))</td><td class=\"num\">\(String(format: "%.3f", c.recall))</td><td class=\"num\">\(String(format: "%.3f", c.f1))</td><td class=\"num\">\(c.support)</td></tr>"
+        }
+        let confusions = e.labels.indices.flatMap { r in e.labels.indices.compactMap { c in r != c && e.confusion[r][c] > 0 ? (e.labels[r], e.labels[c], e.confusion[r][c]) : nil } }
+            .sorted { $0.2 > $1.2 }.prefix(10).map { "\($0.0) → \($0.1) ×\($0.2)" }
+        let bins = e.calibration.map { b -> HTML in
+            "<tr><td>\(String(format: "%.1f–%.1f", b.from, b.to))</td><td class=\"num\">\(b.count)</td><td class=\"num\">\(String(format: "%.3f", b.meanConfidence))</td><td class=\"num\">\(String(format: "%.3f", b.accuracy))</td></tr>"
+        }
+        let groups = e.groups.sorted { $0.key < $1.key }.map { (dimension, values) -> HTML in
+            "<p>Accuracy by \(dimension): \(values.map { String(format: "%@ %.3f (n=%d)", $0.value, $0.accuracy, $0.n) }.joined(separator: ", "))</p>"
+        }
+        return """
+        <section class="card" aria-labelledby="card-h"><h2 id="card-h">Model card: version \(card.stored.version)</h2>
+        <p>Trained \(card.metadata.trainedAt) on \(card.metadata.summary.examples) examples (SHA-256 <code>\(card.metadata.trainingDataHash)</code>); \(card.metadata.summary.features) features.
+        Held out \(e.n): accuracy \(String(format: "%.4f", e.accuracy)), macro-F1 \(String(format: "%.4f", e.macroF1)), expected calibration error \(String(format: "%.4f", e.expectedCalibrationError)).</p>
+        \(groups)
+        <div class="grid"><div class="tablewrap"><table><caption>Per request type</caption><thead><tr><th scope="col">Type</th><th scope="col" class="num">Precision</th><th scope="col" class="num">Recall</th><th scope="col" class="num">F1</th><th scope="col" class="num">Support</th></tr></thead><tbody>\(classes)</tbody></table></div>
+        <div class="tablewrap"><table><caption>Calibration</caption><thead><tr><th scope="col">Confidence</th><th scope="col" class="num">Predictions</th><th scope="col" class="num">Mean confidence</th><th scope="col" class="num">Accuracy</th></tr></thead><tbody>\(bins)</tbody></table></div></div>
+        <p>Most frequent confusions (true → read as): \(confusions.isEmpty ? "none" : confusions.joined(separator: ", "))</p></section>
+        """
+    }
+}

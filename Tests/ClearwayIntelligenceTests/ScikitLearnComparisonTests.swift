@@ -1,0 +1,35 @@
+import ClearwayIntelligence
+import ClearwayTestSupport
+import Foundation
+import Testing
+
+/// Clearway's classifier beside scikit-learn's TF-IDF + LogisticRegression, with the same
+/// features and settings, on the identical seeded 80/20 split of the public corpus. Runs
+/// when the peers' Python is set (CI requires it).
+@Suite("Classifier checked against scikit-learn")
+struct ScikitLearnComparisonTests {
+    struct Peer: Decodable { var accuracy: Double; var macroF1: Double; var n: Int; var features: Int }
+
+    @Test("macro-F1 on the held-out fifth is within one point of scikit-learn's", .enabled(if: PeerData.available, "set CLEARWAY_PEERS_PYTHON to a Python with scikit-learn"))
+    func macroF1WithinOnePoint() throws {
+        let all = try LabelledTexts.read(csv: SharedData.bytes("support/bitext-customer-service.csv"), text: "utterance", label: "intent")
+        let (trainIndex, testIndex) = StratifiedSplit.split(labels: all.labels, testFraction: 0.2, seed: 20_261_122)
+        let train = all.subset(trainIndex), test = all.subset(testIndex)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-sklearn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func write(_ data: LabelledTexts, _ name: String) throws -> String {
+            func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            let url = dir.appendingPathComponent(name)
+            try Data(("text,label\n" + zip(data.texts, data.labels).map { quote($0) + "," + quote($1) }.joined(separator: "\n")).utf8).write(to: url)
+            return url.path
+        }
+        let peer = try JSONDecoder().decode(Peer.self, from: try PeerData.run(script: "sklearn_text.py", [write(train, "train.csv"), write(test, "test.csv"), "--repeat", "1"]))
+        let (model, _) = TextClassifier.train(texts: train.texts, labels: train.labels)
+        let ours = test.evaluate(model)
+        #expect(peer.n == test.count)
+        #expect(ours.macroF1 >= peer.macroF1 - 0.01, "Clearway \(ours.macroF1) vs scikit-learn \(peer.macroF1)")
+        // The two vocabularies are built the same way, so they are close in size.
+        #expect(abs(model.vectorizer.featureCount - peer.features) < peer.features / 10, "\(model.vectorizer.featureCount) vs \(peer.features)")
+    }
+}
