@@ -56,6 +56,9 @@ struct TriageAPITests {
             let status = try await h.get("/v1/models/classifier")
             #expect(status["serving"] == nil && (status["decidedByRules"] as? Int) == 1)
             #expect(status["confidenceThreshold"] as? Double == 0.6)
+            let metrics = String(buffer: try await h.send(.get, "/metrics", as: .viewer).body)
+            #expect(metrics.contains("clearway_classifier_decisions{decided_by=\"rules\"} 1"), "\(metrics)")
+            #expect(metrics.contains("clearway_classifier_serving_version 0"))
         }
     }
 }

@@ -33,6 +33,21 @@ final class ClearwayMetrics: Sendable {
         }
     }
 
+    /// The message classifier's health: the version serving (0: none), whether one should
+    /// serve but cannot, and who read messages since start.
+    func classifier(_ health: MessageReader.Health) {
+        registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "classifier_serving_version", helpText: "The message classifier version in service on this node (0: rules only)"))
+            .set(to: Double(health.version ?? 0))
+        registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "classifier_unavailable", helpText: "1 while a promoted classifier cannot be used and rules read every message"))
+            .set(to: health.problem == nil ? 0 : 1)
+        for (who, n) in [("model", health.decidedByModel), ("rules", health.decidedByRules)] {
+            registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "classifier_decisions", helpText: "Customer messages read since start, by who decided"),
+                               labels: [("decided_by", who)]).set(to: Double(n))
+        }
+        registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "classifier_failures", helpText: "Messages the model gave no usable answer for since start"))
+            .set(to: Double(health.modelFailures))
+    }
+
     func render() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

@@ -21,6 +21,7 @@ struct OpsRoutes {
         router.get("/metrics") { _, _ in
             _ = try RequestPrincipal.require(.readMetrics)
             metrics.connectors(engine.connectors.status())
+            metrics.classifier(engine.messageReader.health)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
