@@ -28,8 +28,8 @@ struct BenchClassifier: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let trainFile = dir.appendingPathComponent("train.csv"), testFile = dir.appendingPathComponent("test.csv")
-        try Data(Self.csv(train).utf8).write(to: trainFile)
-        try Data(Self.csv(test).utf8).write(to: testFile)
+        try Data(train.csv().utf8).write(to: trainFile)
+        try Data(test.csv().utf8).write(to: testFile)
 
         var trainSeconds = Double.infinity
         var trained: (TextClassifier, TextClassifier.TrainingSummary)?
@@ -62,35 +62,13 @@ struct BenchClassifier: AsyncParsableCommand {
         if checksum < 0 { print("") }
     }
 
-    static func csv(_ data: LabelledTexts) -> String {
-        func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        return "text,label\n" + zip(data.texts, data.labels).map { quote($0) + "," + quote($1) }.joined(separator: "\n") + "\n"
-    }
-
     struct PeerResult: Decodable {
         var trainSeconds: Double, classifySeconds: Double, n: Int, accuracy: Double, macroF1: Double, features: Int, iterations: Int
     }
 
     func runPeer(trainFile: String, testFile: String) throws -> PeerResult {
-        let python = peerPython ?? ProcessInfo.processInfo.environment["CLEARWAY_PEERS_PYTHON"] ?? ".venv-peers/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw CLIError.badInput("no Python with scikit-learn at \(python): see RECIPES (python3 -m venv .venv-peers && .venv-peers/bin/pip install scikit-learn) or pass --peer-python")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["bench/peers/sklearn_text.py", trainFile, testFile, "--repeat", String(runs)]
-        var env = ProcessInfo.processInfo.environment
-        env["OMP_NUM_THREADS"] = "1"; env["OPENBLAS_NUM_THREADS"] = "1"
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let result = try? JSONDecoder().decode(PeerResult.self, from: output) else {
-            throw CLIError.failure("scikit-learn's run failed (exit \(process.terminationStatus)): \(String(decoding: output.prefix(300), as: UTF8.self))")
-        }
-        return result
+        let data = try PeerRunner.run(python: peerPython, script: "sklearn_text.py", arguments: [trainFile, testFile, "--repeat", String(runs)],
+                                      installs: "scikit-learn")
+        return try PeerRunner.decode(PeerResult.self, data, from: "sklearn_text.py")
     }
 }

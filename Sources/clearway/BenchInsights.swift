@@ -51,8 +51,7 @@ struct BenchInsights: AsyncParsableCommand {
             rows.append((type, map?.cases ?? 0, map?.events ?? 0, seconds))
         }
 
-        let python = peerPython ?? ProcessInfo.processInfo.environment["CLEARWAY_PEERS_PYTHON"] ?? ".venv-peers/bin/python"
-        let peer = try runPeer(python: python, file: file)
+        let peer = try runPeer(file: file)
         print("Log: \(log)\(scale > 1 ? " × \(scale)" : ""), \(parsed.events.count) events, \(parsed.objects.count) objects; best of \(runs) runs; one core")
         print("\n| step | Clearway (s) | pm4py (s) | pm4py ÷ Clearway |\n|---|---|---|---|")
         func row(_ name: String, _ ours: Double, _ theirs: Double) {
@@ -85,22 +84,9 @@ struct BenchInsights: AsyncParsableCommand {
         var types: [TypeResult]
     }
 
-    func runPeer(python: String, file: String) throws -> PeerResult {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw CLIError.badInput("no Python with pm4py at \(python): see RECIPES (python3 -m venv .venv-peers && .venv-peers/bin/pip install pm4py) or pass --peer-python")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["bench/peers/pm4py_ocel.py", file, "--repeat", String(runs)] + objectType.flatMap { ["--object-type", $0] }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let result = try? JSONDecoder().decode(PeerResult.self, from: data) else {
-            throw CLIError.failure("pm4py's run failed (exit \(process.terminationStatus)): \(String(decoding: data.prefix(300), as: UTF8.self))")
-        }
-        return result
+    func runPeer(file: String) throws -> PeerResult {
+        let data = try PeerRunner.run(python: peerPython, script: "pm4py_ocel.py",
+                                      arguments: [file, "--repeat", String(runs)] + objectType.flatMap { ["--object-type", $0] }, installs: "pm4py")
+        return try PeerRunner.decode(PeerResult.self, data, from: "pm4py_ocel.py")
     }
 }

@@ -64,6 +64,19 @@ struct ClassifierTests {
         #expect(throws: ModelArtefactError.damaged("its checksum does not match its contents")) { try ModelArtefact.decode(bytes) }
     }
 
+    @Test("labelled examples written as CSV read back the same, quotes, commas and line breaks included; a missing column is named")
+    func csvRoundTrip() throws {
+        let data = LabelledTexts(texts: ["say \"hi\", then\nleave", "plain"], labels: ["a", "b"])
+        let back = try LabelledTexts.read(csv: Array(data.csv().utf8), text: "text", label: "label")
+        #expect(back.texts == data.texts && back.labels == data.labels)
+        #expect(throws: LabelledTexts.Problem.missingColumn("intent", available: ["text", "label"])) {
+            try LabelledTexts.read(csv: Array(data.csv().utf8), text: "text", label: "intent")
+        }
+        #expect(throws: LabelledTexts.Problem.blank(line: 2, column: "label")) {
+            try LabelledTexts.read(csv: Array("text,label\nhello,\n".utf8), text: "text", label: "label")
+        }
+    }
+
     @Test("macro-F1 averages every label in truth or prediction; a label the model never saw is an error")
     func reportMetrics() {
         let r = ClassificationReport(truth: ["a", "a", "b", "c"], predicted: ["a", "b", "b", "a"], confidence: [0.9, 0.6, 0.8, 0.7],

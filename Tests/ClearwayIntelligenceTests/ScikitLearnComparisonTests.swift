@@ -19,9 +19,8 @@ struct ScikitLearnComparisonTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         func write(_ data: LabelledTexts, _ name: String) throws -> String {
-            func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
             let url = dir.appendingPathComponent(name)
-            try Data(("text,label\n" + zip(data.texts, data.labels).map { quote($0) + "," + quote($1) }.joined(separator: "\n")).utf8).write(to: url)
+            try Data(data.csv().utf8).write(to: url)
             return url.path
         }
         let peer = try JSONDecoder().decode(Peer.self, from: try PeerData.run(script: "sklearn_text.py", [write(train, "train.csv"), write(test, "test.csv"), "--repeat", "1"]))

@@ -66,6 +66,12 @@ public struct LabelledTexts: Sendable {
                       groups: groups.mapValues { values in indices.map { values[$0] } })
     }
 
+    /// The examples as CSV with the columns `text,label`, every field quoted.
+    public func csv() -> String {
+        func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return "text,label\n" + zip(texts, labels).map { quote($0) + "," + quote($1) + "\n" }.joined()
+    }
+
     /// Evaluates a classifier on these examples.
     public func evaluate(_ model: TextClassifier) -> ClassificationReport {
         var scratch = TextClassifier.Scratch()
