@@ -35,6 +35,23 @@ public struct ClassificationReport: Sendable, Hashable, Codable {
         public var count: Int
         public var meanConfidence: Double
         public var accuracy: Double
+
+        /// Confidences in equal-width bins beside how often they were right, and the
+        /// expected calibration error (the bins' gaps weighted by their counts).
+        public static func table(confidence: [Double], hits: [Bool], bins: Int) -> ([CalibrationBin], Double) {
+            var table: [CalibrationBin] = []
+            for b in 0..<bins {
+                let from = Double(b) / Double(bins), to = Double(b + 1) / Double(bins)
+                var count = 0, right = 0, sum = 0.0
+                for (c, hit) in zip(confidence, hits) where c >= from && (c < to || (b == bins - 1 && c <= to)) {
+                    count += 1; sum += c
+                    if hit { right += 1 }
+                }
+                if count > 0 { table.append(CalibrationBin(from: from, to: to, count: count, meanConfidence: sum / Double(count), accuracy: Double(right) / Double(count))) }
+            }
+            let gap = table.reduce(0) { $0 + Double($1.count) * abs($1.meanConfidence - $1.accuracy) }
+            return (table, confidence.isEmpty ? 0 : gap / Double(confidence.count))
+        }
     }
 
     public struct GroupAccuracy: Sendable, Hashable, Codable {
@@ -68,23 +85,8 @@ public struct ClassificationReport: Sendable, Hashable, Codable {
         let macroF1 = classes.isEmpty ? 0 : classes.reduce(0) { $0 + $1.f1 } / Double(classes.count)
         let known = Set(modelLabels)
         let unseenLabels = Array(Set(truth).subtracting(known)).sorted()
-        var calibration: [CalibrationBin] = []
-        for b in 0..<bins {
-            let from = Double(b) / Double(bins), to = Double(b + 1) / Double(bins)
-            var count = 0, right = 0, sum = 0.0
-            for i in confidence.indices {
-                let c = confidence[i]
-                guard c >= from, c < to || (b == bins - 1 && c <= to) else { continue }
-                count += 1; sum += c
-                if truth[i] == predicted[i] { right += 1 }
-            }
-            guard count > 0 else { continue }
-            calibration.append(CalibrationBin(from: from, to: to, count: count, meanConfidence: sum / Double(count),
-                                              accuracy: Double(right) / Double(count)))
-        }
-        var gap = 0.0
-        for bin in calibration { gap += Double(bin.count) * abs(bin.meanConfidence - bin.accuracy) }
-        let expectedCalibrationError = n == 0 ? 0 : gap / Double(n)
+        let (calibration, expectedCalibrationError) = CalibrationBin.table(confidence: confidence,
+                                                                            hits: confidence.indices.map { truth[$0] == predicted[$0] }, bins: bins)
         var grouped: [String: [GroupAccuracy]] = [:]
         for (dimension, values) in groups where values.count == n {
             var tally: [String: (n: Int, right: Int)] = [:]
