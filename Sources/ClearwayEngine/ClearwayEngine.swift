@@ -21,6 +21,7 @@ public final class ClearwayEngine: Sendable {
     public let connectors = ConnectorRegistry()
     /// Reads customer messages at intake (the serving classifier, or the rules).
     public let messageReader = MessageReader()
+    let breachRiskCache = BreachRiskCache()
     /// Seals secrets Clearway must read back (webhook signing secrets).
     public let dataKey: DataKey
     /// Limits for webhook deliveries (url unused).

@@ -3,8 +3,8 @@ import ClearwayEngine
 import ClearwayStore
 import Hummingbird
 
-/// Console routes for the message classifier: the Models page, promotion and rollback
-/// (admins), and a person's correction of how a message was read.
+/// Console routes for the models: the Models page, promotion and rollback (admins), a
+/// person's correction of how a message was read, and open exceptions by breach risk.
 extension ConsoleRoutes {
     func registerModels(on router: Router<BasicRequestContext>) {
         router.get("/console/models") { request, _ in try await page(request) { session, _ in
@@ -14,6 +14,9 @@ extension ConsoleRoutes {
                 health: health, threshold: engine.policy.triage.confidenceThreshold, versions: try await engine.queries.modelVersions(kind: kind),
                 history: try await engine.queries.servingHistory(kind: kind), card: try await engine.modelCard(version: health.version),
                 drift: try await engine.messageDrift(), session: session, notice: Layout.notice(request.uri.queryParameters["done"].map(String.init))))
+        } }
+        router.get("/console/at-risk") { request, _ in try await page(request) { session, _ in
+            ConsoleHTTP.html(AtRiskView.page(result: try await engine.breachRisks(), session: session))
         } }
         router.post("/console/models/promote") { request, _ in try await page(request, post: true) { session, form in
             guard let version = Int(form["version"]?.first ?? "") else { throw ConsoleFailure.badRequest("Choose a version to put in service.") }

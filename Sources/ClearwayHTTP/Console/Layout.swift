@@ -9,7 +9,7 @@ enum Layout {
         let nav: HTML = if let session {
             """
             <nav aria-label="Main"><a href="/console">Overview</a>\(queues.map { q -> HTML in "<a href=\"/console/queues/\(q)\">\(label(q))</a>" })\
-            <a href="/console/approvals">Approvals</a><a href="/console/insights">Insights</a><a href="/console/models">Models</a>\(session.user.role.allows(.readDeadLetters) ? "<a href=\"/console/deliveries\">Deliveries</a>" as HTML : "")</nav>
+            <a href="/console/approvals">Approvals</a><a href="/console/at-risk">At risk</a><a href="/console/insights">Insights</a><a href="/console/models">Models</a>\(session.user.role.allows(.readDeadLetters) ? "<a href=\"/console/deliveries\">Deliveries</a>" as HTML : "")</nav>
             <form method="post" action="/console/logout" class="who">\(csrfField(session))
             <span>\(session.user.displayName) · \(session.user.role.rawValue)</span> <button type="submit">Sign out</button></form>
             """

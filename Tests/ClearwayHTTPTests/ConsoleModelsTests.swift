@@ -1,0 +1,30 @@
+import ClearwayCore
+import ClearwayEngine
+import ClearwayTestSupport
+import Foundation
+import HTTPTypes
+import Testing
+@testable import ClearwayHTTP
+
+@Suite("The console's Models and At risk pages")
+struct ConsoleModelsTests {
+    @Test("with no model serving the Models page says the rules read messages and offers no promotion to a viewer; At risk waits for history")
+    func modelsAndRiskPages() async throws {
+        try await Harness.run(.sqlite) { h in
+            try await ConsoleTests.addPeople(h)
+            try await h.post(events: Events.reference + [Events.seedOrder, TriageAPITests.order, TriageAPITests.whereIs])
+            let vic = try #require(try await ConsoleTests.signIn(h, "vic", "vic-password-12").cookie)
+            let models = String(buffer: try await h.send(.get, "/console/models", as: nil, headers: [.cookie: vic]).body)
+            #expect(models.contains("No model serves: customer messages are read by the rules."))
+            #expect(models.contains("0 read by the model, 1 by the rules"))
+            #expect(!models.contains("Put in service") && !models.contains("Roll back"))
+            let risk = String(buffer: try await h.send(.get, "/console/at-risk", as: nil, headers: [.cookie: vic]).body)
+            #expect(risk.contains("Not enough history yet"))
+
+            let caseId = try #require(try await h.get("/v1/cases?orderId=SO-100001").list("items").first?.str("id"))
+            let casePage = String(buffer: try await h.send(.get, "/console/cases/\(caseId)", as: nil, headers: [.cookie: vic]).body)
+            #expect(casePage.contains("Read as <strong>track_order</strong> by the rules"))
+            #expect(!casePage.contains("Correct the request type"), "a viewer gets no correction form")
+        }
+    }
+}
