@@ -46,7 +46,7 @@ enum TriageViews {
             """
             <section class="card" aria-labelledby="drift-h"><h2 id="drift-h">Drift</h2>
             <p>Population stability of the last 30 days' \(d.recent) messages against the serving model's training data (under 0.10 stable, 0.10–0.25 a moderate shift, above 0.25 a major one):
-            message length \(String(format: "%.3f", d.inputStability)) (\(band(d.inputStability))), request types read \(String(format: "%.3f", d.predictionStability)) (\(band(d.predictionStability))).</p></section>
+            message length \(String(format: "%.3f", d.inputStability)) (\(band(d.inputStability, d.recent))), request types read \(String(format: "%.3f", d.predictionStability)) (\(band(d.predictionStability, d.recent))).</p></section>
             """
         } ?? "<p class=\"muted\">Drift is shown once a model serves and messages have arrived.</p>"
         let manage = session.user.role.allows(.manageModels)
@@ -73,7 +73,10 @@ enum TriageViews {
         return Layout.page(title: "Models", session: session, body: body)
     }
 
-    static func band(_ psi: Double) -> String { psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate shift" : "major shift" }
+    /// How to read a stability index; with fewer than 30 messages it says too little.
+    static func band(_ psi: Double, _ n: Int) -> String {
+        n < 30 ? "too few messages to judge" : psi < 0.1 ? "stable" : psi <= 0.25 ? "moderate shift" : "major shift"
+    }
 
     static func cardPart(_ card: ModelCard) -> HTML {
         guard let e = card.metadata.evaluation else {
