@@ -25,6 +25,18 @@ struct ConsoleModelsTests {
             let casePage = String(buffer: try await h.send(.get, "/console/cases/\(caseId)", as: nil, headers: [.cookie: vic]).body)
             #expect(casePage.contains("Read as <strong>track_order</strong> by the rules"))
             #expect(!casePage.contains("Correct the request type"), "a viewer gets no correction form")
+
+            // An agent corrects it from the case page: the request moves to customer service.
+            let ann = try #require(try await ConsoleTests.signIn(h, "ann", "ann-password-12").cookie)
+            let annPage = String(buffer: try await h.send(.get, "/console/cases/\(caseId)", as: nil, headers: [.cookie: ann]).body)
+            #expect(annPage.contains("Correct the request type"))
+            let csrf = try #require(annPage.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let exceptionId = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == "customer.request" }?.str("id"))
+            let posted = try await h.send(.post, "/console/cases/\(caseId)/exceptions/\(exceptionId)/request-type", as: nil,
+                                          contentType: "application/x-www-form-urlencoded", body: "csrf=\(csrf)&requestType=complaint&reason=damaged", headers: [.cookie: ann])
+            #expect(posted.status == .seeOther)
+            let after = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("id") == exceptionId })
+            #expect(after.str("queue") == "customer_service" && after.obj("triage").str("decidedBy") == "person")
         }
     }
 }

@@ -41,8 +41,11 @@ extension ClearwayEngine {
             logger.info("message classifier in service", metadata: ["model.version": "\(version)", "model.labels": "\(classifier.labels.count)"])
         } catch {
             let problem = "\(kind)@\(version) cannot be used (\(error)); customer messages are read by rules"
+            // Logged once per problem, not on every periodic re-read.
+            if messageReader.health.problem != problem {
+                logger.error("message classifier unavailable", metadata: ["model.version": "\(version)", "error": "\(error)"])
+            }
             messageReader.install(nil, problem: problem)
-            logger.error("message classifier unavailable", metadata: ["model.version": "\(version)", "error": "\(error)"])
         }
     }
 
