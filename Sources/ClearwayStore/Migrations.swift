@@ -209,6 +209,15 @@ enum Migrations {
             """,
             "CREATE INDEX messages_received ON messages (received_at)",
         ]),
+        ("0010_recommendation_feedback", [
+            // People's verdicts on recommended next steps, per exception type and step.
+            """
+            CREATE TABLE recommendation_feedback (id TEXT PRIMARY KEY, exception_id TEXT NOT NULL, type TEXT NOT NULL, step TEXT NOT NULL,
+                accepted INTEGER NOT NULL, decided_by TEXT NOT NULL, decided_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX recommendation_feedback_type ON recommendation_feedback (type, step)",
+            "CREATE INDEX exceptions_type_closed ON exceptions (type, closed_at)",
+        ]),
     ]
 }
 

@@ -39,4 +39,43 @@ struct ConsoleModelsTests {
             #expect(after.str("queue") == "customer_service" && after.obj("triage").str("decidedBy") == "person")
         }
     }
+
+    /// An order of BOLT-10 above the contract price: a pricing.contract_mismatch.
+    static func overpriced(_ n: Int) -> String {
+        Events.event("erp", "order-np-\(n)", "clearway.order.created.v1", """
+            {"orderId":"SO-90\(n)","customerId":"ACME","site":"DC-CHI","channel":"edi","orderDate":"2026-11-23","requestedShipDate":"2026-11-30",
+             "lines":[{"lineNumber":1,"sku":"BOLT-10","quantity":10,"unitOfMeasure":"EA","unitPrice":11.95}]}
+            """)
+    }
+
+    @Test("a case recommends what resolved similar exceptions, with the history behind it; a person's verdict is recorded in the audit log")
+    func recommendedNextSteps() async throws {
+        try await Harness.run(.sqlite) { h in
+            try await ConsoleTests.addPeople(h)
+            try await h.post(events: Events.reference + (1...4).map(Self.overpriced))
+            for n in 1...4 {
+                let caseId = try #require(try await h.get("/v1/cases?orderId=SO-90\(n)").list("items").first?.str("id"))
+                let e = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == "pricing.contract_mismatch" })
+                h.clock.advance(seconds: 3_600)
+                let done = try await h.send(.post, "/v1/cases/\(caseId)/exceptions/\(try #require(e.str("id")))/resolve", as: .agent,
+                                            contentType: "application/json", body: #"{"code":"price_corrected"}"#)
+                #expect(done.status == .ok)
+            }
+            try await h.post(events: [Self.overpriced(5)])
+            let caseId = try #require(try await h.get("/v1/cases?orderId=SO-905").list("items").first?.str("id"))
+            let ann = try #require(try await ConsoleTests.signIn(h, "ann", "ann-password-12").cookie)
+            let page = String(buffer: try await h.send(.get, "/console/cases/\(caseId)", as: nil, headers: [.cookie: ann]).body)
+            #expect(page.contains("<strong>Resolve with price corrected</strong>: resolved 4 of 4 similar cases in median"), "\(page)")
+            let csrf = try #require(page.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let e = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == "pricing.contract_mismatch" }?.str("id"))
+            let judged = try await h.send(.post, "/console/cases/\(caseId)/exceptions/\(e)/recommendation", as: nil, contentType: "application/x-www-form-urlencoded",
+                                          body: "csrf=\(csrf)&step=resolution%3Aprice_corrected&verdict=reject", headers: [.cookie: ann])
+            #expect(judged.status == .seeOther)
+            #expect(try await h.engine.queries.recommendationFeedback(type: "pricing.contract_mismatch")["resolution:price_corrected"]?.rejected == 1)
+            let timeline = try await h.engine.queries.timeline(caseId: caseId)
+            #expect(timeline.contains { $0.action == "recommendation.rejected" && $0.after == "resolution:price_corrected" })
+            let again = String(buffer: try await h.send(.get, "/console/cases/\(caseId)", as: nil, headers: [.cookie: ann]).body)
+            #expect(again.contains("accepted 0 of 1 times it was offered"))
+        }
+    }
 }

@@ -54,3 +54,34 @@ struct BreachRiskTests {
         #expect(BreachRiskModel.train(examples).probability(busy) == model.probability(busy))
     }
 }
+
+@Suite("Next-best action")
+struct NextBestActionTests {
+    static func example(_ step: String, hours: Double, customer: String = "X", site: String = "DC-CHI") -> ResolvedExample {
+        ResolvedExample(type: "credit.limit_exceeded", customerId: customer, productFamily: nil, site: site, step: step, hours: hours)
+    }
+
+    @Test("the step that resolved most similar exceptions fastest ranks first, with its evidence; rare steps are not offered")
+    func ranking() {
+        let history = Array(repeating: Self.example("action:release_credit", hours: 3), count: 42)
+            + Array(repeating: Self.example("resolution:payment_received", hours: 30), count: 8)
+            + [Self.example("resolution:other", hours: 1), Self.example("resolution:other", hours: 1)]
+            + [ResolvedExample(type: "inventory.shortage", customerId: "X", productFamily: nil, site: "DC-CHI", step: "action:split_order", hours: 1)]
+        let target = NextBestAction.Target(type: "credit.limit_exceeded", customerId: "ACME", productFamily: nil, site: "DC-CHI")
+        let ranked = NextBestAction.rank(target, history: history)
+        #expect(ranked.map(\.step) == ["action:release_credit", "resolution:payment_received"])
+        #expect(ranked[0].evidence == "resolved 42 of 52 similar cases in median 3 h")
+        #expect(ranked[1].medianHours == 30)
+    }
+
+    @Test("the same customer's history weighs more, and people's rejections push a step down")
+    func customerAndFeedback() {
+        let history = Array(repeating: Self.example("action:release_credit", hours: 4), count: 10)
+            + Array(repeating: Self.example("resolution:payment_received", hours: 4, customer: "ACME"), count: 6)
+        let target = NextBestAction.Target(type: "credit.limit_exceeded", customerId: "ACME", productFamily: nil, site: "elsewhere")
+        #expect(NextBestAction.rank(target, history: history).first?.step == "resolution:payment_received")
+        let rejected = NextBestAction.rank(target, history: history, feedback: ["resolution:payment_received": (0, 4)])
+        #expect(rejected.first?.step == "action:release_credit")
+        #expect(rejected.last?.evidence.hasSuffix("accepted 0 of 4 times it was offered") == true)
+    }
+}

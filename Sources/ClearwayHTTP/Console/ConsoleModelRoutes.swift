@@ -36,4 +36,13 @@ extension ConsoleRoutes {
                                                 reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank), by: session.user.principal)
         return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", "Request type corrected to \(type)")]))
     }
+
+    func judgeRecommendation(caseId: String, exceptionId: String, form: [String: [String]], session: ConsoleSession) async throws -> Response {
+        let step = form["step"]?.first ?? "", verdict = form["verdict"]?.first ?? ""
+        guard verdict == "accept" || verdict == "reject" else { throw ConsoleFailure.badRequest("Choose whether the step is useful.") }
+        try await engine.recordRecommendationFeedback(caseId: caseId, exceptionId: exceptionId, step: step, accepted: verdict == "accept", by: session.user.principal)
+        let done = verdict == "accept" ? (step.hasPrefix("action:") ? "Noted: ask for the action below" : "Noted: resolve it with that code below")
+                                       : "Noted: that step will be offered less for this type"
+        return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", done)]))
+    }
 }

@@ -50,6 +50,7 @@ struct ConsoleRoutes: Sendable {
             let caseId = try context.parameters.require("case"), exceptionId = try context.parameters.require("exception")
             let action = try context.parameters.require("action")
             if action == "request-type" { return try await correctRequestType(caseId: caseId, exceptionId: exceptionId, form: form, session: session) }
+            if action == "recommendation" { return try await judgeRecommendation(caseId: caseId, exceptionId: exceptionId, form: form, session: session) }
             let command = try ConsoleActions.command(action, form: form)
             _ = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: session.user.principal)
             return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", ConsoleActions.doneMessage(command))]))

@@ -59,6 +59,7 @@ enum Layout {
     .badge{display:inline-block;padding:0 .4rem;border-radius:9px;font-size:.8rem;border:1px solid var(--line)}
     .at_risk{background:#fff3dc;border-color:var(--warn)}.breached{background:#fde7e5;border-color:var(--bad)}.on_track{background:#e6f4ec;border-color:var(--ok)}
     .notice{padding:.5rem .7rem;border-radius:6px;background:#e8f0fe}.notice.error{background:#fde7e5}
+    .ok{color:var(--ok)}.bad{color:var(--bad)}
     .muted{color:var(--muted)}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
     svg text{font:12px system-ui,sans-serif;fill:var(--ink)}.legend{display:flex;gap:1rem;font-size:.85rem;color:var(--muted)}
     .sw{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
