@@ -117,8 +117,10 @@ struct CaseEvaluator {
         let rule = site.rule(for: finding.type)
         let queue = finding.queue ?? rule.queue
         let sla = SLAClock.start(at: now, rule: rule, tier: tier, calendar: site.calendar)
+        let risk = try await engine.breachRiskPart(type: finding.type, queue: queue, tier: tier, site: caseRecord.site, openedAt: now, dueAt: sla.dueAt,
+                                                   money: finding.moneyAtRisk, now: now, weights: site.priority, tx: tx)
         let priority = PriorityScore.compute(moneyAtRisk: finding.moneyAtRisk, slaConsumed: 0, tier: tier,
-                                             fulfilmentDependency: rule.fulfilmentDependency, weights: site.priority)
+                                             fulfilmentDependency: rule.fulfilmentDependency, breachRisk: risk, weights: site.priority)
         let record = ExceptionRecord(id: engine.ids.next("EXC"), caseId: caseRecord.id, identity: finding.identity, type: finding.type,
                                      queue: queue, lifecycle: ExceptionLifecycle(), finding: finding, sla: sla, priority: priority,
                                      openedAt: now, updatedAt: now, closedAt: nil)

@@ -16,6 +16,7 @@ public struct SLATimerService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                await engine.refreshBreachRiskIfWeighted()
                 let fired = try await engine.fireDueTimers()
                 if fired > 0 { logger.info("SLA timers fired", metadata: ["timers.fired": "\(fired)"]) }
             } catch {

@@ -44,8 +44,11 @@ extension ClearwayEngine {
         let site = policy.site(caseRecord.site)
         let rule = site.rule(for: exception.type)
         let consumed = exception.sla.consumed(at: now, calendar: site.calendar)
+        let risk = try await breachRiskPart(type: exception.type, queue: exception.queue, tier: caseRecord.customerTier, site: caseRecord.site,
+                                            openedAt: exception.openedAt, dueAt: exception.sla.dueAt, money: exception.finding.moneyAtRisk,
+                                            now: now, weights: site.priority, tx: tx)
         exception.priority = PriorityScore.compute(moneyAtRisk: exception.finding.moneyAtRisk, slaConsumed: consumed, tier: caseRecord.customerTier,
-                                                   fulfilmentDependency: rule.fulfilmentDependency, weights: site.priority)
+                                                   fulfilmentDependency: rule.fulfilmentDependency, breachRisk: risk, weights: site.priority)
         let reason = timer.kind == .atRisk
             ? "\(Int((rule.atRiskFraction * 100).rounded()))% of the SLA used; due \(exception.sla.dueAt.iso8601)"
             : "SLA of \(Int(exception.sla.targetMinutes)) business minutes passed at \(exception.sla.dueAt.iso8601)"

@@ -156,3 +156,10 @@ extension Optional {
         return value
     }
 }
+
+extension StoreTransaction {
+    /// Open exceptions in a queue now: the queue load the breach-risk model reads.
+    public func openExceptionCount(queue: String) async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM exceptions WHERE queue = \(bind: queue) AND closed_at IS NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

@@ -97,4 +97,19 @@ struct PolicyTests {
         #expect(score.score == 62.5)
         #expect(abs(score.parts.reduce(0) { $0 + $1.contribution } - score.score) < 0.001)
     }
+
+    @Test("a policy can weigh breach risk into the priority score; without a weight the part is left out")
+    func breachRiskPart() throws {
+        let p = try PolicyParser.parse("version: x\npriority:\n  weights: {moneyAtRisk: 1, age: 1, customerTier: 1, fulfilmentDependency: 0, breachRisk: 1}\n")
+        #expect(p.global.priority.breachRisk == 1)
+        var weights = p.global.priority
+        weights.moneyCeiling = 9_999
+        let score = PriorityScore.compute(moneyAtRisk: Money(99), slaConsumed: 0.5, tier: .key, fulfilmentDependency: 1, breachRisk: 0.9, weights: weights)
+        #expect(score.parts.last?.name == "breachRisk" && score.parts.last?.value == 0.9)
+        #expect(abs(score.score - 100 * (0.5 + 0.5 + 0.6 + 0.9) / 4) < 0.001)
+        let plain = PriorityScore.compute(moneyAtRisk: Money(99), slaConsumed: 0.5, tier: .key, fulfilmentDependency: 1, breachRisk: 0.9,
+                                          weights: PriorityWeights())
+        #expect(!plain.parts.contains { $0.name == "breachRisk" })
+        #expect(throws: PolicyRejected.self) { try PolicyParser.parse("version: x\npriority:\n  weights: {breachRisk: -1}\n") }
+    }
 }

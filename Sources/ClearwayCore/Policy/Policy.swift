@@ -28,14 +28,16 @@ public struct PriorityWeights: Sendable, Hashable {
     public var age: Double
     public var customerTier: Double
     public var fulfilmentDependency: Double
+    /// The breach-risk model's probability; 0 leaves it out of the score.
+    public var breachRisk: Double
     /// Money at risk at which the money part reaches 1 (log scale below it).
     public var moneyCeiling: Double
     public var tierScores: [CustomerTier: Double]
 
     public init(moneyAtRisk: Double = 0.35, age: Double = 0.25, customerTier: Double = 0.25, fulfilmentDependency: Double = 0.15,
-                moneyCeiling: Double = 50_000, tierScores: [CustomerTier: Double] = [.strategic: 1, .key: 0.6, .standard: 0.3]) {
+                breachRisk: Double = 0, moneyCeiling: Double = 50_000, tierScores: [CustomerTier: Double] = [.strategic: 1, .key: 0.6, .standard: 0.3]) {
         self.moneyAtRisk = moneyAtRisk; self.age = age; self.customerTier = customerTier
-        self.fulfilmentDependency = fulfilmentDependency; self.moneyCeiling = moneyCeiling; self.tierScores = tierScores
+        self.fulfilmentDependency = fulfilmentDependency; self.breachRisk = breachRisk; self.moneyCeiling = moneyCeiling; self.tierScores = tierScores
     }
 }
 

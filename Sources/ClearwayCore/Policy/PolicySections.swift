@@ -53,7 +53,7 @@ enum CalendarSection {
 enum RulesSection {
     static let ruleKeys: Set<String> = ["queue", "sla", "atRiskFraction", "fulfilmentDependency", "breachQueue"]
     static let priorityKeys: Set<String> = ["weights", "moneyCeiling", "tierScores"]
-    static let weightKeys: Set<String> = ["moneyAtRisk", "age", "customerTier", "fulfilmentDependency"]
+    static let weightKeys: Set<String> = ["moneyAtRisk", "age", "customerTier", "fulfilmentDependency", "breachRisk"]
     static let detectionKeys: Set<String> = ["priceTolerancePercent", "marginFloors", "recordMismatchTolerance", "creditTolerancePercent"]
 
     static func read(_ node: Node, base: SitePolicy, _ r: YAMLNodeReader) -> SitePolicy {
@@ -97,10 +97,11 @@ enum RulesSection {
             case "moneyAtRisk": w.moneyAtRisk = n
             case "age": w.age = n
             case "customerTier": w.customerTier = n
+            case "breachRisk": w.breachRisk = n
             default: w.fulfilmentDependency = n
             }
         }
-        if weights != nil, w.moneyAtRisk + w.age + w.customerTier + w.fulfilmentDependency <= 0 {
+        if weights != nil, w.moneyAtRisk + w.age + w.customerTier + w.fulfilmentDependency + w.breachRisk <= 0 {
             r.issue(weights, "priority.weights must not all be zero")
         }
         if let c = r.number(r.child(node, "moneyCeiling"), "priority.moneyCeiling", range: 1...1e12) { w.moneyCeiling = c }

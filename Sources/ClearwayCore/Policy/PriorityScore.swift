@@ -8,6 +8,7 @@ import Foundation
 ///     age    = min(1, business time elapsed / SLA target)
 ///     tier   = tierScores[customer tier]
 ///     fulfilmentDependency = the exception type's dependency in policy (0…1)
+///     breachRisk = the breach-risk model's probability (only with a weight above 0)
 public struct PriorityScore: Sendable, Codable, Hashable {
     public struct Part: Sendable, Codable, Hashable {
         public var name: String
@@ -20,14 +21,15 @@ public struct PriorityScore: Sendable, Codable, Hashable {
     public var parts: [Part]
 
     public static func compute(moneyAtRisk: Money, slaConsumed: Double, tier: CustomerTier,
-                               fulfilmentDependency: Double, weights: PriorityWeights) -> PriorityScore {
+                               fulfilmentDependency: Double, breachRisk: Double? = nil, weights: PriorityWeights) -> PriorityScore {
         let money = min(1, log10(1 + max(0, moneyAtRisk.doubleValue)) / log10(1 + max(1, weights.moneyCeiling)))
-        let raw: [(String, Double, Double)] = [
+        var raw: [(String, Double, Double)] = [
             ("moneyAtRisk", money, weights.moneyAtRisk),
             ("age", min(1, max(0, slaConsumed)), weights.age),
             ("customerTier", weights.tierScores[tier] ?? 0, weights.customerTier),
             ("fulfilmentDependency", min(1, max(0, fulfilmentDependency)), weights.fulfilmentDependency),
         ]
+        if weights.breachRisk > 0 { raw.append(("breachRisk", min(1, max(0, breachRisk ?? 0)), weights.breachRisk)) }
         let total = raw.reduce(0) { $0 + $1.2 }
         let parts = raw.map { name, value, weight in
             Part(name: name, value: round4(value), weight: weight, contribution: round4(total > 0 ? 100 * weight * value / total : 0))

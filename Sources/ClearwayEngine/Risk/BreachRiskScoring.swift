@@ -1,5 +1,6 @@
 import ClearwayCore
 import ClearwayIntelligence
+import ClearwayStore
 import Foundation
 import Synchronization
 
@@ -34,22 +35,50 @@ extension ClearwayEngine {
     /// than 50 snapshots with a known outcome, or no breach or no success among them).
     public func breachRisks(limit: Int = 200) async throws -> (fit: BreachRiskFit, risks: [ExceptionRisk])? {
         let now = clock.now()
-        let facts = try await queries.exceptionFacts(from: Instant(millis: now.millis - Self.riskHistoryDays * 86_400_000),
-                                                     to: Instant(millis: now.millis + 86_400_000))
+        let facts = try await riskFacts(now: now)
         let history = RiskHistory(facts)
-        let fit: BreachRiskFit
-        if let (cached, at) = breachRiskCache.fit.withLock({ $0 }), ContinuousClock.now - at < .seconds(600) {
-            fit = cached
-        } else {
-            guard let fresh = Self.fitBreachRisk(history.examples(facts, now: now.millis), exceptions: facts.count, now: now) else { return nil }
-            breachRiskCache.fit.withLock { $0 = (fresh, .now) }
-            fit = fresh
-        }
+        guard let fit = try await breachRiskFit(facts: facts, history: history, now: now) else { return nil }
         let risks = facts.filter { !$0.isClosed }.map { f -> ExceptionRisk in
             let s = history.snapshot(f, at: now.millis)
             return ExceptionRisk(fact: f, snapshot: s, probability: fit.model.probability(s))
         }
         return (fit, Array(risks.sorted { ($0.probability, $0.fact.exceptionId) > ($1.probability, $1.fact.exceptionId) }.prefix(limit)))
+    }
+
+    func riskFacts(now: Instant) async throws -> [ExceptionFact] {
+        try await queries.exceptionFacts(from: Instant(millis: now.millis - Self.riskHistoryDays * 86_400_000), to: Instant(millis: now.millis + 86_400_000))
+    }
+
+    /// The cached fit when younger than ten minutes, else a new one from the record.
+    func breachRiskFit(facts: [ExceptionFact]? = nil, history: RiskHistory? = nil, now: Instant) async throws -> BreachRiskFit? {
+        if let (cached, at) = breachRiskCache.fit.withLock({ $0 }), ContinuousClock.now - at < .seconds(600) { return cached }
+        let facts = if let facts { facts } else { try await riskFacts(now: now) }
+        let history = history ?? RiskHistory(facts)
+        guard let fresh = Self.fitBreachRisk(history.examples(facts, now: now.millis), exceptions: facts.count, now: now) else { return nil }
+        breachRiskCache.fit.withLock { $0 = (fresh, .now) }
+        return fresh
+    }
+
+    /// Keeps the fit fresh for the priority score when a policy weighs breach risk (called
+    /// by the SLA timer service; trains at most every ten minutes).
+    public func refreshBreachRiskIfWeighted() async {
+        let policy = self.policy
+        guard ([policy.global] + Array(policy.sites.values)).contains(where: { $0.priority.breachRisk > 0 }) else { return }
+        do { _ = try await breachRiskFit(now: clock.now()) } catch {
+            logger.warning("breach-risk model not refreshed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The probability for the priority score, from the last fit (never trained inside a
+    /// transaction); nil when the site does not weigh breach risk or no fit exists yet.
+    func breachRiskPart(type: ExceptionType, queue: String, tier: CustomerTier, site: String, openedAt: Instant, dueAt: Instant,
+                        money: Money, now: Instant, weights: PriorityWeights, tx: StoreTransaction) async throws -> Double? {
+        guard weights.breachRisk > 0, let (fit, _) = breachRiskCache.fit.withLock({ $0 }) else { return nil }
+        let span = Double(max(dueAt.millis - openedAt.millis, 1))
+        let snapshot = RiskSnapshot(type: type.rawValue, queue: queue, tier: tier.rawValue, site: site,
+                                    elapsed: Double(now.millis - openedAt.millis) / span, queueLoad: try await tx.openExceptionCount(queue: queue),
+                                    moneyAtRisk: money.doubleValue, monthEnd: LocalDate(dayNumber: Int(now.millis / 86_400_000)).day >= 25)
+        return fit.model.probability(snapshot)
     }
 
     static func fitBreachRisk(_ examples: [RiskHistory.Example], exceptions: Int, now: Instant) -> BreachRiskFit? {

@@ -1,0 +1,57 @@
+import ClearwayCore
+@testable import ClearwayEngine
+import ClearwayIntegration
+import ClearwayIntelligence
+import ClearwayStore
+import ClearwayTestSupport
+import Foundation
+import Logging
+import Testing
+
+@Suite("Breach risk in the priority score")
+struct RiskPriorityTests {
+    @Test("with a breach-risk weight in policy, a new exception's priority shows the model's probability as a part")
+    func priorityShowsBreachRisk() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            var policy = try DefaultPolicy.load()
+            policy.global.priority.breachRisk = 0.2
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let engine = ClearwayEngine(database: db, policy: policy, clock: ManualClock(TriageTests.start), logger: logger)
+            // A fit where anything in the pricing queue is likely to breach.
+            var examples: [(RiskSnapshot, Bool)] = []
+            for i in 0..<200 {
+                let pricing = i % 2 == 0
+                examples.append((RiskSnapshot(type: pricing ? "pricing.contract_mismatch" : "inventory.shortage", queue: pricing ? "pricing" : "inventory",
+                                              tier: "key", site: "DC-CHI", elapsed: 0, queueLoad: 1, moneyAtRisk: 10, monthEnd: false), pricing ? i % 10 != 0 : i % 10 == 1))
+            }
+            let model = BreachRiskModel.train(examples)
+            let fit = BreachRiskFit(model: model, exceptions: 200, snapshots: 200,
+                                    heldOut: BinaryReport(scores: [0.9, 0.1], outcomes: [true, false]), trainedAt: TriageTests.start)
+            engine.breachRiskCache.fit.withLock { $0 = (fit, .now) }
+            let json = [Sources.customer, Sources.product, Sources.contract, Sources.overpricedOrder].joined(separator: ",")
+            let events = try CloudEventCodec.decode(body: Data("[\(json)]".utf8), mode: .batch, policy: engine.policy, receivedAt: engine.clock.now())
+            let outcome = try #require(try await engine.ingest(events, actor: "test").last)
+            let caseId = try #require(outcome.caseIds.first)
+            let (_, exceptions, _) = try #require(try await engine.queries.detail(caseId))
+            let pricing = try #require(exceptions.first { $0.type == .pricingContractMismatch })
+            let part = try #require(pricing.priority.parts.first { $0.name == "breachRisk" })
+            #expect(part.value > 0.7 && part.weight == 0.2, "\(pricing.priority.parts)")
+        }
+    }
+}
+
+/// Reference data and an order above its contract price, as source systems send them.
+enum Sources {
+    static func event(_ source: String, _ id: String, _ type: String, _ data: String) -> String {
+        #"{"specversion":"1.0","id":"\#(id)","source":"\#(source)","type":"\#(type)","data":\#(data)}"#
+    }
+    static let customer = event("crm", "c1", "clearway.customer.upserted.v1",
+        #"{"customerId":"ACME","name":"Acme Industrial","tier":"key","segment":"industrial","creditLimit":100000,"paymentTerms":"NET30","taxId":"US-1","shipTo":"Dock 4"}"#)
+    static let product = event("pim", "p1", "clearway.product.upserted.v1", #"{"sku":"BOLT-10","family":"fasteners","unitsOfMeasure":["EA"],"unitCost":5,"listPrice":12}"#)
+    static let contract = event("erp", "k1", "clearway.contract.upserted.v1", #"{"customerId":"ACME","sku":"BOLT-10","price":10.40,"tolerancePercent":2}"#)
+    static let overpricedOrder = event("erp", "o1", "clearway.order.created.v1", """
+        {"orderId":"SO-300001","customerId":"ACME","site":"DC-CHI","channel":"edi","orderDate":"2026-11-23","requestedShipDate":"2026-11-30",
+         "lines":[{"lineNumber":1,"sku":"BOLT-10","quantity":10,"unitOfMeasure":"EA","unitPrice":11.95}]}
+        """)
+}
