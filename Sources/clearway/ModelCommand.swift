@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClearwayCore
 import ClearwayIntelligence
 import Crypto
 import Foundation
@@ -8,7 +9,7 @@ import Foundation
 struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model", abstract: "Train, evaluate and govern the message classifier.",
-        subcommands: [Train.self, Eval.self, Register.self, Promote.self, Rollback.self, List.self, Card.self])
+        subcommands: [Train.self, Eval.self, Register.self, Promote.self, Rollback.self, List.self, Card.self, Examples.self])
 
     struct Columns: ParsableArguments {
         @Option(help: "Labelled CSV with a header row (repeat to combine files with the same columns).") var data: [String]
@@ -101,11 +102,18 @@ enum ModelFiles {
         var all = LabelledTexts()
         for file in files {
             guard let bytes = FileManager.default.contents(atPath: file) else { throw CLIError.badInput("cannot read \(file)") }
+            // A file without a grouping column (a public corpus has no segments) counts as "(not given)" there.
+            var header = CSVReader(bytes: Array(bytes))
+            let columns = Set((header.next()?.fields ?? []).map { $0.trimmingCharacters(in: .whitespaces) })
+            let present = groups.filter(columns.contains)
             let part: LabelledTexts
-            do { part = try LabelledTexts.read(csv: Array(bytes), text: text, label: label, groups: groups) } catch { throw CLIError.badInput("\(file): \(error)") }
+            do { part = try LabelledTexts.read(csv: Array(bytes), text: text, label: label, groups: present) } catch { throw CLIError.badInput("\(file): \(error)") }
             all.texts += part.texts
             all.labels += part.labels
-            for (k, v) in part.groups { all.groups[k, default: []] += v }
+            for g in groups { all.groups[g, default: []] += part.groups[g] ?? Array(repeating: "(not given)", count: part.count) }
+        }
+        for g in groups where all.groups[g]?.allSatisfy({ $0 == "(not given)" }) ?? true {
+            throw CLIError.badInput("no file has a column '\(g)' to group by")
         }
         return all
     }

@@ -99,6 +99,25 @@ extension ModelCommand {
         }
     }
 
+    struct Examples: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write people's corrections of how messages were read as a labelled CSV, with segment and site, to train the next version on.")
+        @Option(help: "Where to write the CSV.") var out: String
+        @Option(help: "Name of the text column (match your other training files).") var textColumn = "text"
+        @Option(help: "Name of the label column.") var labelColumn = "label"
+        @OptionGroup var actor: ModelActor
+
+        func run() async throws {
+            let engine = try await actor.engine()
+            let rows = try await engine.correctionExamples()
+            await engine.database.close()
+            func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            let csv = "\(textColumn),\(labelColumn),segment,site\n" + rows.map { [$0.text, $0.label, $0.segment, $0.site].map(quote).joined(separator: ",") + "\n" }.joined()
+            do { try Data(csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError.failure("cannot write \(out)") }
+            print("Wrote \(rows.count) corrected examples to \(out). Train on them with your other data: clearway model train --data BASE.csv --data \(out) --text \(textColumn) --label \(labelColumn) --group-by segment --group-by site …")
+        }
+    }
+
     struct Card: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The model card of a version (default: the serving one): data, metrics per class, confusion, calibration, per-group accuracy.")
         @Argument(help: "The version number.") var version: Int?

@@ -44,6 +44,8 @@ struct TriageAPITests {
             let examples = try await h.engine.queries.trainingExamples(kind: MessageReader.kind)
             #expect(examples.map(\.label) == ["complaint"] && examples.first?.previousLabel == "track_order")
             #expect(examples.first?.text.contains("track my order SO-100001") == true)
+            let rows = try await h.engine.correctionExamples()
+            #expect(rows.map { "\($0.label) \($0.segment) \($0.site)" } == ["complaint industrial DC-CHI"])
 
             // A later change to the order keeps the person's reading.
             try await h.post(events: [Events.event("erp", "order-so-100001-2", "clearway.order.updated.v1", """

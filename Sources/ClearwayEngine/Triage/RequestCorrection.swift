@@ -62,3 +62,21 @@ extension Optional {
         return try await transform(value)
     }
 }
+
+extension ClearwayEngine {
+    /// People's corrections as labelled examples, with the customer's segment and the
+    /// order's site, for the next training (and its per-segment and per-site accuracy).
+    public func correctionExamples() async throws -> [(text: String, label: String, segment: String, site: String)] {
+        let examples = try await queries.trainingExamples(kind: MessageReader.kind)
+        return try await database.transaction { tx in
+            var out: [(text: String, label: String, segment: String, site: String)] = []
+            for e in examples {
+                let message = try await e.sourceId.asyncMap { try await tx.message($0) } ?? nil
+                let customer = try await message.asyncMap { try await tx.customer($0.customerId) } ?? nil
+                let order = try await message?.orderId.asyncMap { try await tx.order($0) } ?? nil
+                out.append((e.text, e.label, customer?.segment ?? "(not given)", order?.site ?? "(not given)"))
+            }
+            return out
+        }
+    }
+}
