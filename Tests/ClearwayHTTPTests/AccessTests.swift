@@ -36,7 +36,7 @@ struct AccessTests {
                 #expect((letters.status == .ok) == role.allows(.readDeadLetters), "GET /v1/dead-letters as \(role)")
                 let metrics = try await h.send(.get, "/metrics", as: role)
                 #expect((metrics.status == .ok) == role.allows(.readMetrics), "GET /metrics as \(role)")
-                for path in ["/v1/insights/kpis", "/v1/insights/report", "/v1/insights/root-causes", "/v1/insights/ocel"] {
+                for path in ["/v1/insights/kpis", "/v1/insights/report", "/v1/insights/root-causes", "/v1/insights/ocel", "/v1/insights/breach-risk"] {
                     let insight = try await h.send(.get, path, as: role)
                     #expect((insight.status == .ok) == role.allows(.readCases), "GET \(path) as \(role)")
                 }

@@ -76,6 +76,20 @@ struct ConsoleModelsTests {
             #expect(timeline.contains { $0.action == "recommendation.rejected" && $0.after == "resolution:price_corrected" })
             let again = String(buffer: try await h.send(.get, "/console/cases/\(caseId)", as: nil, headers: [.cookie: ann]).body)
             #expect(again.contains("accepted 0 of 1 times it was offered"))
+
+            // The same through the API: the ranking, then a verdict as an agent (a viewer may only read).
+            let api = try await h.send(.get, "/v1/cases/\(caseId)/exceptions/\(e)/recommendations", as: .viewer)
+            #expect(api.status == .ok)
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(buffer: api.body)) as? [[String: Any]])
+            #expect(items.first?.str("step") == "resolution:price_corrected" && items.first?.obj("guardrails").str("verdict") == "not_an_action")
+            let body = #"{"step":"resolution:price_corrected","accepted":true}"#
+            let uri = "/v1/cases/\(caseId)/exceptions/\(e)/recommendations/feedback"
+            #expect(try await h.send(.post, uri, as: .viewer, contentType: "application/json", body: body).status == .forbidden)
+            #expect(try await h.send(.post, uri, as: .agent, contentType: "application/json", body: body).status == .ok)
+            #expect(try await h.send(.post, uri, as: .agent, contentType: "application/json", body: #"{"step":"drop table","accepted":true}"#).status == .unprocessableContent)
+            #expect(try await h.engine.queries.recommendationFeedback(type: "pricing.contract_mismatch")["resolution:price_corrected"]?.accepted == 1)
+            let risk = try await h.get("/v1/insights/breach-risk")
+            #expect(risk["model"] == nil && risk.list("items").isEmpty, "too little history for a breach-risk model")
         }
     }
 }

@@ -13,6 +13,8 @@ public struct CheckedRecommendation: Sendable {
         case needsDetails
         /// Not an action in a source system (a resolution a person records).
         case notAnAction
+        /// The asker may not act, so the guardrails were not consulted.
+        case notChecked
     }
 
     public var recommendation: Recommendation
@@ -53,7 +55,7 @@ extension ClearwayEngine {
 
     /// The guardrails' verdict on an action for this exception, with what its evidence gives.
     func check(_ kind: ActionKind, _ e: ExceptionRecord, caseId: String, by principal: Principal) async throws -> CheckedRecommendation.Guardrails {
-        guard principal.role.allows(.workExceptions) else { return .needsDetails }
+        guard principal.role.allows(.workExceptions) else { return .notChecked }
         var given: [String: JSONValue] = [:]
         if e.finding.key.hasPrefix("line:"), let line = Double(e.finding.key.dropFirst(5)) { given["line"] = .number(line) }
         if let sku = e.finding.sku { given["sku"] = .string(sku) }

@@ -13,7 +13,7 @@ enum RecommendationViews {
             case .pass: " · <span class=\"ok\">guardrails pass</span>"
             case .blocked(let why): " · <span class=\"bad\">blocked: \(why.joined(separator: "; "))</span>"
             case .needsDetails: " · needs details below before the guardrails can be checked"
-            case .notAnAction: ""
+            case .notAnAction, .notChecked: ""
             }
             let buttons: HTML = canJudge ? """
                 <form method="post" action="/console/cases/\(caseId)/exceptions/\(e.id)/recommendation" class="actions">\(Layout.csrfField(session))\
