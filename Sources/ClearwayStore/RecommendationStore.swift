@@ -8,7 +8,7 @@ public struct ResolvedExceptionRow: Sendable {
     public var productFamily: String?
     public var site: String
     public var resolutionCode: String?
-    /// Kinds of the actions applied on it, if any.
+    /// Kinds of the actions completed on it (applied by the source system), if any.
     public var appliedActions: [String]
     public var openedAt: Instant
     public var closedAt: Instant
@@ -36,7 +36,7 @@ extension CaseQueries {
             var actions: [String: [String]] = [:]
             let applied = try await sql.raw("""
                 SELECT a.exception_id, a.kind FROM actions a JOIN exceptions e ON e.id = a.exception_id
-                WHERE e.type = \(bind: type) AND a.state = 'applied' AND e.closed_at >= \(bind: since.millis)
+                WHERE e.type = \(bind: type) AND a.state = \(bind: ActionState.completed.rawValue) AND e.closed_at >= \(bind: since.millis)
                 """).all()
             for row in applied {
                 actions[try row.decode(column: "exception_id", as: String.self), default: []].append(try row.decode(column: "kind", as: String.self))

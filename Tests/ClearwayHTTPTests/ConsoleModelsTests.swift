@@ -92,4 +92,22 @@ struct ConsoleModelsTests {
             #expect(risk["model"] == nil && risk.list("items").isEmpty, "too little history for a breach-risk model")
         }
     }
+
+    @Test("an action the source systems completed on similar exceptions is recommended, checked against the guardrails for this one")
+    func actionRecommendation() async throws {
+        try await Harness.withSystems { h, _, dispatcher in
+            try await h.post(events: Events.reference + (1...3).map { TouchlessOrders.order($0) })
+            try await h.drain(dispatcher)
+            try await h.post(events: [TouchlessOrders.order(4, price: "12.50")])
+            let caseId = try #require(try await h.get("/v1/cases?orderId=SO-T4").list("items").first?.str("id"))
+            let e = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == "pricing.contract_mismatch" }?.str("id"))
+            let response = try await h.send(.get, "/v1/cases/\(caseId)/exceptions/\(e)/recommendations", as: .agent)
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
+            let first = try #require(items.first)
+            #expect(first.str("step") == "action:override_price" && first.str("label") == ActionKind.overridePrice.label)
+            #expect(first.str("evidence")?.hasPrefix("resolved 3 of 3 similar cases in median") == true)
+            let verdict = first.obj("guardrails").str("verdict")
+            #expect(verdict == "pass" || verdict == "blocked", "the guardrails were consulted: \(first)")
+        }
+    }
 }
