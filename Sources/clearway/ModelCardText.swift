@@ -20,9 +20,8 @@ enum ModelCardText {
         out.append(String(format: "\nHeld out %d: accuracy %.4f, macro-F1 %.4f, expected calibration error %.4f", e.n, e.accuracy, e.macroF1, e.expectedCalibrationError))
         out.append("\n| label | precision | recall | F1 | support |\n|---|---|---|---|---|")
         for c in e.classes { out.append(String(format: "| %@ | %.3f | %.3f | %.3f | %d |", c.label, c.precision, c.recall, c.f1, c.support)) }
-        let confusions = e.labels.indices.flatMap { r in e.labels.indices.compactMap { c in r != c && e.confusion[r][c] > 0 ? (e.labels[r], e.labels[c], e.confusion[r][c]) : nil } }
-            .sorted { $0.2 > $1.2 }
-        out.append("\nMost frequent confusions (true → predicted): " + (confusions.isEmpty ? "none" : confusions.prefix(10).map { "\($0.0) → \($0.1) ×\($0.2)" }.joined(separator: ", ")))
+        let confusions = e.topConfusions(10)
+        out.append("\nMost frequent confusions (true → predicted): " + (confusions.isEmpty ? "none" : confusions.map { "\($0.truth) → \($0.predicted) ×\($0.count)" }.joined(separator: ", ")))
         out.append("\nCalibration (confidence bin: predictions, mean confidence, accuracy):")
         for b in e.calibration { out.append(String(format: "  %.1f–%.1f: %d, %.3f, %.3f", b.from, b.to, b.count, b.meanConfidence, b.accuracy)) }
         for (dimension, values) in e.groups.sorted(by: { $0.key < $1.key }) {

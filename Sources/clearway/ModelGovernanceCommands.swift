@@ -88,7 +88,7 @@ extension ModelCommand {
             guard !versions.isEmpty else { print("No models stored; customer messages are read by rules. Train one with `clearway model train`."); return }
             print("| version | serving | created | by | training data | held-out macro-F1 |\n|---|---|---|---|---|---|")
             for v in versions {
-                let metadata = try? JSONDecoder().decode(ModelMetadata.self, from: Data(v.summary.utf8))
+                let metadata = v.metadata
                 let f1 = metadata?.evaluation.map { String(format: "%.4f", $0.macroF1) } ?? "–"
                 print("| \(v.version) | \(v.version == serving ? "yes" : "") | \(v.createdAt.iso8601) | \(v.createdBy) | \(v.dataHash.prefix(12))… | \(f1) |")
             }
@@ -111,8 +111,9 @@ extension ModelCommand {
             let engine = try await actor.engine()
             let rows = try await engine.correctionExamples()
             await engine.database.close()
-            func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            let csv = "\(textColumn),\(labelColumn),segment,site\n" + rows.map { [$0.text, $0.label, $0.segment, $0.site].map(quote).joined(separator: ",") + "\n" }.joined()
+            let examples = LabelledTexts(texts: rows.map(\.text), labels: rows.map(\.label),
+                                         groups: ["segment": rows.map(\.segment), "site": rows.map(\.site)])
+            let csv = examples.csv(text: textColumn, label: labelColumn)
             do { try Data(csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError.failure("cannot write \(out)") }
             print("Wrote \(rows.count) corrected examples to \(out). Train on them with your other data: clearway model train --data BASE.csv --data \(out) --text \(textColumn) --label \(labelColumn) --group-by segment --group-by site …")
         }

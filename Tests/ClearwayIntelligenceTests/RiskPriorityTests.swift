@@ -29,7 +29,7 @@ struct RiskPriorityTests {
             let fit = BreachRiskFit(model: model, exceptions: 200, snapshots: 200,
                                     heldOut: BinaryReport(scores: [0.9, 0.1], outcomes: [true, false]), trainedAt: TriageTests.start)
             engine.breachRiskCache.fit.withLock { $0 = (fit, .now) }
-            let json = [Sources.customer, Sources.product, Sources.contract, Sources.overpricedOrder].joined(separator: ",")
+            let json = [TriageTests.customer, TriageTests.product, Overpriced.contract, Overpriced.order].joined(separator: ",")
             let events = try CloudEventCodec.decode(body: Data("[\(json)]".utf8), mode: .batch, policy: engine.policy, receivedAt: engine.clock.now())
             let outcome = try #require(try await engine.ingest(events, actor: "test").last)
             let caseId = try #require(outcome.caseIds.first)
@@ -41,16 +41,10 @@ struct RiskPriorityTests {
     }
 }
 
-/// Reference data and an order above its contract price, as source systems send them.
-enum Sources {
-    static func event(_ source: String, _ id: String, _ type: String, _ data: String) -> String {
-        #"{"specversion":"1.0","id":"\#(id)","source":"\#(source)","type":"\#(type)","data":\#(data)}"#
-    }
-    static let customer = event("crm", "c1", "clearway.customer.upserted.v1",
-        #"{"customerId":"ACME","name":"Acme Industrial","tier":"key","segment":"industrial","creditLimit":100000,"paymentTerms":"NET30","taxId":"US-1","shipTo":"Dock 4"}"#)
-    static let product = event("pim", "p1", "clearway.product.upserted.v1", #"{"sku":"BOLT-10","family":"fasteners","unitsOfMeasure":["EA"],"unitCost":5,"listPrice":12}"#)
-    static let contract = event("erp", "k1", "clearway.contract.upserted.v1", #"{"customerId":"ACME","sku":"BOLT-10","price":10.40,"tolerancePercent":2}"#)
-    static let overpricedOrder = event("erp", "o1", "clearway.order.created.v1", """
+/// A contract for BOLT-10 and an order above its price, as the ERP sends them.
+enum Overpriced {
+    static let contract = TriageTests.event("erp", "k1", "clearway.contract.upserted.v1", #"{"customerId":"ACME","sku":"BOLT-10","price":10.40,"tolerancePercent":2}"#)
+    static let order = TriageTests.event("erp", "o1", "clearway.order.created.v1", """
         {"orderId":"SO-300001","customerId":"ACME","site":"DC-CHI","channel":"edi","orderDate":"2026-11-23","requestedShipDate":"2026-11-30",
          "lines":[{"lineNumber":1,"sku":"BOLT-10","quantity":10,"unitOfMeasure":"EA","unitPrice":11.95}]}
         """)

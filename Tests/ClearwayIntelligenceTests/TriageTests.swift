@@ -40,12 +40,14 @@ struct TriageTests {
         #"{"specversion":"1.0","id":"\#(id)","source":"\#(source)","type":"\#(type)","data":\#(data)}"#
     }
 
+    static let customer = event("crm", "c1", "clearway.customer.upserted.v1",
+        #"{"customerId":"ACME","name":"Acme Industrial","tier":"key","segment":"industrial","creditLimit":100000,"paymentTerms":"NET30","taxId":"US-1","shipTo":"Dock 4"}"#)
+    static let product = event("pim", "p1", "clearway.product.upserted.v1", #"{"sku":"BOLT-10","family":"fasteners","unitsOfMeasure":["EA"],"unitCost":5,"listPrice":12}"#)
+
     /// A customer, and an order of theirs the ERP knows as SO-200117.
     func seed(_ engine: ClearwayEngine) async throws {
-        _ = try await ingest(engine, Self.event("crm", "c1", "clearway.customer.upserted.v1",
-            #"{"customerId":"ACME","name":"Acme Industrial","tier":"key","segment":"industrial","creditLimit":100000,"paymentTerms":"NET30","taxId":"US-1","shipTo":"Dock 4"}"#))
-        _ = try await ingest(engine, Self.event("pim", "p1", "clearway.product.upserted.v1",
-            #"{"sku":"BOLT-10","family":"fasteners","unitsOfMeasure":["EA"],"unitCost":5,"listPrice":12}"#))
+        _ = try await ingest(engine, Self.customer)
+        _ = try await ingest(engine, Self.product)
         _ = try await ingest(engine, Self.event("wms", "s1", "clearway.inventory.snapshot.v1",
             #"{"site":"DC-CHI","positions":[{"sku":"BOLT-10","erpOnHand":500,"wmsOnHand":500}]}"#))
         _ = try await ingest(engine, Self.event("erp", "o1", "clearway.order.created.v1", """

@@ -31,24 +31,44 @@ extension ClearwayEngine {
     /// What resolved similar exceptions fastest in the last 180 days, best first, each action
     /// checked against the guardrails for this exception (for people who may act).
     public func recommendations(for e: ExceptionRecord, in caseRecord: CaseRecord, by principal: Principal) async throws -> [CheckedRecommendation] {
-        guard !e.lifecycle.state.isClosed else { return [] }
-        let now = clock.now()
-        let rows = try await queries.resolvedExceptions(type: e.type.rawValue, since: Instant(millis: now.millis - 180 * 86_400_000), limit: 5_000)
-        let history = rows.compactMap { r -> ResolvedExample? in
+        try await recommendations(for: [e], in: caseRecord, by: principal)[e.id] ?? []
+    }
+
+    /// The same for several exceptions of one case, reading each type's history once.
+    public func recommendations(for exceptions: [ExceptionRecord], in caseRecord: CaseRecord, by principal: Principal) async throws -> [String: [CheckedRecommendation]] {
+        var byType: [ExceptionType: (history: [ResolvedExample], feedback: [String: (accepted: Int, rejected: Int)])] = [:]
+        var out: [String: [CheckedRecommendation]] = [:]
+        for e in exceptions where !e.lifecycle.state.isClosed {
+            if byType[e.type] == nil { byType[e.type] = (try await resolvedHistory(e.type), try await queries.recommendationFeedback(type: e.type.rawValue)) }
+            guard let known = byType[e.type] else { continue }
+            let ranked = NextBestAction.rank(.init(type: e.type.rawValue, customerId: caseRecord.customerId, productFamily: e.finding.productFamily,
+                                                   site: caseRecord.site), history: known.history, feedback: known.feedback)
+            out[e.id] = try await checked(ranked, e, caseId: caseRecord.id, by: principal)
+        }
+        return out
+    }
+
+    /// How exceptions of a type were resolved in the last 180 days: the action the source
+    /// system completed, or else the resolution code (an exception whose cause went away
+    /// by itself teaches nothing to do).
+    func resolvedHistory(_ type: ExceptionType) async throws -> [ResolvedExample] {
+        let rows = try await queries.resolvedExceptions(type: type.rawValue, since: Instant(millis: clock.now().millis - 180 * 86_400_000), limit: 5_000)
+        return rows.compactMap { r -> ResolvedExample? in
             let step: String
             if let kind = r.appliedActions.first { step = "action:\(kind)" } else if let code = r.resolutionCode, code != "cause_removed" { step = "resolution:\(code)" } else { return nil }
             return ResolvedExample(type: r.type, customerId: r.customerId, productFamily: r.productFamily, site: r.site, step: step,
                                    hours: Double(r.closedAt.millis - r.openedAt.millis) / 3_600_000)
         }
-        let ranked = NextBestAction.rank(.init(type: e.type.rawValue, customerId: caseRecord.customerId, productFamily: e.finding.productFamily, site: caseRecord.site),
-                                         history: history, feedback: try await queries.recommendationFeedback(type: e.type.rawValue))
+    }
+
+    func checked(_ ranked: [Recommendation], _ e: ExceptionRecord, caseId: String, by principal: Principal) async throws -> [CheckedRecommendation] {
         var out: [CheckedRecommendation] = []
         for r in ranked {
             guard r.step.hasPrefix("action:"), let kind = ActionKind(rawValue: String(r.step.dropFirst("action:".count))) else {
                 out.append(CheckedRecommendation(recommendation: r, actionKind: nil, guardrails: .notAnAction))
                 continue
             }
-            out.append(CheckedRecommendation(recommendation: r, actionKind: kind, guardrails: try await check(kind, e, caseId: caseRecord.id, by: principal)))
+            out.append(CheckedRecommendation(recommendation: r, actionKind: kind, guardrails: try await check(kind, e, caseId: caseId, by: principal)))
         }
         return out
     }

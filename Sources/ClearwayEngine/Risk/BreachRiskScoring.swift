@@ -74,10 +74,8 @@ extension ClearwayEngine {
     func breachRiskPart(type: ExceptionType, queue: String, tier: CustomerTier, site: String, openedAt: Instant, dueAt: Instant,
                         money: Money, now: Instant, weights: PriorityWeights, tx: StoreTransaction) async throws -> Double? {
         guard weights.breachRisk > 0, let (fit, _) = breachRiskCache.fit.withLock({ $0 }) else { return nil }
-        let span = Double(max(dueAt.millis - openedAt.millis, 1))
-        let snapshot = RiskSnapshot(type: type.rawValue, queue: queue, tier: tier.rawValue, site: site,
-                                    elapsed: Double(now.millis - openedAt.millis) / span, queueLoad: try await tx.openExceptionCount(queue: queue),
-                                    moneyAtRisk: money.doubleValue, monthEnd: LocalDate(dayNumber: Int(now.millis / 86_400_000)).day >= 25)
+        let snapshot = RiskSnapshot.at(now.millis, type: type.rawValue, queue: queue, tier: tier.rawValue, site: site, openedAt: openedAt.millis,
+                                       dueAt: dueAt.millis, queueLoad: try await tx.openExceptionCount(queue: queue), moneyAtRisk: money.doubleValue)
         return fit.model.probability(snapshot)
     }
 

@@ -14,6 +14,12 @@ public struct ModelCard: Sendable {
     public var isServing: Bool
 }
 
+extension StoredModelVersion {
+    /// What the stored model says about itself (training summary, metrics, profile); nil
+    /// when the stored summary cannot be read.
+    public var metadata: ModelMetadata? { try? JSONDecoder().decode(ModelMetadata.self, from: Data(summary.utf8)) }
+}
+
 extension ClearwayEngine {
     /// Brings the version the store says serves into memory (at start, after a change here,
     /// and periodically for changes made on other nodes). A damaged or missing file leaves
@@ -124,7 +130,7 @@ extension ClearwayEngine {
         let serving = ModelServingChange.stack(history).last
         guard let wanted = version ?? serving,
               let stored = try await queries.modelVersions(kind: kind).first(where: { $0.version == wanted }) else { return nil }
-        let metadata = try JSONDecoder().decode(ModelMetadata.self, from: Data(stored.summary.utf8))
+        guard let metadata = stored.metadata else { throw ModelArtefactError.damaged("the stored summary of version \(wanted) is not readable") }
         let labels = metadata.evaluation?.labels ?? metadata.profile.map { $0.labelShares.keys.sorted() } ?? []
         return ModelCard(stored: stored, metadata: metadata, labels: labels, serving: history.filter { $0.version == wanted }, isServing: wanted == serving)
     }

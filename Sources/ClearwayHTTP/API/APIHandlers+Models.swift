@@ -48,7 +48,7 @@ extension APIHandlers {
             serving: health.version, problem: health.problem, decidedByModel: health.decidedByModel, decidedByRules: health.decidedByRules,
             modelFailures: health.modelFailures, confidenceThreshold: engine.policy.triage.confidenceThreshold,
             versions: versions.map { v in
-                let metadata = try? JSONDecoder().decode(ModelMetadata.self, from: Data(v.summary.utf8))
+                let metadata = v.metadata
                 return .init(version: v.version, createdAt: v.createdAt.date, createdBy: v.createdBy, dataHash: v.dataHash,
                              examples: metadata?.summary.examples ?? 0, accuracy: metadata?.evaluation?.accuracy, macroF1: metadata?.evaluation?.macroF1)
             },

@@ -104,10 +104,7 @@ extension ConsoleRoutes {
         guard let (record, exceptions, order) = try await engine.queries.detail(id) else { throw ConsoleFailure.notFound("There is no case \(id).") }
         let timeline = try await engine.queries.timeline(caseId: id)
         let actions = try await engine.queries.actions(caseId: id)
-        var recommendations: [String: [CheckedRecommendation]] = [:]
-        for e in exceptions where !e.lifecycle.state.isClosed {
-            recommendations[e.id] = try await engine.recommendations(for: e, in: record, by: session.user.principal)
-        }
+        let recommendations = try await engine.recommendations(for: exceptions, in: record, by: session.user.principal)
         return ConsoleHTTP.html(CaseView.page(record: record, exceptions: exceptions, order: order, timeline: timeline, actions: actions, session: session,
                                               users: try await engine.database.users(), requestTypes: engine.knownRequestTypes,
                                               recommendations: recommendations, notice: Layout.notice(notice), now: engine.clock.now()))

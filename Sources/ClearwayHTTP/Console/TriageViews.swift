@@ -51,7 +51,7 @@ enum TriageViews {
         } ?? "<p class=\"muted\">Drift is shown once a model serves and messages have arrived.</p>"
         let manage = session.user.role.allows(.manageModels)
         let rows = versions.map { v -> HTML in
-            let m = try? JSONDecoder().decode(ModelMetadata.self, from: Data(v.summary.utf8))
+            let m = v.metadata
             let promote: HTML = manage && v.version != health.version ? """
                 <form method="post" action="/console/models/promote" class="actions">\(Layout.csrfField(session))<input type="hidden" name="version" value="\(v.version)"><button type="submit">Put in service</button></form>
                 """ : ""
@@ -85,8 +85,7 @@ enum TriageViews {
         let classes = e.classes.map { c -> HTML in
             "<tr><th scope=\"row\">\(c.label)</th><td class=\"num\">\(String(format: "%.3f", c.precision))</td><td class=\"num\">\(String(format: "%.3f", c.recall))</td><td class=\"num\">\(String(format: "%.3f", c.f1))</td><td class=\"num\">\(c.support)</td></tr>"
         }
-        let confusions = e.labels.indices.flatMap { r in e.labels.indices.compactMap { c in r != c && e.confusion[r][c] > 0 ? (e.labels[r], e.labels[c], e.confusion[r][c]) : nil } }
-            .sorted { $0.2 > $1.2 }.prefix(10).map { "\($0.0) → \($0.1) ×\($0.2)" }
+        let confusions = e.topConfusions(10).map { "\($0.truth) → \($0.predicted) ×\($0.count)" }
         let bins = e.calibration.map { b -> HTML in
             "<tr><td>\(String(format: "%.1f–%.1f", b.from, b.to))</td><td class=\"num\">\(b.count)</td><td class=\"num\">\(String(format: "%.3f", b.meanConfidence))</td><td class=\"num\">\(String(format: "%.3f", b.accuracy))</td></tr>"
         }

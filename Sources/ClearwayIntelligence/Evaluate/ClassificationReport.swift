@@ -21,6 +21,14 @@ public struct ClassificationReport: Sendable, Hashable, Codable {
     /// Per dimension (e.g. `segment`), accuracy for each value.
     public var groups: [String: [GroupAccuracy]]
 
+    /// The most frequent mistakes, as (true label, predicted label, count), most frequent first.
+    public func topConfusions(_ limit: Int) -> [(truth: String, predicted: String, count: Int)] {
+        let all = labels.indices.flatMap { r in
+            labels.indices.compactMap { c in r != c && confusion[r][c] > 0 ? (truth: labels[r], predicted: labels[c], count: confusion[r][c]) : nil }
+        }
+        return Array(all.sorted { ($0.count, $1.truth) > ($1.count, $0.truth) }.prefix(limit))
+    }
+
     public struct ClassMetrics: Sendable, Hashable, Codable {
         public var label: String
         public var precision: Double

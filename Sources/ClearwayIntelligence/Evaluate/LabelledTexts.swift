@@ -66,10 +66,15 @@ public struct LabelledTexts: Sendable {
                       groups: groups.mapValues { values in indices.map { values[$0] } })
     }
 
-    /// The examples as CSV with the columns `text,label`, every field quoted.
-    public func csv() -> String {
+    /// The examples as CSV, every field quoted: the text and label columns (named as
+    /// given), then the grouping columns in name order.
+    public func csv(text: String = "text", label: String = "label") -> String {
         func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        return "text,label\n" + zip(texts, labels).map { quote($0) + "," + quote($1) + "\n" }.joined()
+        let names = groups.keys.sorted()
+        let header = ([text, label] + names).joined(separator: ",") + "\n"
+        return header + texts.indices.map { i in
+            ([texts[i], labels[i]] + names.map { groups[$0]?[i] ?? "" }).map(quote).joined(separator: ",") + "\n"
+        }.joined()
     }
 
     /// Evaluates a classifier on these examples.

@@ -1,3 +1,4 @@
+import ClearwayCore
 import Foundation
 
 /// What the breach-risk model knows about an open exception at one moment.
@@ -18,6 +19,14 @@ public struct RiskSnapshot: Sendable, Hashable {
     public init(type: String, queue: String, tier: String, site: String, elapsed: Double, queueLoad: Int, moneyAtRisk: Double, monthEnd: Bool) {
         self.type = type; self.queue = queue; self.tier = tier; self.site = site; self.elapsed = elapsed
         self.queueLoad = queueLoad; self.moneyAtRisk = moneyAtRisk; self.monthEnd = monthEnd
+    }
+
+    /// An exception seen at `t` (milliseconds, like its opening and due moments): the
+    /// elapsed share of its time to due, and whether `t` falls at month-end.
+    public static func at(_ t: Int64, type: String, queue: String, tier: String, site: String, openedAt: Int64, dueAt: Int64,
+                          queueLoad: Int, moneyAtRisk: Double) -> RiskSnapshot {
+        RiskSnapshot(type: type, queue: queue, tier: tier, site: site, elapsed: Double(t - openedAt) / Double(max(dueAt - openedAt, 1)),
+                     queueLoad: queueLoad, moneyAtRisk: moneyAtRisk, monthEnd: LocalDate(dayNumber: Int(t / 86_400_000)).day >= 25)
     }
 
     /// The categorical values, as `name=value`.

@@ -57,9 +57,7 @@ public struct RiskHistory: Sendable {
 
     /// The snapshot of an exception at moment `t`.
     public func snapshot(_ f: ExceptionFact, at t: Int64) -> RiskSnapshot {
-        let span = Double(max(f.dueAt - f.openedAt, 1))
-        let day = LocalDate(dayNumber: Int(t / 86_400_000)).day
-        return RiskSnapshot(type: f.type, queue: f.queue, tier: f.tier, site: f.site, elapsed: Double(t - f.openedAt) / span,
-                            queueLoad: load(queue: f.queue, at: t), moneyAtRisk: Double(f.moneyAtRisk) / 10_000, monthEnd: day >= 25)
+        RiskSnapshot.at(t, type: f.type, queue: f.queue, tier: f.tier, site: f.site, openedAt: f.openedAt, dueAt: f.dueAt,
+                        queueLoad: load(queue: f.queue, at: t), moneyAtRisk: Double(f.moneyAtRisk) / 10_000)
     }
 }
