@@ -16,10 +16,17 @@ public final class OutboxDispatcher: Sendable {
     let batchSize: Int
     let leaseSeconds: Double
 
-    public init(engine: ClearwayEngine, batchSize: Int = 32, leaseSeconds: Double = 120,
+    /// `leaseSeconds` defaults to twice the longest delivery timeout plus 10 s (at least
+    /// 20 s): long enough that a live node always records its answer first, short enough
+    /// that the work of a node that died is taken over within seconds, not minutes.
+    public init(engine: ClearwayEngine, batchSize: Int = 32, leaseSeconds: Double? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
-        self.engine = engine; self.batchSize = batchSize; self.leaseSeconds = leaseSeconds; self.random = random
+        self.engine = engine; self.batchSize = batchSize; self.random = random
+        self.leaseSeconds = leaseSeconds ?? Self.lease(longestTimeout: engine.policy.actions.connectors.values.map(\.timeoutSeconds)
+            .reduce(engine.webhookDelivery.timeoutSeconds, max))
     }
+
+    static func lease(longestTimeout: Double) -> Double { max(20, 2 * longestTimeout + 10) }
 
     /// One pass: delivers what is due now. Returns the number of rows attempted.
     @discardableResult

@@ -1,0 +1,92 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ClearwayCore
+import ClearwayEngine
+import ClearwaySimulator
+import ClearwayStore
+import Foundation
+import Logging
+
+/// `clearway crash-test`: keeps promises under `kill -9`. Runs `clearway serve` node(s) on
+/// one database with connectors to simulated source systems, posts orders from several
+/// clients without pause, kills a node at random moments and starts it again, then checks
+/// that every acknowledged event is stored exactly once, cases and outbox agree, no action
+/// took effect twice in the source systems and the audit chain verifies.
+struct CrashTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "crash-test", abstract: "Kill the server at random moments under load, then verify nothing was lost or doubled.")
+
+    @Option(help: "sqlite:PATH (default: a new temporary file) or postgres://… (needs --reset)") var database: String?
+    @Flag(help: "Drop Clearway's tables first (required for PostgreSQL).") var reset = false
+    @Option(help: "Server processes sharing the database (PostgreSQL only for more than one).") var nodes = 1
+    @Option(help: "How many times a node is killed with SIGKILL.") var kills = 10
+    @Option(help: "Concurrent clients posting events.") var clients = 6
+    @Option(help: "Orders per batch request (every other request is a single event).") var batchSize = 25
+    @Option(help: "Shortest time a node runs before it is killed, in seconds.") var minUptime = 0.5
+    @Option(help: "Longest time a node runs before it is killed, in seconds.") var maxUptime = 3.0
+    @Option(help: "Seed for the kill schedule and the workload.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (1...8).contains(nodes) else { throw ValidationError("--nodes must be 1…8") }
+        guard (0...10_000).contains(kills) else { throw ValidationError("--kills must be 0…10000") }
+        guard (1...64).contains(clients) else { throw ValidationError("--clients must be 1…64") }
+        guard (1...500).contains(batchSize) else { throw ValidationError("--batch-size must be 1…500") }
+        guard minUptime > 0, maxUptime >= minUptime else { throw ValidationError("--min-uptime must be > 0 and at most --max-uptime") }
+    }
+
+    func run() async throws {
+        let logger = makeLogger(level: .warning)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-crash-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let location: DatabaseLocation
+        do { location = try database.map { try DatabaseLocation(parsing: $0) } ?? .sqlite(path: dir + "/crash.db") } catch { throw CLIError.badInput("\(error)") }
+        if case .postgres = location, !reset { throw CLIError.badInput("the crash test wipes Clearway's tables; pass --reset to confirm") }
+        if case .sqlite = location, nodes > 1 { throw CLIError.badInput("--nodes above 1 needs PostgreSQL: an SQLite file belongs to one server") }
+        let db = try await Database.open(location, logger: logger)
+        if reset { try await db.dropAllForBenchmark() }
+        try await db.migrate()
+
+        let responder = SourceSystemResponder(faults: .init(answerLateRate: 0.05, lateAnswer: .seconds(3)), seed: seed)
+        let client = HTTPClient.shared
+        let outcome: CrashRun.Outcome
+        do {
+            outcome = try await responder.serve(logger: logger) { base in
+            let policyPath = dir + "/policy.yaml"
+            try Self.policyText(systemsBase: base).write(toFile: policyPath, atomically: true, encoding: .utf8)
+            let token = "crash-test-admin-\(UUID().uuidString)"
+            let databaseURL = switch location {
+            case .sqlite(let path): "sqlite:\(path)"
+            case .postgres(let url): url
+            }
+            // The URL goes by environment so a password never shows in the process list.
+            let env = ["CLEARWAY_BOOTSTRAP_TOKEN": token, "CLEARWAY_DATABASE_URL": databaseURL,
+                       "CLEARWAY_DATA_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()]
+            let servers = try (0..<nodes).map { i in
+                NodeProcess(name: "node \(i + 1)", port: try NodeProcess.freePort(),
+                            arguments: ["serve", "--policy", policyPath, "--log-level", "warning"],
+                            environment: env, logPath: "\(dir)/node-\(i + 1).log")
+            }
+            return try await CrashRun(nodes: servers, database: db, responder: responder, client: client, token: token, settings: self).run()
+            }
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+        print(outcome.report)
+        guard outcome.passed else { throw CLIError.failure("crash test failed; node logs are in \(dir)") }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// The shipped policy with every system's connector pointed at the simulated systems:
+    /// short timeouts and back-off so retries after a kill happen within the run.
+    static func policyText(systemsBase: String) throws -> String {
+        guard let url = DefaultPolicy.url else { throw CLIError.failure("the bundled policy is missing") }
+        var text = try String(contentsOf: url, encoding: .utf8)
+        text += "\nconnectors:\n"
+        for system in ["erp", "wms", "tms", "supplier", "crm"] {
+            text += "  \(system): {url: \"\(SourceSystemResponder.endpoint(base: systemsBase, system: system))\", timeoutSeconds: 2, maxAttempts: 100, "
+                + "baseBackoffSeconds: 0.2, maxBackoffSeconds: 2, breakerFailures: 1000, breakerOpenSeconds: 1}\n"
+        }
+        return text
+    }
+}
