@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     var dataKeyFile = "clearway-data.key"
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port)") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
@@ -33,6 +33,7 @@ struct Serve: AsyncParsableCommand {
         } catch { throw CLIError.badInput("\(error)") }
         let config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
                                         bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"], dataKey: dataKey)
+        let host = self.host
         let (app, _) = try await buildApplication(config, logger: logger, onAdminKey: { outcome in
             switch outcome {
             case .generated(let secret):
@@ -48,7 +49,7 @@ struct Serve: AsyncParsableCommand {
             case .keysExist:
                 break
             }
-        })
+        }, onListening: { port in say("Listening on http://\(host):\(port)") })
         say("Clearway on http://\(host):\(port)  database \(location)  policy \(policy.version)")
         try await app.runService()
     }

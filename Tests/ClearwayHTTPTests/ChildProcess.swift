@@ -7,10 +7,11 @@ final class ChildProcess: @unchecked Sendable {
     private let continuation: AsyncStream<String>.Continuation
     private var collected = ""
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         (chunks, continuation) = AsyncStream.makeStream(of: String.self)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -10,7 +10,13 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
     public var date: Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
     public static func < (a: Instant, b: Instant) -> Bool { a.millis < b.millis }
-    public func adding(seconds: Double) -> Instant { Instant(millis: millis + Int64((seconds * 1000).rounded())) }
+    /// Saturates at ±292 million years instead of trapping, so no input can crash a server.
+    public func adding(seconds: Double) -> Instant {
+        let delta = (seconds * 1000).rounded()
+        guard delta.isFinite, abs(delta) < 9.0e18 else { return Instant(millis: delta > 0 || delta.isNaN ? Int64.max / 2 : Int64.min / 2) }
+        let (sum, overflow) = millis.addingReportingOverflow(Int64(delta))
+        return overflow ? Instant(millis: delta > 0 ? Int64.max / 2 : Int64.min / 2) : Instant(millis: sum)
+    }
     public func seconds(since other: Instant) -> Double { Double(millis - other.millis) / 1000 }
 
     public init?(iso8601 text: String) {

@@ -16,6 +16,7 @@ public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: AuthMiddleware(authenticator: Authenticator(database: engine.database, clock: engine.clock), logger: logger))
+    router.add(middleware: ContractMiddleware(contract: .served))
     OpsRoutes(engine: engine, metrics: metrics).register(on: router)
     ConsoleRoutes(engine: engine, logger: logger).register(on: router)
     let events = EventsRoute(engine: engine, metrics: metrics)

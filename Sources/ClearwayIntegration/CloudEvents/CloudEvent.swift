@@ -97,6 +97,10 @@ public enum CloudEventCodec {
         let id = r.string("id")
         let source = r.string("source")
         let typeName = r.string("type")
+        // The idempotency key is (source, id): bounded so a hostile sender cannot bloat the inbox.
+        for (name, value) in [("id", id), ("source", source)] where (value?.count ?? 0) > 200 {
+            r.fail(name, "must be at most 200 characters")
+        }
         let time = r.timestamp("time", required: false)
         let subject = r.string("subject", required: false)
         if let contentType = r.string("datacontenttype", required: false), !isJSON(contentType) {
