@@ -1,0 +1,135 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ClearwayCore
+import ClearwaySimulator
+import ClearwayStore
+import Foundation
+
+/// `clearway bench cluster`: end-to-end ingestion over HTTP against `clearway serve`
+/// processes (one on SQLite; one or more sharing PostgreSQL), single events and batches,
+/// with p50/p99/p999 latency; then the same events inserted as bare rows into the same
+/// database (what persistence alone costs), and the same routing workflow run by
+/// SpiffWorkflow as a peer, all in one invocation.
+struct BenchCluster: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cluster", abstract: "Measure ingestion over HTTP on 1–3 nodes, against bare inserts and SpiffWorkflow.")
+
+    @Option(help: "sqlite:PATH (default: a new temporary file) or postgres://… (needs --reset)") var database: String?
+    @Flag(help: "Drop Clearway's tables first (required for PostgreSQL).") var reset = false
+    @Option(help: "Server processes sharing the database (PostgreSQL only for more than one).") var nodes = 1
+    @Option(help: "Orders sent one event per request.") var singleOrders = 3_000
+    @Option(help: "Orders sent in batches.") var batchOrders = 20_000
+    @Option(help: "Events per batch request.") var batchSize = 100
+    @Option(help: "Concurrent clients.") var clients = 8
+    @Option(help: "Workload seed.") var seed: UInt64 = 42
+    @Flag(help: "Also run the SpiffWorkflow peer on the single-event orders.") var peer = false
+    @Option(help: "Python with SpiffWorkflow (default: $CLEARWAY_PEERS_PYTHON or .venv-peers/bin/python).") var peerPython: String?
+
+    func validate() throws {
+        guard (1...8).contains(nodes) else { throw ValidationError("--nodes must be 1…8") }
+        guard singleOrders >= 0, batchOrders >= 0, singleOrders + batchOrders > 0 else { throw ValidationError("send at least one order") }
+        guard (1...1000).contains(batchSize) else { throw ValidationError("--batch-size must be 1…1000") }
+        guard (1...256).contains(clients) else { throw ValidationError("--clients must be 1…256") }
+    }
+
+    func run() async throws {
+        let logger = makeLogger(level: .warning)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-cluster-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let location: DatabaseLocation
+        do { location = try database.map { try DatabaseLocation(parsing: $0) } ?? .sqlite(path: dir + "/bench.db") } catch { throw CLIError.badInput("\(error)") }
+        if case .postgres = location, !reset { throw CLIError.badInput("benchmarking PostgreSQL wipes Clearway's tables; pass --reset to confirm") }
+        if case .sqlite = location, nodes > 1 { throw CLIError.badInput("--nodes above 1 needs PostgreSQL: an SQLite file belongs to one server") }
+        let db = try await Database.open(location, logger: logger)
+        do {
+            if reset { try await db.dropAllForBenchmark() }
+            try await db.migrate()
+            try await measure(db, location: location, dir: dir)
+        } catch {
+            await db.close()
+            throw error
+        }
+        await db.close()
+    }
+
+    func measure(_ db: Database, location: DatabaseLocation, dir: String) async throws {
+        let token = "bench-admin-\(UUID().uuidString)"
+        let url = switch location {
+        case .sqlite(let path): "sqlite:\(path)"
+        case .postgres(let url): url
+        }
+        let env = ["CLEARWAY_BOOTSTRAP_TOKEN": token, "CLEARWAY_DATABASE_URL": url,
+                   "CLEARWAY_DATA_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()]
+        let servers = try (0..<nodes).map { i in
+            NodeProcess(name: "node \(i + 1)", port: try NodeProcess.freePort(), arguments: ["serve", "--log-level", "warning"],
+                        environment: env, logPath: "\(dir)/node-\(i + 1).log")
+        }
+        let client = HTTPClient.shared
+        for server in servers { try await server.start(client: client) }
+        let urls = servers.map(\.baseURL)
+        let workload = SyntheticDistributor(seed: seed)
+        let reference = workload.referenceEvents()
+        _ = await IngestLoad(nodes: urls, token: token, client: client).run(clients: 1) { n in
+            n * 500 < reference.count ? IngestLoad.orders(n * 500..<min(reference.count, n * 500 + 500)) { reference[$0] } : nil
+        }
+        print("database: \(location), \(nodes) node\(nodes == 1 ? "" : "s"), \(clients) clients over HTTP, workload seed \(seed)")
+        print("")
+        print("| mode | events | requests | events/s | p50 ms | p99 ms | p999 ms | bare inserts, events/s | Clearway ÷ bare |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        let (single, batch, size) = (singleOrders, batchOrders, batchSize)
+        var phases: [(String, IngestLoad.Totals, Int)] = []
+        if single > 0 {
+            let totals = await IngestLoad(nodes: urls, token: token, client: client).run(clients: clients) { n in
+                n < single ? IngestLoad.orders(n..<n + 1, from: workload.order) : nil
+            }
+            phases.append(("single", totals, 1))
+        }
+        if batch > 0 {
+            let totals = await IngestLoad(nodes: urls, token: token, client: client).run(clients: clients) { n in
+                n * size < batch ? IngestLoad.orders(single + n * size..<single + min(batch, (n + 1) * size), from: workload.order) : nil
+            }
+            phases.append(("batch of \(size)", totals, size))
+        }
+        for server in servers { await server.stop() }
+        for (name, totals, perRequest) in phases {
+            guard totals.refused.isEmpty else { throw CLIError.failure("requests were refused: \(totals.refused.prefix(3))") }
+            let rows = rawRows(totals.acknowledged, workload: workload, prefix: "\(name)-")
+            let bare = try await db.rawInsertBaseline(rows, perTransaction: perRequest, concurrency: clients)
+            let rate = Double(totals.events) / Self.seconds(totals.elapsed)
+            let bareRate = Double(rows.count) / Self.seconds(bare)
+            print("| \(name) | \(totals.events) | \(totals.requests) | \(Int(rate)) | \(Self.percentile(totals.latencies, 0.5)) | \(Self.percentile(totals.latencies, 0.99)) | "
+                  + "\(Self.percentile(totals.latencies, 0.999)) | \(Int(bareRate)) | \(String(format: "%.2f", rate / bareRate)) |")
+        }
+        if peer, single > 0 { try runPeer(workload: workload, reference: reference, orders: single, dir: dir) }
+    }
+
+    /// The acknowledged events again as bare rows: the same source, id, type and document.
+    func rawRows(_ keys: [String], workload: SyntheticDistributor, prefix: String) -> [(source: String, id: String, type: String, event: String)] {
+        keys.compactMap { key in
+            guard let n = Int(key.split(separator: "-").last ?? "") else { return nil }
+            let event = workload.order(n)
+            return (event["source"]?.stringValue ?? "", prefix + (event["id"]?.stringValue ?? ""), event["type"]?.stringValue ?? "",
+                    String(decoding: event.canonicalData(), as: UTF8.self))
+        }
+    }
+
+    func runPeer(workload: SyntheticDistributor, reference: [JSONValue], orders: Int, dir: String) throws {
+        let referencePath = dir + "/reference.json", ordersPath = dir + "/orders.json"
+        try JSONValue.array(reference).canonicalData().write(to: URL(fileURLWithPath: referencePath))
+        try JSONValue.array((0..<orders).map(workload.order)).canonicalData().write(to: URL(fileURLWithPath: ordersPath))
+        struct Answer: Decodable { var instances: Int; var cases: Int; var engineSeconds: Double; var totalSeconds: Double }
+        let data = try PeerRunner.run(python: peerPython, script: "spiff_routing.py", arguments: [referencePath, ordersPath, dir + "/spiff.db"], installs: "SpiffWorkflow")
+        let a = try PeerRunner.decode(Answer.self, data, from: "spiff_routing.py")
+        print("")
+        print("SpiffWorkflow \(a.instances) orders, one instance each, one process: \(Int(Double(a.instances) / a.engineSeconds)) instances/s in the engine alone, "
+              + "\(Int(Double(a.instances) / a.totalSeconds)) instances/s with each committed to SQLite; \(a.cases) orders routed to a queue")
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    static func percentile(_ latencies: [Duration], _ p: Double) -> String {
+        guard !latencies.isEmpty else { return "–" }
+        let sorted = latencies.sorted()
+        return String(format: "%.2f", seconds(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) * 1000)
+    }
+}
