@@ -15,7 +15,7 @@ public final class ClearwayEngine: Sendable {
     public let ids: any IdentifierSource
     let logger: Logger
     private let currentPolicy: Mutex<Policy>
-    private let groupCommit = GroupCommit()
+    private let groupCommit: GroupCommit
     let referenceCache = ReferenceCache()
     /// The connectors actions are delivered through on this node.
     public let connectors = ConnectorRegistry()
@@ -28,7 +28,8 @@ public final class ClearwayEngine: Sendable {
     public let webhookDelivery = ConnectorSettings(url: "webhooks", timeoutSeconds: 10, maxAttempts: 10, baseBackoffSeconds: 5, maxBackoffSeconds: 3_600)
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
-                ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), logger: Logger) {
+                ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), maxQueuedEvents: Int = 50_000, logger: Logger) {
+        self.groupCommit = GroupCommit(maxQueuedEvents: maxQueuedEvents)
         self.dataKey = dataKey
         self.database = database
         self.queries = CaseQueries(database: database)

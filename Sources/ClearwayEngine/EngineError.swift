@@ -10,4 +10,6 @@ public enum EngineError: Error, Sendable, Equatable {
     case invalid(field: String, detail: String)
     /// The action's guardrails failed; each failed check says why.
     case blocked(action: String, checks: [GuardrailCheck])
+    /// Too much is already waiting to be committed: try again after the given seconds.
+    case saturated(retryAfterSeconds: Int)
 }

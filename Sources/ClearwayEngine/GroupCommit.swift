@@ -28,10 +28,13 @@ final class GroupCommit: Sendable {
     enum GroupCommitError: Error { case notProcessed }
 
     let maxEvents: Int
-    private let queue = Mutex<[Item]>([])
+    /// Back-pressure: events waiting for their turn beyond this are refused at once
+    /// (`EngineError.saturated`) instead of queueing without bound.
+    let maxQueuedEvents: Int
+    private let queue = Mutex<(items: [Item], events: Int)>(([], 0))
     private let turn = SerialGate()
 
-    init(maxEvents: Int = 1_000) { self.maxEvents = maxEvents }
+    init(maxEvents: Int = 1_000, maxQueuedEvents: Int = 50_000) { self.maxEvents = maxEvents; self.maxQueuedEvents = maxQueuedEvents }
 
     /// Queues the events and returns their outcomes once committed. `process` runs one
     /// group in one transaction and returns outcomes in order, or throws for the whole group.
@@ -39,7 +42,14 @@ final class GroupCommit: Sendable {
                 process: @Sendable ([Item]) async throws -> [[IngestOutcome]],
                 processAlone: @Sendable (Item) async throws -> [IngestOutcome]) async throws -> [IngestOutcome] {
         let mine = Item(events: events, actor: actor, answer: Answer())
-        queue.withLock { $0.append(mine) }
+        let admitted = queue.withLock { q -> Bool in
+            // A request is always admitted into an empty queue, however large it is.
+            guard q.items.isEmpty || q.events + events.count <= maxQueuedEvents else { return false }
+            q.items.append(mine)
+            q.events += events.count
+            return true
+        }
+        guard admitted else { throw EngineError.saturated(retryAfterSeconds: 1) }
         try await turn.run {
             while !mine.answer.isSet {
                 let group = self.take()
@@ -58,17 +68,20 @@ final class GroupCommit: Sendable {
         return try mine.answer.get()
     }
 
+    /// Events admitted and still waiting for a turn.
+    var queuedEvents: Int { queue.withLock { $0.events } }
+
     /// Takes queued requests in arrival order, at least one, up to `maxEvents` events.
     private func take() -> [Item] {
-        queue.withLock { items in
+        queue.withLock { q in
             var count = 0
             var taken = 0
-            while taken < items.count, taken == 0 || count + items[taken].events.count <= maxEvents {
-                count += items[taken].events.count
+            while taken < q.items.count, taken == 0 || count + q.items[taken].events.count <= maxEvents {
+                count += q.items[taken].events.count
                 taken += 1
             }
-            defer { items.removeFirst(taken) }
-            return Array(items.prefix(taken))
+            defer { q.items.removeFirst(taken); q.events -= count }
+            return Array(q.items.prefix(taken))
         }
     }
 }

@@ -28,6 +28,7 @@ func engineCall<T>(_ body: () async throws -> T) async throws -> T {
         case .conflict(let why), .forbidden(let why): throw CLIError.badInput(why)
         case .invalid(let field, let detail): throw CLIError.badInput("\(field): \(detail)")
         case .blocked(let action, _): throw CLIError.badInput("\(action) is blocked")
+        case .saturated(let seconds): throw CLIError.failure("the server is busy; try again in \(seconds) s")
         }
     }
 }

@@ -17,9 +17,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "File holding the key that seals webhook secrets, created if missing ($CLEARWAY_DATA_KEY wins; give every node the same key).")
     var dataKeyFile = "clearway-data.key"
+    @Option(help: "Events waiting to be committed beyond which ingestion answers 429 with Retry-After.") var maxQueuedEvents = 50_000
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port)") }
+        guard (1...10_000_000).contains(maxQueuedEvents) else { throw ValidationError("--max-queued-events must be 1…10000000") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
@@ -31,8 +33,9 @@ struct Serve: AsyncParsableCommand {
         do {
             dataKey = try ProcessInfo.processInfo.environment["CLEARWAY_DATA_KEY"].map { try DataKey(base64: $0) } ?? DataKey.file(dataKeyFile)
         } catch { throw CLIError.badInput("\(error)") }
-        let config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
+        var config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
                                         bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"], dataKey: dataKey)
+        config.maxQueuedEvents = maxQueuedEvents
         let host = self.host
         let (app, _) = try await buildApplication(config, logger: logger, onAdminKey: { outcome in
             switch outcome {

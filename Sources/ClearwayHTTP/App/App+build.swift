@@ -41,6 +41,8 @@ public struct ServeConfiguration: Sendable {
     public var dispatchInterval: Duration
     /// Seals webhook signing secrets; every node of one database needs the same key.
     public var dataKey: DataKey
+    /// Events waiting to be committed beyond which ingestion answers 429 with Retry-After.
+    public var maxQueuedEvents = 50_000
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, policy: Policy,
                 bootstrapToken: String? = nil, timerInterval: Duration = .seconds(1), dispatchInterval: Duration = .milliseconds(250),
@@ -61,7 +63,8 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
     let database = try await Database.open(config.database, logger: logger)
     try await database.migrate()
     onAdminKey(try await AdminBootstrap.ensureAdminKey(database: database, token: config.bootstrapToken, clock: clock))
-    let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, dataKey: config.dataKey, logger: logger)
+    let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, dataKey: config.dataKey,
+                                maxQueuedEvents: config.maxQueuedEvents, logger: logger)
     for (system, settings) in config.policy.actions.connectors {
         engine.connectors.register(system, connector: HTTPConnector(client: .shared, settings: settings), settings: settings)
     }

@@ -50,6 +50,7 @@ enum ConsoleActions {
         case .invalid(_, let d): .badRequest("Please check the form: \(d).")
         case .blocked(let action, let checks): .badRequest("\(action.replacingOccurrences(of: "_", with: " ")) is blocked by guardrails: "
                                                           + checks.map(\.detail).joined(separator: "; ") + ".")
+        case .saturated(let seconds): .badRequest("Clearway is busy; nothing was changed. Try again in \(seconds) s.")
         }
     }
 }

@@ -16,6 +16,10 @@ struct Problem: Error, Sendable, Codable, Equatable {
     var errors: [FieldProblem]?
     /// The guardrails that blocked an action, each with its reason.
     var guardrails: [GuardrailCheck]?
+    /// Sent as `Retry-After` (seconds) with 429 and 503; not part of the body.
+    var retryAfter: Int?
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, errors, guardrails }
 
     init(status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldProblem]? = nil, guardrails: [GuardrailCheck]? = nil, slug: String) {
         self.guardrails = guardrails
@@ -44,6 +48,7 @@ struct Problem: Error, Sendable, Codable, Equatable {
         let data = (try? encoder.encode(self)) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"clearway\"" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -104,6 +109,14 @@ enum ProblemMapping {
             Problem(status: .conflict, title: "Blocked by guardrails",
                     detail: "\(action) is not allowed now: " + checks.map(\.detail).joined(separator: "; ") + ".",
                     guardrails: checks, slug: "guardrail-blocked")
+        case .saturated(let seconds):
+            {
+                var p = Problem(status: .tooManyRequests, title: "Busy",
+                                detail: "Clearway is committing as fast as it can and has more waiting than it accepts; nothing from this request was stored. Send it again after \(seconds) s.",
+                                slug: "saturated")
+                p.retryAfter = seconds
+                return p
+            }()
         }
     }
 

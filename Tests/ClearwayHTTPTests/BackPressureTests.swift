@@ -1,0 +1,67 @@
+import ClearwayCore
+@testable import ClearwayEngine
+@testable import ClearwayHTTP
+import ClearwayIntegration
+import Foundation
+import Synchronization
+import Testing
+
+/// Ingestion refuses work it cannot queue instead of queueing without bound, and says when
+/// to come back; what it admitted is still committed.
+@Suite("Back-pressure")
+struct BackPressureTests {
+    static func events(_ n: Int) throws -> [IncomingEvent] {
+        let body = "[" + (0..<n).map { _ in Events.seedOrder.replacingOccurrences(of: "order-so-1", with: "bp-\(UUID().uuidString)") }
+            .joined(separator: ",") + "]"
+        return try CloudEventCodec.decode(body: Data(body.utf8), mode: .batch, policy: try DefaultPolicy.load(), receivedAt: Instant(millis: 0))
+    }
+
+    @Test("with a commit in progress, requests beyond the queue limit are refused at once; admitted ones commit after it")
+    func fullQueueRefusesAndAdmittedWorkCommits() async throws {
+        let commit = GroupCommit(maxEvents: 1_000, maxQueuedEvents: 3)
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let processed = ProcessedCounter()
+        let process: @Sendable ([GroupCommit.Item]) async throws -> [[IngestOutcome]] = { group in
+            if processed.add(group.count) == group.count { for await _ in release { break } }
+            return group.map { _ in [] }
+        }
+        let first = Task { try await commit.submit(try Self.events(1), actor: "t", process: process, processAlone: { _ in [] }) }
+        try await Self.until { processed.value == 1 }               // the first holds the write turn
+        let second = Task { try await commit.submit(try Self.events(2), actor: "t", process: process, processAlone: { _ in [] }) }
+        try await Self.until { commit.queuedEvents == 2 }           // two events wait behind it
+        defer { releaser.yield() }
+        // Refused at once, while the turn is still held: it does not wait in line.
+        let refused = ProcessedCounter()
+        let third = Task {
+            defer { _ = refused.add(1) }
+            return try await commit.submit(try Self.events(2), actor: "t", process: process, processAlone: { _ in [] })
+        }
+        try await Self.until { refused.value == 1 }
+        await #expect(throws: EngineError.saturated(retryAfterSeconds: 1)) { try await third.value }
+        releaser.yield()
+        _ = try await first.value
+        _ = try await second.value
+        #expect(processed.value == 2)
+        #expect(commit.queuedEvents == 0)
+    }
+
+    /// Yields until `condition` holds, failing instead of spinning forever.
+    static func until(_ condition: () -> Bool) async throws {
+        for _ in 0..<200_000 where !condition() { await Task.yield() }
+        try #require(condition())
+    }
+
+    @Test("saturation answers 429 with Retry-After and says nothing was stored")
+    func saturationIsA429WithRetryAfter() {
+        let response = ProblemMapping.problem(for: EngineError.saturated(retryAfterSeconds: 1)).response()
+        #expect(response.status == .tooManyRequests)
+        #expect(response.headers[.retryAfter] == "1")
+        #expect(response.headers[.contentType] == "application/problem+json")
+    }
+}
+
+final class ProcessedCounter: Sendable {
+    private let count = Mutex(0)
+    func add(_ n: Int) -> Int { count.withLock { $0 += n; return $0 } }
+    var value: Int { count.withLock { $0 } }
+}
