@@ -22,6 +22,7 @@ struct APIContract: Sendable {
         var query: [String: [QueryParameter]]
         /// The JSON request body's schema per method, where one is declared.
         var body: [String: BodySchema]
+        var operationIds: [String: String]
         var methods: Set<String> { Set(query.keys) }
     }
 
@@ -41,7 +42,9 @@ struct APIContract: Sendable {
         routes = paths.map { path, value in
             var query: [String: [QueryParameter]] = [:]
             var body: [String: BodySchema] = [:]
+            var operationIds: [String: String] = [:]
             for (method, op) in (value as? [String: Any]) ?? [:] {
+                operationIds[method.uppercased()] = (op as? [String: Any])?["operationId"] as? String
                 let content = ((op as? [String: Any])?["requestBody"] as? [String: Any])?["content"] as? [String: Any]
                 if let schema = (content?["application/json"] as? [String: Any])?["schema"] {
                     body[method.uppercased()] = BodySchema(root: Self.json(schema), components: components)
@@ -56,7 +59,7 @@ struct APIContract: Sendable {
                                           format: s["format"] as? String)
                 }
             }
-            return Route(segments: path.split(separator: "/").map(String.init), query: query, body: body)
+            return Route(segments: path.split(separator: "/").map(String.init), query: query, body: body, operationIds: operationIds)
         }
     }
 
