@@ -254,16 +254,22 @@ extension Database {
 }
 
 extension Database {
-    /// Drops every Clearway table (benchmarks and tests that reuse a PostgreSQL database).
+    /// Drops every Clearway table (benchmarks and tests that reuse a PostgreSQL database):
+    /// every table a migration creates, so a new migration's tables are never left behind.
     public func dropAllForBenchmark() async throws {
+        let tables = Self.migrationTables + ["schema_migrations", "bench_raw_events"]
         try await withWriter { sql in
-            // Table names are literals from this file, never input.
-            for table in ["inbox", "dead_letters", "customers", "products", "contracts", "inventory", "carrier_capacity", "supplier_etas",
-                          "milestones", "picks", "messages", "orders", "order_skus", "cases", "exceptions", "timers", "audit_log",
-                          "audit_head", "api_keys", "reference_version", "users", "sessions", "login_failures", "actions", "outbox", "webhook_subscriptions", "edi_orders", "edi_outbound", "event_logs",
-                          "schema_migrations"] {
-                try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
-            }
+            // Table names come from the migrations' own text, never from input.
+            for table in tables { try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run() }
+        }
+    }
+
+    /// The tables the migrations create, in order.
+    static var migrationTables: [String] {
+        Migrations.all.flatMap(\.statements).compactMap { statement in
+            let words = statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "(" })
+            guard words.count > 2, words[0] == "CREATE", words[1] == "TABLE" else { return nil }
+            return String(words[2])
         }
     }
 }

@@ -32,6 +32,15 @@ struct StoreTests {
         }
     }
 
+    @Test("wiping the store drops every table the migrations made, so the schema can be built again", arguments: TestDatabaseKind.available)
+    func wipeThenMigrateAgain(_ kind: TestDatabaseKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            try await db.dropAllForBenchmark()
+            let applied = try await db.migrate()
+            #expect(!applied.isEmpty && applied.last?.hasPrefix("0010") == true, "\(applied)")
+        }
+    }
+
     @Test("the audit chain detects a deleted row and a truncated tail", arguments: TestDatabaseKind.available)
     func auditDeletion(_ kind: TestDatabaseKind) async throws {
         try await TestDatabase.with(kind) { db in
