@@ -47,11 +47,14 @@ public final class Database: Sendable {
             let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
             // synchronous=FULL: a commit is on disk before the client hears "accepted", even
             // across a power cut; group commit spreads that fsync over concurrent requests.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF"] {
+            // cache_size: 64 MiB of pages instead of SQLite's 2 MiB; profiles of ingestion showed a
+            // third of the writer's time in pread of B-tree pages evicted from the small cache.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-65536"] {
                 _ = try await writer.query(pragma)
             }
             let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
             _ = try await reader.query("PRAGMA busy_timeout=10000")
+            _ = try await reader.query("PRAGMA cache_size=-65536")
             return Database(location: location, dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), logger: logger)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)

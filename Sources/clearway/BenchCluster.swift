@@ -22,6 +22,9 @@ struct BenchCluster: AsyncParsableCommand {
     @Option(help: "Concurrent clients.") var clients = 8
     @Option(help: "Workload seed.") var seed: UInt64 = 42
     @Flag(help: "Also run the SpiffWorkflow peer on the single-event orders.") var peer = false
+    @Option(help: "Share of orders with a planted exception (each opens a case).") var exceptionRate = 0.10
+    @Flag(help: "Report each node's resident memory (now and peak) after the load and after the console's heaviest reads.") var memory = false
+    @Option(help: "Before the memory report, copy one open case this many times (a backlog of, say, 1000000 open cases in seconds).") var cloneOpenCases = 0
     @Option(help: "Python with SpiffWorkflow (default: $CLEARWAY_PEERS_PYTHON or .venv-peers/bin/python).") var peerPython: String?
 
     func validate() throws {
@@ -67,7 +70,9 @@ struct BenchCluster: AsyncParsableCommand {
         let client = HTTPClient.shared
         for server in servers { try await server.start(client: client) }
         let urls = servers.map(\.baseURL)
-        let workload = SyntheticDistributor(seed: seed)
+        var distributor = SyntheticDistributor(seed: seed)
+        distributor.exceptionRate = exceptionRate
+        let workload = distributor
         let reference = workload.referenceEvents()
         _ = await IngestLoad(nodes: urls, token: token, client: client).run(clients: 1) { n in
             n * 500 < reference.count ? IngestLoad.orders(n * 500..<min(reference.count, n * 500 + 500)) { reference[$0] } : nil
@@ -90,6 +95,12 @@ struct BenchCluster: AsyncParsableCommand {
             }
             phases.append(("batch of \(size)", totals, size))
         }
+        if cloneOpenCases > 0 {
+            let start = ContinuousClock.now
+            let added = try await db.cloneOpenCasesForBenchmark(count: cloneOpenCases)
+            print("copied an open case \(added) times in \(String(format: "%.1f", Self.seconds(ContinuousClock.now - start))) s")
+        }
+        if memory { try await reportMemory(servers, token: token, client: client) }
         for server in servers { await server.stop() }
         for (name, totals, perRequest) in phases {
             guard totals.refused.isEmpty else { throw CLIError.failure("requests were refused: \(totals.refused.prefix(3))") }
@@ -101,6 +112,34 @@ struct BenchCluster: AsyncParsableCommand {
                   + "\(Self.percentile(totals.latencies, 0.999)) | \(Int(bareRate)) | \(String(format: "%.2f", rate / bareRate)) |")
         }
         if peer, single > 0 { try runPeer(workload: workload, reference: reference, orders: single, dir: dir) }
+    }
+
+    /// Each node's resident set (VmRSS) and its peak (VmHWM) from /proc, after the load and
+    /// again after the reads a console makes over the whole backlog.
+    func reportMemory(_ servers: [NodeProcess], token: String, client: HTTPClient) async throws {
+        func rss() -> String {
+            servers.map { server in
+                guard let pid = server.pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return "\(server.name): ?" }
+                func field(_ name: String) -> String {
+                    let line = status.split(separator: "\n").first { $0.hasPrefix(name) } ?? ""
+                    return (Int(line.split(separator: " ").dropFirst().first ?? "").map { "\($0 / 1024) MiB" }) ?? "?"
+                }
+                return "\(server.name): \(field("VmRSS:")) resident, peak \(field("VmHWM:"))"
+            }.joined(separator: "; ")
+        }
+        print("")
+        print("memory after the load: \(rss())")
+        var openCases = "?"
+        for path in ["/v1/cases?state=active&limit=500", "/v1/cases?state=active&sort=priority&limit=50", "/v1/queues", "/v1/insights/kpis", "/v1/cases?state=active&sort=age&limit=500&offset=5000"] {
+            var request = HTTPClientRequest(url: servers[0].baseURL + path)
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let start = ContinuousClock.now
+            let response = try await client.execute(request, timeout: .seconds(600))
+            let body = try await response.body.collect(upTo: 64 << 20)
+            print("  GET \(path): \(response.status.code) in \(String(format: "%.2f", Self.seconds(ContinuousClock.now - start))) s")
+            if path.hasPrefix("/v1/insights/kpis"), case .number(let n)? = JSONValue.parse(Data(buffer: body))?["backlogOpen"] { openCases = String(Int(n)) }
+        }
+        print("memory after listing the backlog, queues and KPIs (\(openCases) open exceptions): \(rss())")
     }
 
     /// The acknowledged events again as bare rows: the same source, id, type and document.
