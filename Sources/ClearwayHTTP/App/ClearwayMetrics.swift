@@ -8,6 +8,11 @@ import Prometheus
 final class ClearwayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
 
+    /// Requests being handled now; a graceful shutdown waits for them to reach 0.
+    var inFlight: Gauge {
+        registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "http_requests_in_flight", helpText: "HTTP requests being handled now"))
+    }
+
     func eventIngested(type: String, status: String) {
         registry.makeCounter(descriptor: .init(namespace: "clearway", metricName: "events", unitName: "total", helpText: "Events received, by type and outcome"), labels: [("type", type), ("status", status)]).increment()
     }
@@ -61,6 +66,9 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
+        let inFlight = metrics.inFlight
+        inFlight.increment()
+        defer { inFlight.decrement() }
         let response = try await next(request, context)
         metrics.request(method: request.method.rawValue, status: response.status.code, duration: ContinuousClock.now - start)
         return response
