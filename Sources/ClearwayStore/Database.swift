@@ -22,6 +22,8 @@ public final class Database: Sendable {
     let logger: Logger
     private let backend: Backend
     private let gate = SerialGate()
+    /// Rises after each commit that changed the record, here or (PostgreSQL) on any node.
+    public let changes = ChangeSignal()
 
     enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
@@ -116,24 +118,27 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let writer, _):
             return try await gate.run {
-                try await Self.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, body)
+                try await Self.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes, body)
             }
         case .postgres(let pool):
             return try await pool.pool.database(logger: logger).sql().withSession { session in
-                try await Self.inTransaction(session, begin: "BEGIN", dialect: .postgres, logger: self.logger, body)
+                try await Self.inTransaction(session, begin: "BEGIN", dialect: .postgres, logger: self.logger, changes: self.changes, body)
             }
         }
     }
 
-    private static func inTransaction<T: Sendable>(_ sql: any SQLDatabase, begin: String, dialect: Dialect, logger: Logger,
+    private static func inTransaction<T: Sendable>(_ sql: any SQLDatabase, begin: String, dialect: Dialect, logger: Logger, changes: ChangeSignal,
                                                    _ body: @Sendable (StoreTransaction) async throws -> T) async throws -> T {
         // The statements below are fixed keywords, not input: raw is safe here.
         try await sql.raw(SQLQueryString(begin)).run()
         let tx = StoreTransaction(sql: sql, dialect: dialect)
         do {
             let value = try await body(tx)
-            try await tx.flushAudit()
+            let changed = try await tx.flushAudit()
+            // NOTIFY is transactional: other nodes hear of the change only if it commits.
+            if changed, dialect == .postgres { try await sql.raw("SELECT pg_notify('clearway_changes', '')").run() }
             try await sql.raw("COMMIT").run()
+            if changed { changes.signal() }
             return value
         } catch {
             do { try await sql.raw("ROLLBACK").run() } catch { logger.warning("rollback failed", metadata: ["error": "\(error)"]) }

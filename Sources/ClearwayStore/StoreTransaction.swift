@@ -46,12 +46,14 @@ public final class StoreTransaction: Sendable {
         pendingAudit.withLock { $0.append(entry) }
     }
 
-    func flushAudit() async throws {
+    /// Writes the pending audit rows; returns whether there were any (a change to announce).
+    @discardableResult
+    func flushAudit() async throws -> Bool {
         let entries = pendingAudit.withLock { pending in
             defer { pending.removeAll() }
             return pending
         }
-        guard !entries.isEmpty else { return }
+        guard !entries.isEmpty else { return false }
         let lock = dialect.forUpdate
         guard let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1\(unsafeRaw: lock)").first() else {
             throw StoreError.corrupt("audit head row is missing")
@@ -76,6 +78,7 @@ public final class StoreTransaction: Sendable {
         }
         try await sql.raw("UPDATE audit_head SET seq = \(bind: seq), hash = \(bind: previous) WHERE id = 1").run()
         try await enqueueWebhooks(chained)
+        return true
     }
 }
 

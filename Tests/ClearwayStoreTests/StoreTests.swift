@@ -41,6 +41,33 @@ struct StoreTests {
         }
     }
 
+    @Test("a commit that changes the record is announced on this node and, on PostgreSQL, to every other node; one that changes nothing is not",
+          arguments: TestDatabaseKind.available)
+    func changesReachEveryNode(_ kind: TestDatabaseKind) async throws {
+        try await TestDatabase.withHandle(kind) { test in
+            let a = test.database
+            let b = try await test.reopen()
+            let listening = Task { try await b.listenForChanges() }
+            if kind == .postgres {
+                // The listener raises the signal once as soon as it listens.
+                #expect(await b.changes.next(after: 0, timeout: .seconds(30)) >= 1)
+            }
+            let (beforeA, beforeB) = (a.changes.version, b.changes.version)
+            try await a.transaction { _ in }                       // no audit rows: nothing to announce
+            #expect(a.changes.version == beforeA)
+            try await a.transaction { tx in
+                tx.audit(AuditEntry(at: Instant(millis: 1), actor: "test", caseId: "C", exceptionId: nil, action: "case.opened", policyVersion: "v"))
+            }
+            #expect(a.changes.version == beforeA + 1)
+            if kind == .postgres {
+                #expect(await b.changes.next(after: beforeB, timeout: .seconds(30)) > beforeB, "node B did not hear node A's commit")
+            }
+            listening.cancel()
+            _ = await listening.result
+            await b.close()
+        }
+    }
+
     @Test("the audit chain detects a deleted row and a truncated tail", arguments: TestDatabaseKind.available)
     func auditDeletion(_ kind: TestDatabaseKind) async throws {
         try await TestDatabase.with(kind) { db in

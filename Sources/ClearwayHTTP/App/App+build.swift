@@ -73,8 +73,27 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) }, logger: logger)
     app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger),
                     OutboxDispatchService(dispatcher: OutboxDispatcher(engine: engine), interval: config.dispatchInterval, logger: logger),
-                    DatabaseCloser(database: database))
+                    ChangeListener(database: database, logger: logger), DatabaseCloser(database: database))
     return (app, engine)
+}
+
+/// Hears other nodes' commits (PostgreSQL LISTEN) so live consoles on this node update at
+/// once; reconnects after a lost connection. Nothing to do on SQLite.
+struct ChangeListener: Service {
+    let database: Database
+    let logger: Logger
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await database.listenForChanges() } catch {
+                    if Task.isCancelled { return }
+                    logger.warning("listening for other nodes' changes failed; retrying", metadata: ["error": "\(String(describing: type(of: error)))"])
+                }
+                if case .sqlite = database.location { return }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
 }
 
 /// Closes the database when the service group shuts down.

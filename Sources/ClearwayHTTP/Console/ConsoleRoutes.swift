@@ -113,9 +113,11 @@ struct ConsoleRoutes: Sendable {
         return OverviewView.live(kpis: try await kpis, queues: try await queues, overview: overview, now: now)
     }
 
-    /// Server-sent events: the overview again whenever it changes, checked every two seconds.
-    /// A comment line every 20 s notices a browser that has gone; a graceful shutdown ends
-    /// the stream so the server can stop (the browser reconnects to another node).
+    /// Server-sent events: the overview again whenever the record changes, on this node or
+    /// any other (the store's change signal, fed by LISTEN/NOTIFY on PostgreSQL), at most
+    /// every 1.5 s per node however many browsers watch. A comment line after 20 quiet
+    /// seconds notices a browser that has gone; a graceful shutdown ends the stream so the
+    /// server can stop (the browser reconnects to another node).
     func liveStream() -> Response {
         var headers = ConsoleHTTP.securityHeaders
         headers[.contentType] = "text/event-stream"
@@ -124,7 +126,7 @@ struct ConsoleRoutes: Sendable {
             // The first render is fresh: a shared one may predate the page this stream
             // belongs to, and would put older figures back on the screen.
             var maxAge: Duration = .zero
-            var quiet = 0
+            var seen = engine.database.changes.version
             let stopping = Mutex(false)
             try await withGracefulShutdownHandler {
                 while !Task.isCancelled, !stopping.withLock({ $0 }) {
@@ -132,19 +134,21 @@ struct ConsoleRoutes: Sendable {
                     maxAge = .milliseconds(1_500)
                     if html != last {
                         last = html
-                        quiet = 0
                         let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
                         try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n"))
-                    } else if quiet >= 10 {
-                        quiet = 0
+                    }
+                    let before = seen
+                    seen = await engine.database.changes.next(after: seen, timeout: .seconds(20))
+                    if seen == before {
                         try await writer.write(ByteBuffer(string: ": still here\n\n"))
                     } else {
-                        quiet += 1
+                        // Let a burst of commits settle into one render.
+                        try? await Task.sleep(for: .milliseconds(500))
                     }
-                    try? await Task.sleep(for: .seconds(2))
                 }
             } onGracefulShutdown: {
                 stopping.withLock { $0 = true }
+                engine.database.changes.signal()     // wake the wait so the stream ends now
             }
             try await writer.finish(nil)
         })
