@@ -83,16 +83,19 @@ struct ChangeListener: Service {
     let database: Database
     let logger: Logger
     func run() async throws {
+        // A service that returns ends the whole group: on SQLite there is nothing to
+        // listen to, so wait for shutdown like the other services.
+        guard case .postgres = database.location else { try? await gracefulShutdown(); return }
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do { try await database.listenForChanges() } catch {
                     if Task.isCancelled { return }
                     logger.warning("listening for other nodes' changes failed; retrying", metadata: ["error": "\(String(describing: type(of: error)))"])
                 }
-                if case .sqlite = database.location { return }
                 try await Task.sleep(for: .seconds(1))
             }
         }
+        try? await gracefulShutdown()
     }
 }
 
