@@ -35,38 +35,15 @@ struct BenchCluster: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = makeLogger(level: .warning)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-cluster-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let location: DatabaseLocation
-        do { location = try database.map { try DatabaseLocation(parsing: $0) } ?? .sqlite(path: dir + "/bench.db") } catch { throw CLIError.badInput("\(error)") }
-        if case .postgres = location, !reset { throw CLIError.badInput("benchmarking PostgreSQL wipes Clearway's tables; pass --reset to confirm") }
-        if case .sqlite = location, nodes > 1 { throw CLIError.badInput("--nodes above 1 needs PostgreSQL: an SQLite file belongs to one server") }
-        let db = try await Database.open(location, logger: logger)
-        do {
-            if reset { try await db.dropAllForBenchmark() }
-            try await db.migrate()
-            try await measure(db, location: location, dir: dir)
-        } catch {
-            await db.close()
-            throw error
+        try await ScratchCluster.with(database: database, reset: reset, nodes: nodes, purpose: "cluster") { cluster in
+            defer { cluster.removeFolder() }
+            try await measure(cluster)
         }
-        await db.close()
     }
 
-    func measure(_ db: Database, location: DatabaseLocation, dir: String) async throws {
-        let token = "bench-admin-\(UUID().uuidString)"
-        let url = switch location {
-        case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let url): url
-        }
-        let env = ["CLEARWAY_BOOTSTRAP_TOKEN": token, "CLEARWAY_DATABASE_URL": url,
-                   "CLEARWAY_DATA_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()]
-        let servers = try (0..<nodes).map { i in
-            NodeProcess(name: "node \(i + 1)", port: try NodeProcess.freePort(), arguments: ["serve", "--log-level", "warning"],
-                        environment: env, logPath: "\(dir)/node-\(i + 1).log")
-        }
+    func measure(_ cluster: ScratchCluster) async throws {
+        let (db, location, dir, token) = (cluster.database, cluster.location, cluster.dir, cluster.token)
+        let servers = try cluster.nodes(nodes)
         let client = HTTPClient.shared
         for server in servers { try await server.start(client: client) }
         let urls = servers.map(\.baseURL)

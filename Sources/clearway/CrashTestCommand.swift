@@ -35,46 +35,19 @@ struct CrashTestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(level: .warning)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-crash-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let location: DatabaseLocation
-        do { location = try database.map { try DatabaseLocation(parsing: $0) } ?? .sqlite(path: dir + "/crash.db") } catch { throw CLIError.badInput("\(error)") }
-        if case .postgres = location, !reset { throw CLIError.badInput("the crash test wipes Clearway's tables; pass --reset to confirm") }
-        if case .sqlite = location, nodes > 1 { throw CLIError.badInput("--nodes above 1 needs PostgreSQL: an SQLite file belongs to one server") }
-        let db = try await Database.open(location, logger: logger)
-        if reset { try await db.dropAllForBenchmark() }
-        try await db.migrate()
-
-        let responder = SourceSystemResponder(faults: .init(answerLateRate: 0.05, lateAnswer: .seconds(3)), seed: seed)
-        let client = HTTPClient.shared
-        let outcome: CrashRun.Outcome
-        do {
-            outcome = try await responder.serve(logger: logger) { base in
-            let policyPath = dir + "/policy.yaml"
-            try Self.policyText(systemsBase: base).write(toFile: policyPath, atomically: true, encoding: .utf8)
-            let token = "crash-test-admin-\(UUID().uuidString)"
-            let databaseURL = switch location {
-            case .sqlite(let path): "sqlite:\(path)"
-            case .postgres(let url): url
+        let (outcome, dir) = try await ScratchCluster.with(database: database, reset: reset, nodes: nodes, purpose: "crash") { cluster in
+            let responder = SourceSystemResponder(faults: .init(answerLateRate: 0.05, lateAnswer: .seconds(3)), seed: seed)
+            let outcome = try await responder.serve(logger: logger) { base in
+                let policyPath = cluster.dir + "/policy.yaml"
+                try Self.policyText(systemsBase: base).write(toFile: policyPath, atomically: true, encoding: .utf8)
+                let servers = try cluster.nodes(nodes, arguments: ["--policy", policyPath])
+                return try await CrashRun(nodes: servers, database: cluster.database, responder: responder, client: .shared, token: cluster.token, settings: self).run()
             }
-            // The URL goes by environment so a password never shows in the process list.
-            let env = ["CLEARWAY_BOOTSTRAP_TOKEN": token, "CLEARWAY_DATABASE_URL": databaseURL,
-                       "CLEARWAY_DATA_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()]
-            let servers = try (0..<nodes).map { i in
-                NodeProcess(name: "node \(i + 1)", port: try NodeProcess.freePort(),
-                            arguments: ["serve", "--policy", policyPath, "--log-level", "warning"],
-                            environment: env, logPath: "\(dir)/node-\(i + 1).log")
-            }
-            return try await CrashRun(nodes: servers, database: db, responder: responder, client: client, token: token, settings: self).run()
-            }
-        } catch {
-            await db.close()
-            throw error
+            if outcome.passed { cluster.removeFolder() }
+            return (outcome, cluster.dir)
         }
-        await db.close()
         print(outcome.report)
         guard outcome.passed else { throw CLIError.failure("crash test failed; node logs are in \(dir)") }
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     /// The shipped policy with every system's connector pointed at the simulated systems:
