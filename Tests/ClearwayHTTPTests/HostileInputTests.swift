@@ -66,6 +66,10 @@ struct HostileInputTests {
             #expect(limit.status == .unprocessableContent && String(buffer: limit.body).contains("/query/limit"))
             let date = try await h.send(.get, "/v1/insights/report?from=2026-13-40", as: .viewer)
             #expect(date.status == .unprocessableContent && String(buffer: date.body).contains("/query/from"))
+            // 150 letters each with two combining marks: 150 characters, 450 code points.
+            let zalgo = String(repeating: "o\u{0336}\u{0319}", count: 150).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let marks = try await h.send(.get, "/v1/edi/outbound?orderId=\(zalgo)", as: .viewer)
+            #expect(marks.status == .unprocessableContent && String(buffer: marks.body).contains("/query/orderId"), "lengths count code points, as JSON Schema does")
             let trace = try await h.send(.init("TRACE")!, "/v1/cases", as: .viewer)
             #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET, HEAD")
             let put = try await h.send(.put, "/v1/actions/retry", as: .admin, contentType: "application/json", body: "{}")

@@ -111,7 +111,8 @@ struct APIContract: Sendable {
 }
 
 extension APIContract.QueryParameter {
-    /// Why `value` breaks this parameter's schema, or nil.
+    /// Why `value` breaks this parameter's schema, or nil. Lengths count Unicode code points,
+    /// as JSON Schema does (a letter with combining marks is several).
     func violation(_ value: String) -> String? {
         switch type {
         case "integer", "number":
@@ -123,8 +124,8 @@ extension APIContract.QueryParameter {
         case "boolean":
             guard value == "true" || value == "false" else { return "must be true or false" }
         default:
-            if let minLength, value.count < minLength { return minLength == 1 ? "must not be empty" : "must be at least \(minLength) characters" }
-            if let maxLength, value.count > maxLength { return "must be at most \(maxLength) characters" }
+            if let minLength, value.unicodeScalars.count < minLength { return minLength == 1 ? "must not be empty" : "must be at least \(minLength) characters" }
+            if let maxLength, value.unicodeScalars.count > maxLength { return "must be at most \(maxLength) characters" }
             if let values, !values.contains(value) { return "must be one of \(values.joined(separator: ", "))" }
             if format == "date", LocalDate(value) == nil { return "'\(value.prefix(40))' is not a date (YYYY-MM-DD)" }
         }

@@ -38,8 +38,8 @@ struct BodySchema: Sendable {
         }
         switch value {
         case .string(let s):
-            if let min = schema["minLength"]?.numberValue, Double(s.count) < min { problems.append(FieldProblem(pointer: at, detail: "must be at least \(Int(min)) characters")) }
-            if let max = schema["maxLength"]?.numberValue, Double(s.count) > max { problems.append(FieldProblem(pointer: at, detail: "must be at most \(Int(max)) characters")) }
+            if let min = schema["minLength"]?.numberValue, Double(s.unicodeScalars.count) < min { problems.append(FieldProblem(pointer: at, detail: "must be at least \(Int(min)) characters")) }
+            if let max = schema["maxLength"]?.numberValue, Double(s.unicodeScalars.count) > max { problems.append(FieldProblem(pointer: at, detail: "must be at most \(Int(max)) characters")) }
         case .number(let n):
             if let min = schema["minimum"]?.numberValue, n < min { problems.append(FieldProblem(pointer: at, detail: "must be at least \(min)")) }
             if let max = schema["maximum"]?.numberValue, n > max { problems.append(FieldProblem(pointer: at, detail: "must be at most \(max)")) }
