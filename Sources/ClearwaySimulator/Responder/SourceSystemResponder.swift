@@ -2,7 +2,6 @@ import ClearwayCore
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import Synchronization
 
 /// The source systems' side of actions: `POST /systems/{system}/actions` applies an action
@@ -85,27 +84,18 @@ public final class SourceSystemResponder: Sendable {
     }
 
     /// Serves the responder on 127.0.0.1 at an ephemeral port; `body` gets the base URL.
-    /// The server stops gracefully when `body` returns (cancelling it instead would log
-    /// shutdown errors that are not errors).
+    /// The server stops when `body` returns.
     public func serve<T: Sendable>(logger: Logger, _ body: (String) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "simulated-systems"),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0); continuation.finish() }, logger: logger)
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await services.run(); return nil }
+            group.addTask { try await app.runService(gracefulShutdownSignals: []); return nil }
             var port = 0
             for await p in ports { port = p }
-            do {
-                let result = try await body("http://127.0.0.1:\(port)")
-                await services.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await services.triggerGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
-            }
+            let result = try await body("http://127.0.0.1:\(port)")
+            group.cancelAll()
+            return result
         }
     }
 }
