@@ -52,10 +52,14 @@ final class NodeProcess: @unchecked Sendable {
         await Self.waitForExit(p)
     }
 
-    /// SIGTERM and wait: the graceful path (in-flight requests finish).
-    func stop() async {
+    /// SIGTERM and wait: the graceful path (in-flight requests finish). A node still running
+    /// after `grace` is killed, so a tool never waits forever on a node that will not stop.
+    func stop(grace: Duration = .seconds(30)) async {
         guard let p = process, p.isRunning else { return }
         kill(p.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while p.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(100)) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         await Self.waitForExit(p)
     }
 
