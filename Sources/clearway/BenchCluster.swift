@@ -75,7 +75,7 @@ struct BenchCluster: AsyncParsableCommand {
         if cloneOpenCases > 0 {
             let start = ContinuousClock.now
             let added = try await db.cloneOpenCasesForBenchmark(count: cloneOpenCases)
-            print("copied an open case \(added) times in \(String(format: "%.1f", Self.seconds(ContinuousClock.now - start))) s")
+            print("copied an open case \(added) times in \(String(format: "%.1f", Latency.seconds(ContinuousClock.now - start))) s")
         }
         if memory { try await reportMemory(servers, token: token, client: client) }
         for server in servers { await server.stop() }
@@ -83,10 +83,10 @@ struct BenchCluster: AsyncParsableCommand {
             guard totals.refused.isEmpty else { throw CLIError.failure("requests were refused: \(totals.refused.prefix(3))") }
             let rows = rawRows(totals.acknowledged, workload: workload, prefix: "\(name)-")
             let bare = try await db.rawInsertBaseline(rows, perTransaction: perRequest, concurrency: clients)
-            let rate = Double(totals.events) / Self.seconds(totals.elapsed)
-            let bareRate = Double(rows.count) / Self.seconds(bare)
-            print("| \(name) | \(totals.events) | \(totals.requests) | \(Int(rate)) | \(Self.percentile(totals.latencies, 0.5)) | \(Self.percentile(totals.latencies, 0.99)) | "
-                  + "\(Self.percentile(totals.latencies, 0.999)) | \(Int(bareRate)) | \(String(format: "%.2f", rate / bareRate)) |")
+            let rate = Double(totals.events) / Latency.seconds(totals.elapsed)
+            let bareRate = Double(rows.count) / Latency.seconds(bare)
+            print("| \(name) | \(totals.events) | \(totals.requests) | \(Int(rate)) | \(Latency.percentile(totals.latencies, 0.5)) | \(Latency.percentile(totals.latencies, 0.99)) | "
+                  + "\(Latency.percentile(totals.latencies, 0.999)) | \(Int(bareRate)) | \(String(format: "%.2f", rate / bareRate)) |")
         }
         if peer, single > 0 { try runPeer(workload: workload, reference: reference, orders: single, dir: dir) }
     }
@@ -113,7 +113,7 @@ struct BenchCluster: AsyncParsableCommand {
             let start = ContinuousClock.now
             let response = try await client.execute(request, timeout: .seconds(600))
             let body = try await response.body.collect(upTo: 64 << 20)
-            print("  GET \(path): \(response.status.code) in \(String(format: "%.2f", Self.seconds(ContinuousClock.now - start))) s")
+            print("  GET \(path): \(response.status.code) in \(String(format: "%.2f", Latency.seconds(ContinuousClock.now - start))) s")
             if path.hasPrefix("/v1/insights/kpis"), case .number(let n)? = JSONValue.parse(Data(buffer: body))?["backlogOpen"] { openCases = String(Int(n)) }
         }
         print("memory after listing the backlog, queues and KPIs (\(openCases) open exceptions): \(rss())")
@@ -139,13 +139,5 @@ struct BenchCluster: AsyncParsableCommand {
         print("")
         print("SpiffWorkflow \(a.instances) orders, one instance each, one process: \(Int(Double(a.instances) / a.engineSeconds)) instances/s in the engine alone, "
               + "\(Int(Double(a.instances) / a.totalSeconds)) instances/s with each committed to SQLite; \(a.cases) orders routed to a queue")
-    }
-
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-
-    static func percentile(_ latencies: [Duration], _ p: Double) -> String {
-        guard !latencies.isEmpty else { return "–" }
-        let sorted = latencies.sorted()
-        return String(format: "%.2f", seconds(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) * 1000)
     }
 }

@@ -76,13 +76,8 @@ struct BenchIngest: AsyncParsableCommand {
     struct Result {
         var events: Int, requests: Int, concurrency: Int, elapsed: Duration, latencies: [Duration]
         func row(_ mode: String) -> String {
-            let sorted = latencies.sorted()
-            func pct(_ p: Double) -> String {
-                let d = sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.down)))]
-                return String(format: "%.2f", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000)
-            }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return "| \(mode) | \(events) | \(requests) | \(concurrency) | \(Int(Double(events) / seconds)) | \(pct(0.5)) | \(pct(0.99)) | \(pct(0.999)) |"
+            let pct = { Latency.percentile(latencies, $0) }
+            return "| \(mode) | \(events) | \(requests) | \(concurrency) | \(Int(Double(events) / Latency.seconds(elapsed))) | \(pct(0.5)) | \(pct(0.99)) | \(pct(0.999)) |"
         }
     }
 
@@ -115,5 +110,5 @@ struct BenchIngest: AsyncParsableCommand {
         return try await engine.ingest(events, actor: "bench")
     }
 
-    func fmt(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
+    func fmt(_ d: Duration) -> String { String(format: "%.2f s", Latency.seconds(d)) }
 }

@@ -32,6 +32,15 @@ final class ChildProcess: @unchecked Sendable {
         throw ChildProcessEnded(output: collected)
     }
 
+    /// The address `clearway serve --port 0` says it listens on.
+    func listeningURL() async throws -> String {
+        let started = try await output(until: "Listening on http://")
+        guard let url = started.split(separator: "\n").last(where: { $0.contains("Listening on http://") })?.split(separator: " ").last else {
+            throw ChildProcessEnded(output: started)
+        }
+        return String(url)
+    }
+
     /// Waits for the process to end; returns its status and all it wrote.
     func finish() async throws -> (Int32, String) {
         for await chunk in chunks { collected += chunk }

@@ -29,8 +29,7 @@ enum ContractTools {
                                       environment: ["CLEARWAY_BOOTSTRAP_TOKEN": token,
                                                     "CLEARWAY_DATA_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()])
         defer { server.stop() }
-        let started = try await server.output(until: "Listening on http://")
-        let base = try #require(started.split(separator: "\n").last(where: { $0.contains("Listening on http://") })?.split(separator: " ").last.map(String.init))
+        let base = try await server.listeningURL()
         let run = try ChildProcess(ContractTools.schemathesis, ["--config-file", ContractTools.config, "run", "\(base)/openapi.yaml", "-u", base,
                                                                 "-H", "Authorization: Bearer \(token)", "--no-color"])
         let (status, output) = try await run.finish()

@@ -16,8 +16,7 @@ import Testing
         let server = try ChildProcess(BrowserTools.clearway, ["serve", "--port", "0", "--database", "sqlite:\(db)", "--log-level", "error"],
                                       environment: ["CLEARWAY_BOOTSTRAP_TOKEN": token, "CLEARWAY_DATA_KEY": Data(repeating: 7, count: 32).base64EncodedString()])
         defer { server.stop() }
-        let started = try await server.output(until: "Listening on http://")
-        let base = try #require(started.split(separator: "\n").last { $0.contains("Listening on http://") }?.split(separator: " ").last.map(String.init))
+        let base = try await server.listeningURL()
         let client = HTTPClient.shared
 
         func post(_ events: [String], batch: Bool = true) async throws -> (UInt, String) {
