@@ -86,7 +86,6 @@ extension APIHandlers {
         let principal = try RequestPrincipal.require(.replayDeadLetters)
         let body = switch input.body { case .json(let json): json }
         guard (1...500).contains(body.actionIds.count) else { throw Problem.invalid([FieldProblem(pointer: "/actionIds", detail: "must list 1–500 action ids")]) }
-        try limitLengths(body.actionIds.enumerated().map { ("/actionIds/\($0)", $1, 100) })
         var items: [Components.Schemas.BulkResult.itemsPayloadPayload] = []
         for id in body.actionIds {
             do {

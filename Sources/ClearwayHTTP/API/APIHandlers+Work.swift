@@ -21,13 +21,6 @@ extension APIHandlers {
         return trimmed
     }
 
-    /// The contract's `maxLength` limits, which the generated decoder does not enforce:
-    /// every field over its limit is named.
-    func limitLengths(_ fields: [(pointer: String, value: String?, max: Int)]) throws {
-        let over = fields.filter { ($0.value?.count ?? 0) > $0.max }
-        guard over.isEmpty else { throw Problem.invalid(over.prefix(20).map { FieldProblem(pointer: $0.pointer, detail: "must be at most \($0.max) characters") }) }
-    }
-
     func assignException(_ input: Operations.assignException.Input) async throws -> Operations.assignException.Output {
         let body = switch input.body { case .json(let json): json }
         let assignee = try text(body.assignee, at: "/assignee", max: 200)
@@ -95,9 +88,6 @@ extension APIHandlers {
 
     func bulkExceptions(_ input: Operations.bulkExceptions.Input) async throws -> Operations.bulkExceptions.Output {
         let body = switch input.body { case .json(let json): json }
-        try limitLengths(body.items.enumerated().flatMap { i, item in
-            [("/items/\(i)/caseId", item.caseId, 100), ("/items/\(i)/exceptionId", item.exceptionId, 100)]
-        } + [("/assignee", body.assignee, 200), ("/queue", body.queue, 100), ("/code", body.code, 50), ("/note", body.note, 2000)])
         let command: ExceptionCommand
         let permission: Permission
         switch body.operation {
