@@ -82,7 +82,8 @@ extension ClearwayEngine {
                                  caseIds: first?.caseIds ?? [], deadLetterId: nil,
                                  reason: first?.outcome == "dead_lettered" ? "first received as a dead letter" : nil)
         }
-        let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "\(event.type.rawValue) \(event.id) from \(event.source)")
+        let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "\(event.type.rawValue) \(event.id) from \(event.source)",
+                                       source: event.source)
         do {
             let caseIds = try await processor.apply(try event.payload.get())
             if !caseIds.isEmpty { try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "accepted", caseIds: caseIds) }

@@ -19,9 +19,18 @@ public final class ClearwayEngine: Sendable {
     let referenceCache = ReferenceCache()
     /// The connectors actions are delivered through on this node.
     public let connectors = ConnectorRegistry()
+    /// Sends connector and webhook requests, to addresses the policy allows only.
+    public let outbound: OutboundClient
     /// Reads customer messages at intake (the serving classifier, or the rules).
     public let messageReader = MessageReader()
     let breachRiskCache = BreachRiskCache()
+    /// EDI files parsed at once on this node (each can hold thousands of orders).
+    public let ediUploads = ConcurrencyLimit(2)
+    /// Policy backtests at once on this node (each replays weeks of history).
+    public let backtests = ConcurrencyLimit(1)
+    /// Password checks, one at a time on this node: a burst of sign-ins waits here
+    /// instead of taking every core from intake.
+    let passwordChecks = SerialGate()
     /// Seals secrets Clearway must read back (webhook signing secrets).
     public let dataKey: DataKey
     /// Limits for webhook deliveries (url unused).
@@ -37,19 +46,50 @@ public final class ClearwayEngine: Sendable {
         self.ids = ids
         self.logger = logger
         self.currentPolicy = Mutex(policy)
+        self.outbound = OutboundClient(policy: policy.outbound)
     }
 
     public var policy: Policy { currentPolicy.withLock { $0 } }
 
     /// Replaces the policy for events processed from now on; open exceptions keep the SLA
     /// they were given, and the audit log records which version decided each step.
-    public func setPolicy(_ policy: Policy) { currentPolicy.withLock { $0 = policy } }
+    public func setPolicy(_ policy: Policy) {
+        currentPolicy.withLock { $0 = policy }
+        outbound.setPolicy(policy.outbound)
+    }
+
+    /// Adds hosts or address ranges connectors and webhooks may reach beyond the policy's
+    /// `outbound.allow` (the demo's simulated systems run on this machine).
+    public func allowOutbound(_ entries: [String]) {
+        let allowed = currentPolicy.withLock { p -> OutboundPolicy in
+            p.outbound.allow += entries
+            return p.outbound
+        }
+        outbound.setPolicy(allowed)
+    }
+
+    /// Processes events a caller sent: it must be allowed to send events, and a key bound to
+    /// source systems may only send as those systems (every event is checked before any
+    /// is stored, and the refusal names each one).
+    public func ingest(_ events: [IncomingEvent], by principal: Principal) async throws -> [IngestOutcome] {
+        try authorize(principal, .ingestEvents)
+        let foreign = events.enumerated().filter { !principal.speaks(for: $0.element.source) }
+        if let first = foreign.first {
+            let allowed = principal.systems.map { $0.sorted().joined(separator: ", ") } ?? ""
+            throw EngineError.forbidden("this key speaks for \(allowed) only; event \(first.offset) (\(first.element.id)) comes from '\(first.element.source)'"
+                                        + (foreign.count > 1 ? " (and \(foreign.count - 1) more)" : ""))
+        }
+        return try await ingest(events, actor: principal.auditName)
+    }
 
     /// Processes decoded events and returns one outcome per event, after they are committed.
     /// Concurrent requests share transactions (group commit); a request's events always
     /// commit together.
     public func ingest(_ events: [IncomingEvent], actor: String) async throws -> [IngestOutcome] {
         await refreshServingModelIfDue()
+        // Customer text is read here, before the write turn: however a message is written,
+        // reading it holds up no other request's commit.
+        let events = readMessages(events, policy: policy)
         let outcomes = try await groupCommit.submit(events, actor: actor, process: { group in
             try await self.commit(group)
         }, processAlone: { item in
@@ -59,5 +99,19 @@ public final class ClearwayEngine: Sendable {
             logger.notice("event dead-lettered", metadata: ["event.source": "\(o.source)", "event.id": "\(o.id)", "event.reason": "\(o.reason ?? "")"])
         }
         return outcomes
+    }
+}
+
+extension ClearwayEngine {
+    /// Reads each customer message not read yet (classifier or rules, and the details it
+    /// names), so that the transaction that stores it does no text work.
+    func readMessages(_ events: [IncomingEvent], policy: Policy) -> [IncomingEvent] {
+        events.map { event in
+            guard case .success(.message(var message)) = event.payload, message.triage == nil else { return event }
+            message.triage = messageReader.read(message, policy: policy)
+            var read = event
+            read.payload = .success(.message(message))
+            return read
+        }
     }
 }

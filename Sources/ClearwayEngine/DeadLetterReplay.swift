@@ -8,19 +8,26 @@ extension ClearwayEngine {
     /// with the cases it touched. If it still cannot be processed it stays pending with the
     /// new reason and one more attempt counted.
     public func replayDeadLetter(_ id: String, by principal: Principal) async throws -> (DeadLetter, IngestOutcome) {
+        try authorize(principal, .replayDeadLetters)
         let now = clock.now()
         let policy = self.policy
+        // The stored event is decoded, and a customer's text read, before the write turn.
+        guard let stored = try await queries.deadLetter(id) else {
+            throw EngineError.notFound(what: "dead letter", id: id)
+        }
+        let reread: IncomingEvent
+        do {
+            reread = try CloudEventCodec.reread(stored.event, policy: policy, receivedAt: stored.receivedAt)
+        } catch {
+            throw EngineError.conflict("the stored event no longer passes validation")
+        }
+        let event = readMessages([reread], policy: policy)[0]
         return try await database.transaction { tx in
             guard var letter = try await tx.deadLetter(id) else { throw EngineError.notFound(what: "dead letter", id: id) }
             guard letter.status == "pending" else { throw EngineError.conflict("dead letter \(id) is already \(letter.status)") }
             letter.attempts += 1
-            let event: IncomingEvent
-            do {
-                event = try CloudEventCodec.reread(letter.event, policy: policy, receivedAt: letter.receivedAt)
-            } catch {
-                throw EngineError.conflict("the stored event no longer passes validation")
-            }
-            let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "replay of \(letter.type) \(letter.eventId)")
+            let processor = EventProcessor(engine: self, tx: tx, policy: policy, now: now, trigger: "replay of \(letter.type) \(letter.eventId)",
+                                           source: letter.source)
             do {
                 let caseIds = try await processor.apply(try event.payload.get())
                 letter.status = "replayed"

@@ -7,6 +7,10 @@ import Logging
 /// memory) and OCEL 2.0 SQLite (read through the store's SQLite driver).
 public enum EventLogFiles {
     public static func read(path: String, logger: Logger) async throws -> ObjectCentricLog {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= OCELSQLiteFile.maxBytes else {
+            throw EventLogError.invalid("\(path) is \(size / 1_048_576) MiB; event log files may be at most \(OCELSQLiteFile.maxBytes / 1_048_576) MiB")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw EventLogError.invalid("cannot read \(path)") }
         guard data.starts(with: Data("SQLite format 3".utf8)) else { return try EventLogFile.read(data) }
         let tables: OCELSQLiteFile.Tables

@@ -10,6 +10,8 @@ struct EventProcessor {
     let policy: Policy
     let now: Instant
     let trigger: String
+    /// The system that sent the event (its CloudEvents `source`).
+    let source: String
 
     var evaluator: CaseEvaluator { CaseEvaluator(engine: engine, tx: tx, policy: policy, now: now, trigger: trigger) }
 
@@ -95,6 +97,18 @@ struct EventProcessor {
             throw UnprocessableEvent(code: "unknown_action", reason: "Action \(result.actionId) is not known to Clearway")
         }
         guard action.state == .queued || action.state == .delivered else { return [action.caseId] }
+        // Only the system the action was sent to reports on it, and only once it was sent:
+        // another system's word, or a result for an action never sent, is kept as a dead
+        // letter for people to look at, never applied.
+        guard source == action.system else {
+            throw UnprocessableEvent(code: "wrong_system",
+                                     reason: "Action \(result.actionId) was sent to \(action.system); a result from '\(source)' is not accepted")
+        }
+        let sent = action.state == .delivered ? true : try await tx.deliveryStarted(actionId: action.id)
+        guard sent else {
+            throw UnprocessableEvent(code: "action_not_delivered",
+                                     reason: "Action \(result.actionId) has not been sent to \(action.system) yet; replay this result after it is")
+        }
         var detail: [String: JSONValue] = ["status": .string(result.status.rawValue)]
         if let reference = result.reference { detail["reference"] = .string(reference) }
         action.result = .object(detail)

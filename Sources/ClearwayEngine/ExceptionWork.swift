@@ -83,6 +83,7 @@ extension ClearwayEngine {
 
     /// Adds a comment to the case timeline.
     public func comment(caseId: String, exceptionId: String?, text: String, by principal: Principal) async throws -> AuditEntry {
+        try authorize(principal, .workExceptions)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw EngineError.invalid(field: "/text", detail: "must not be empty") }
         guard trimmed.count <= 10_000 else { throw EngineError.invalid(field: "/text", detail: "must be at most 10000 characters") }

@@ -98,6 +98,14 @@ public struct CaseQueries: Sendable {
         }
     }
 
+    /// The newest audit entries, newest first: sign-ins, keys, subscriptions and other
+    /// changes that belong to no case are found here.
+    public func auditEntries(limit: Int) async throws -> [AuditEntry] {
+        try await database.read { sql in
+            try await sql.raw("SELECT * FROM audit_log ORDER BY seq DESC LIMIT \(bind: limit)").all().map(AuditRow.decode)
+        }
+    }
+
     public func queueStats() async throws -> [QueueStats] {
         try await database.read { sql in
             let rows = try await sql.raw("""

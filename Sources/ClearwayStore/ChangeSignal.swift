@@ -73,7 +73,11 @@ extension Database {
         do {
             let notifications = try await connection.listen(Self.changeChannel)
             changes.signal()      // whatever happened while no one was listening
-            for try await _ in notifications { changes.signal() }
+            keyRevocations.signal()
+            for try await notification in notifications {
+                changes.signal()
+                if notification.payload == "keys" { keyRevocations.signal() }
+            }
         } catch {
             try? await connection.close()
             throw error

@@ -24,6 +24,8 @@ public final class Database: Sendable {
     private let gate = SerialGate()
     /// Rises after each commit that changed the record, here or (PostgreSQL) on any node.
     public let changes = ChangeSignal()
+    /// Rises after a key is revoked, here or (PostgreSQL) on any node: cached keys are dropped.
+    public let keyRevocations = ChangeSignal()
 
     enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
@@ -118,16 +120,19 @@ public final class Database: Sendable {
         switch backend {
         case .sqlite(let writer, _):
             return try await gate.run {
-                try await Self.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes, body)
+                try await Self.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes,
+                                         revocations: self.keyRevocations, body)
             }
         case .postgres(let pool):
             return try await pool.pool.database(logger: logger).sql().withSession { session in
-                try await Self.inTransaction(session, begin: "BEGIN", dialect: .postgres, logger: self.logger, changes: self.changes, body)
+                try await Self.inTransaction(session, begin: "BEGIN", dialect: .postgres, logger: self.logger, changes: self.changes,
+                                         revocations: self.keyRevocations, body)
             }
         }
     }
 
     private static func inTransaction<T: Sendable>(_ sql: any SQLDatabase, begin: String, dialect: Dialect, logger: Logger, changes: ChangeSignal,
+                                                   revocations: ChangeSignal,
                                                    _ body: @Sendable (StoreTransaction) async throws -> T) async throws -> T {
         // The statements below are fixed keywords, not input: raw is safe here.
         try await sql.raw(SQLQueryString(begin)).run()
@@ -136,14 +141,26 @@ public final class Database: Sendable {
             let value = try await body(tx)
             let changed = try await tx.flushAudit()
             // NOTIFY is transactional: other nodes hear of the change only if it commits.
-            if changed, dialect == .postgres { try await sql.raw("SELECT pg_notify('clearway_changes', '')").run() }
+            if changed, dialect == .postgres {
+                // The payload says a key was revoked, so other nodes drop their cached keys too.
+                let payload = tx.revokedKeys ? "keys" : ""
+                try await sql.raw("SELECT pg_notify('clearway_changes', \(bind: payload))").run()
+            }
             try await sql.raw("COMMIT").run()
             if changed { changes.signal() }
+            if tx.revokedKeys { revocations.signal() }
             return value
         } catch {
             do { try await sql.raw("ROLLBACK").run() } catch { logger.warning("rollback failed", metadata: ["error": "\(error)"]) }
             throw error
         }
+    }
+
+    /// Whether a write transaction holds SQLite's single writer now (always false on
+    /// PostgreSQL, whose writers do not queue behind one another). Tests use it to prove
+    /// that slow work runs outside the write turn.
+    public var writeTurnHeld: Bool {
+        get async { dialect == .sqlite ? await gate.isHeld : false }
     }
 
     /// Runs read-only queries outside any write transaction.

@@ -39,9 +39,18 @@ public enum DatabaseLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The URL with whatever stands between `://` and the last `@` (user and password)
+    /// masked, whether or not the URL parses: a password with a character a URL parser
+    /// rejects must not be printed either.
     static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
-        parts.password = "****"
-        return parts.string ?? "postgres://****"
+        guard let scheme = url.range(of: "://") else { return url.contains("@") ? "****" : url }
+        let rest = url[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }).map { i in
+            // A password may hold '/', '?' or '#': the credentials end at the last '@' in any case.
+            rest.lastIndex(of: "@").map { max($0, i) } ?? i
+        } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") ?? rest.lastIndex(of: "@") else { return url }
+        let user = rest[..<at].split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        return url[..<scheme.upperBound] + (user.isEmpty ? "" : user + ":") + "****" + rest[at...]
     }
 }

@@ -65,14 +65,14 @@ extension StoreTransaction {
 }
 
 extension CaseQueries {
-    /// Outbound documents, newest first, optionally for one order.
-    public func ediOutbound(orderId: String?, limit: Int) async throws -> [EDIOutbound] {
-        try await database.read { sql in
-            let rows = if let orderId {
-                try await sql.raw("SELECT * FROM edi_outbound WHERE order_id = \(bind: orderId) ORDER BY created_at DESC LIMIT \(bind: limit)").all()
-            } else {
-                try await sql.raw("SELECT * FROM edi_outbound ORDER BY created_at DESC LIMIT \(bind: limit)").all()
-            }
+    /// Outbound documents, newest first, optionally for one order and only for some partners.
+    public func ediOutbound(orderId: String?, partners: Set<String>? = nil, limit: Int) async throws -> [EDIOutbound] {
+        if let partners, partners.isEmpty { return [] }
+        return try await database.read { sql in
+            var query: SQLQueryString = "SELECT * FROM edi_outbound WHERE 1 = 1"
+            if let orderId { query = query + " AND order_id = \(bind: orderId)" }
+            if let partners { query = query + " AND partner IN (\(binds: partners.sorted()))" }
+            let rows = try await sql.raw(query + " ORDER BY created_at DESC LIMIT \(bind: limit)").all()
             return try rows.map { r in
                 EDIOutbound(id: try r.decode(column: "id", as: String.self), partner: try r.decode(column: "partner", as: String.self),
                             kind: try r.decode(column: "kind", as: String.self), orderId: try r.decode(column: "order_id", as: String.self),

@@ -218,6 +218,18 @@ enum Migrations {
             "CREATE INDEX recommendation_feedback_type ON recommendation_feedback (type, step)",
             "CREATE INDEX exceptions_type_closed ON exceptions (type, closed_at)",
         ]),
+        ("0011_security", [
+            // Failed sign-ins are counted per client address as well as per username.
+            "ALTER TABLE login_failures ADD COLUMN address TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX login_failures_address ON login_failures (address, at)",
+            "CREATE INDEX login_failures_at ON login_failures (at)",
+            // Sessions end after a quiet period as well as at their fixed expiry.
+            "ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0",
+            // A key may be bound to the source systems and EDI partners it speaks for
+            // (JSON arrays; NULL: not bound).
+            "ALTER TABLE api_keys ADD COLUMN systems TEXT",
+            "ALTER TABLE api_keys ADD COLUMN partners TEXT",
+        ]),
     ]
 }
 

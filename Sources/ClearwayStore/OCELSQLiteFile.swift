@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -19,10 +20,17 @@ public enum OCELSQLiteFile {
         public var description: String
     }
 
+    /// Files larger than this are not opened (a log of millions of events is far smaller).
+    public static let maxBytes = 512 * 1024 * 1024
+
     public static func read(path: String, logger: Logger) async throws -> Tables {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= maxBytes else { throw Invalid(description: "\(path) is \(size / 1_048_576) MiB; event log files may be at most \(maxBytes / 1_048_576) MiB") }
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger,
+            // Opened read-only and immutable: SQLite writes nothing, not even a journal, to a
+            // file someone handed in.
+            connection = try await SQLiteConnection.open(storage: .file(path: readOnlyURI(path)), threadPool: .singleton, logger: logger,
                                                          on: MultiThreadedEventLoopGroup.singleton.any())
         } catch { throw Invalid(description: "cannot open \(path) as SQLite") }
         do {
@@ -34,6 +42,15 @@ public enum OCELSQLiteFile {
             try? await connection.close()
             throw error
         }
+    }
+
+    /// An SQLite URI that opens `path` read-only and immutable.
+    public static func readOnlyURI(_ path: String) -> String {
+        var escaped = ""
+        for c in path.unicodeScalars {
+            if c == "%" || c == "?" || c == "#" { escaped += String(format: "%%%02X", c.value) } else { escaped.unicodeScalars.append(c) }
+        }
+        return "file:\(escaped)?mode=ro&immutable=1"
     }
 
     static func read(_ c: SQLiteConnection) async throws -> Tables {

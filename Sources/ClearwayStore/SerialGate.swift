@@ -3,6 +3,9 @@
 public actor SerialGate {
     public init() {}
     private var busy = false
+
+    /// Someone holds the gate now.
+    public var isHeld: Bool { busy }
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public func acquire() async {

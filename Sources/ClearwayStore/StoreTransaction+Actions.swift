@@ -150,4 +150,12 @@ extension StoreTransaction {
         try await sql.raw("SELECT doc FROM carrier_capacity WHERE lane = \(bind: lane) AND ship_date >= \(bind: from.description) ORDER BY ship_date LIMIT 200")
             .all().map { try JSONText.decode(CarrierCapacity.self, $0.decode(column: "doc", as: String.self)) }
     }
+
+    /// Whether the action's delivery has been tried at least once (or is being tried now).
+    public func deliveryStarted(actionId: String) async throws -> Bool {
+        try await sql.raw("""
+            SELECT 1 AS n FROM outbox WHERE action_id = \(bind: actionId)
+            AND (attempts > 0 OR lease_until IS NOT NULL OR state = 'delivered')
+            """).first() != nil
+    }
 }

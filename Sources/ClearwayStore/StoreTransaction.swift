@@ -12,6 +12,14 @@ public final class StoreTransaction: Sendable {
     public let dialect: Dialect
     private let pendingAudit = Mutex<[AuditEntry]>([])
     private let wroteReference = Mutex(false)
+    private let revoked = Mutex(false)
+
+    /// Set when this transaction revoked an API key: after commit every node drops its
+    /// cached copy at once.
+    public var revokedKeys: Bool {
+        get { revoked.withLock { $0 } }
+        set { revoked.withLock { $0 = newValue } }
+    }
 
     /// True once this transaction has changed reference data; cached copies must not be
     /// used for the rest of it.

@@ -19,12 +19,18 @@ public struct ConsoleSession: Sendable, Hashable {
     public var user: ConsoleUser
     public var csrfToken: String
     public var expiresAt: Instant
+
+    /// A session unused this long ends, whatever its expiry.
+    public static let idleSeconds: Double = 30 * 60
 }
 
 /// Passwords are hashed with PBKDF2-HMAC-SHA256 and a random salt, stored as
 /// `pbkdf2-sha256$ROUNDS$SALT$HASH` so the work factor can rise without a migration.
 public enum PasswordHash {
     public static let defaultRounds = 210_000
+    /// Checked against when there is no stored hash, so an unknown username costs the
+    /// same time as a known one.
+    public static let placeholder = "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$AAAA"
 
     public static func make(_ password: String, rounds: Int = defaultRounds) throws -> String {
         let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
@@ -52,23 +58,24 @@ public enum PasswordHash {
 public enum UserError: Error, Sendable, Equatable, CustomStringConvertible {
     case usernameTaken(String)
     case invalidUsername
-    case weakPassword
+    case weakPassword(String)
 
     public var description: String {
         switch self {
         case .usernameTaken(let name): "the username \(name) is already taken"
         case .invalidUsername: "a username is 2–64 characters of letters, digits, dot, dash or underscore"
-        case .weakPassword: "a password needs at least 12 characters"
+        case .weakPassword(let problem): problem
         }
     }
 }
 
 extension Database {
-    public func createUser(username: String, displayName: String, role: Role, password: String, at: Instant,
+    /// Creates a person who signs in to the console; audited with who created them.
+    public func createUser(username: String, displayName: String, role: Role, password: String, at: Instant, by actor: String,
                            rounds: Int = PasswordHash.defaultRounds) async throws -> ConsoleUser {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
         guard (2...64).contains(username.count), username.unicodeScalars.allSatisfy(allowed.contains) else { throw UserError.invalidUsername }
-        guard password.count >= 12 else { throw UserError.weakPassword }
+        if let problem = SecretStrength.passwordProblem(password) { throw UserError.weakPassword(problem) }
         let user = ConsoleUser(id: "usr_" + String(APIKeySecret.hash(username + "\(at.millis)").prefix(12)), username: username,
                                displayName: displayName, role: role)
         let hash = try PasswordHash.make(password, rounds: rounds)
@@ -80,58 +87,48 @@ extension Database {
                 INSERT INTO users (id, username, display_name, role, password_hash, created_at, disabled_at)
                 VALUES (\(bind: user.id), \(bind: username), \(bind: displayName), \(bind: role.rawValue), \(bind: hash), \(bind: at.millis), NULL)
                 """).run()
+            tx.audit(AuditEntry(at: at, actor: actor, caseId: nil, exceptionId: nil, action: "user.created",
+                                after: role.rawValue, reason: "\(username) (\(user.id))", policyVersion: "-"))
         }
         return user
     }
 
-    /// Checks a sign-in. Failed attempts are recorded; after `maxFailures` within
-    /// `window` seconds the account is refused until the window passes, whatever the
-    /// password, so guessing is slow. Returns nil for any failure without saying which.
-    public func signIn(username: String, password: String, at now: Instant, maxFailures: Int = 5, window: Double = 900) async throws -> ConsoleUser? {
-        let since = now.adding(seconds: -window).millis
-        return try await transaction { tx in
-            let failures = try await tx.sql.raw("SELECT COUNT(*) AS n FROM login_failures WHERE username = \(bind: username) AND at > \(bind: since)")
-                .first()?.decode(column: "n", as: Int64.self) ?? 0
-            let row = try await tx.sql.raw("SELECT * FROM users WHERE username = \(bind: username) AND disabled_at IS NULL").first()
-            let storedHash = try row?.decode(column: "password_hash", as: String.self)
-            // Hash even for unknown users, so timing does not tell which usernames exist.
-            let matches = PasswordHash.verify(password, against: storedHash ?? "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$AAAA")
-            guard failures < maxFailures, matches, let row else {
-                try await tx.sql.raw("INSERT INTO login_failures (username, at) VALUES (\(bind: username), \(bind: now.millis))").run()
+    /// The user with this username and their stored password hash (nil: unknown or disabled).
+    /// Read outside any write: checking a password never holds up other writes.
+    public func credentials(username: String) async throws -> (user: ConsoleUser, passwordHash: String)? {
+        try await read { sql in
+            guard let row = try await sql.raw("SELECT * FROM users WHERE username = \(bind: username) AND disabled_at IS NULL").first() else {
                 return nil
             }
-            try await tx.sql.raw("DELETE FROM login_failures WHERE username = \(bind: username)").run()
-            return try UserRow.decode(row)
+            return (try UserRow.decode(row), try row.decode(column: "password_hash", as: String.self))
         }
     }
 
     /// Opens a session and returns its token (for the cookie) and CSRF token (for forms).
     public func createSession(for user: ConsoleUser, at now: Instant, lifetime: Double = 8 * 3_600) async throws -> (token: String, session: ConsoleSession) {
-        let token = APIKeySecret.generate(), csrf = APIKeySecret.generate()
-        let expires = now.adding(seconds: lifetime)
-        try await withWriter { sql in
-            try await sql.raw("DELETE FROM sessions WHERE expires_at < \(bind: now.millis)").run()
-            try await sql.raw("""
-                INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-                VALUES (\(bind: APIKeySecret.hash(token)), \(bind: user.id), \(bind: csrf), \(bind: now.millis), \(bind: expires.millis))
-                """).run()
-        }
-        return (token, ConsoleSession(user: user, csrfToken: csrf, expiresAt: expires))
+        try await transaction { tx in try await tx.openSession(for: user, at: now, lifetime: lifetime) }
     }
 
-    public func session(token: String, at now: Instant) async throws -> ConsoleSession? {
-        try await read { sql in
+    /// The session with this token, if it has neither expired nor been idle for
+    /// `idleSeconds`; a session seen again after a minute or more is marked seen now.
+    public func session(token: String, at now: Instant, idleSeconds: Double = ConsoleSession.idleSeconds) async throws -> ConsoleSession? {
+        let hash = APIKeySecret.hash(token)
+        let idleSince = now.adding(seconds: -idleSeconds).millis
+        let found = try await read { sql -> (ConsoleSession, Int64)? in
             guard let row = try await sql.raw("""
-                SELECT u.*, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.token_hash = \(bind: APIKeySecret.hash(token)) AND s.expires_at > \(bind: now.millis) AND u.disabled_at IS NULL
+                SELECT u.*, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: now.millis) AND s.last_seen_at > \(bind: idleSince)
+                AND u.disabled_at IS NULL
                 """).first() else { return nil }
-            return ConsoleSession(user: try UserRow.decode(row), csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                                  expiresAt: Instant(millis: try row.decode(column: "expires_at", as: Int64.self)))
+            let session = ConsoleSession(user: try UserRow.decode(row), csrfToken: try row.decode(column: "csrf_token", as: String.self),
+                                         expiresAt: Instant(millis: try row.decode(column: "expires_at", as: Int64.self)))
+            return (session, try row.decode(column: "last_seen_at", as: Int64.self))
         }
-    }
-
-    public func endSession(token: String) async throws {
-        try await withWriter { try await $0.raw("DELETE FROM sessions WHERE token_hash = \(bind: APIKeySecret.hash(token))").run() }
+        guard let (session, lastSeen) = found else { return nil }
+        if now.millis - lastSeen >= 60_000 {
+            try await withWriter { try await $0.raw("UPDATE sessions SET last_seen_at = \(bind: now.millis) WHERE token_hash = \(bind: hash)").run() }
+        }
+        return session
     }
 
     /// People who can be assigned work, for the console's assign menus.

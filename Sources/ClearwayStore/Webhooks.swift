@@ -25,7 +25,8 @@ public struct WebhookSubscription: Sendable, Hashable {
 extension Database {
     /// Creates a subscription and returns it with its signing secret (`whsec_…`), which is
     /// shown only now.
-    public func createWebhook(id: String, url: String, description: String?, events: [String], key: DataKey, at: Instant) async throws -> (WebhookSubscription, String) {
+    public func createWebhook(id: String, url: String, description: String?, events: [String], key: DataKey, at: Instant,
+                              by actor: String, policyVersion: String) async throws -> (WebhookSubscription, String) {
         let secret = "whsec_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
         let sealed = try key.seal(secret)
         let eventsText = try JSONText.encode(events)
@@ -34,6 +35,8 @@ extension Database {
                 INSERT INTO webhook_subscriptions (id, url, description, events, secret_sealed, created_at, disabled_at, disabled_reason)
                 VALUES (\(bind: id), \(bind: url), \(bind: description), \(bind: eventsText), \(bind: sealed), \(bind: at.millis), NULL, NULL)
                 """).run()
+            tx.audit(AuditEntry(at: at, actor: actor, caseId: nil, exceptionId: nil, action: "webhook.created", after: url,
+                                reason: "subscription \(id) to \(events.joined(separator: ", "))", policyVersion: policyVersion))
         }
         return (WebhookSubscription(id: id, url: url, description: description, events: events, createdAt: at), secret)
     }
@@ -52,11 +55,13 @@ extension Database {
 
     /// Stops deliveries to a subscription; returns false when there is no such active one.
     @discardableResult
-    public func disableWebhook(_ id: String, reason: String, at: Instant) async throws -> Bool {
+    public func disableWebhook(_ id: String, reason: String, at: Instant, by actor: String, policyVersion: String) async throws -> Bool {
         try await transaction { tx in
             let row = try await tx.sql.raw("SELECT id FROM webhook_subscriptions WHERE id = \(bind: id) AND disabled_at IS NULL").first()
             guard row != nil else { return false }
             try await tx.sql.raw("UPDATE webhook_subscriptions SET disabled_at = \(bind: at.millis), disabled_reason = \(bind: reason) WHERE id = \(bind: id)").run()
+            tx.audit(AuditEntry(at: at, actor: actor, caseId: nil, exceptionId: nil, action: "webhook.disabled", before: "active", after: "disabled",
+                                reason: "subscription \(id): \(reason)", policyVersion: policyVersion))
             return true
         }
     }

@@ -45,18 +45,33 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key; the secret is printed once.")
         @Option(help: "Who or what uses the key.") var name: String
         @Option(help: "viewer, agent, pricing_approver, credit_approver, approver, supervisor, admin or integration.") var role: String
+        @Option(help: "Bind the key to these source systems (comma-separated event sources, e.g. erp,wms): its events must come from them, and action results only for their actions.")
+        var systems: String?
+        @Option(help: "Bind the key to these EDI partners (comma-separated ISA05:ISA06 or UNB keys): it reads only their outbound documents.")
+        var partners: String?
+        @Option(help: "Your name, recorded in the audit log as who created the key (default: $USER).") var by: String?
         @OptionGroup var db: DatabaseOptions
 
         func validate() throws {
             guard Role(rawValue: role) != nil else { throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))") }
             guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1–100 characters") }
+            for (option, list) in [("--systems", systems), ("--partners", partners)] {
+                if let list, Self.split(list).isEmpty || Self.split(list).contains(where: { $0.count > 200 }) {
+                    throw ValidationError("\(option) must name at least one, each at most 200 characters, separated by commas")
+                }
+            }
+        }
+
+        static func split(_ list: String) -> [String] {
+            list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
 
         func run() async throws {
             let database = try await db.open(logger: makeLogger(level: .warning))
             guard let chosen = Role(rawValue: role) else { throw CLIError.badInput("--role \(role) is not a role") }
             let secret = APIKeySecret.generate()
-            let key = try await database.createAPIKey(name: name, role: chosen, secret: secret, at: SystemClock().now())
+            let key = try await database.createAPIKey(name: name, role: chosen, secret: secret, at: SystemClock().now(), by: operatorName(by),
+                                                      systems: systems.map(Self.split), partners: partners.map(Self.split))
             await database.close()
             print("\(key.id)  \(key.role.rawValue)  \(key.name)\n\(secret)")
         }
@@ -65,11 +80,12 @@ struct KeysCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke an API key by id.")
         @Argument(help: "The key id (key_…).") var id: String
+        @Option(help: "Your name, recorded in the audit log as who revoked the key (default: $USER).") var by: String?
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
             let database = try await db.open(logger: makeLogger(level: .warning))
-            let revoked = try await database.revokeAPIKey(id: id, at: SystemClock().now())
+            let revoked = try await database.revokeAPIKey(id: id, at: SystemClock().now(), by: operatorName(by))
             await database.close()
             guard revoked else { throw CLIError.badInput("no active key with id \(id)") }
             print("revoked \(id)")
@@ -95,4 +111,9 @@ struct CheckCommand: AsyncParsableCommand {
         }
         print("consistent: \(Database.consistencyRuleCount) rules hold; audit chain intact over \(audit.rowsChecked) rows")
     }
+}
+
+/// How the audit log names a person at the command line.
+func operatorName(_ by: String?) -> String {
+    "cli:\(by ?? ProcessInfo.processInfo.environment["USER"] ?? "operator")"
 }

@@ -55,7 +55,8 @@ struct CrashTestCommand: AsyncParsableCommand {
     static func policyText(systemsBase: String) throws -> String {
         guard let url = DefaultPolicy.url else { throw CLIError.failure("the bundled policy is missing") }
         var text = try String(contentsOf: url, encoding: .utf8)
-        text += "\nconnectors:\n"
+        // The simulated systems answer on this machine's loopback address.
+        text += "\noutbound:\n  allow: [\"127.0.0.1\"]\nconnectors:\n"
         for system in ["erp", "wms", "tms", "supplier", "crm"] {
             text += "  \(system): {url: \"\(SourceSystemResponder.endpoint(base: systemsBase, system: system))\", timeoutSeconds: 2, maxAttempts: 100, "
                 + "baseBackoffSeconds: 0.2, maxBackoffSeconds: 2, breakerFailures: 1000, breakerOpenSeconds: 1}\n"

@@ -124,7 +124,7 @@ struct DemoCommand: AsyncParsableCommand {
         var logins: [(String, String)] = []
         for (username, name, role) in people {
             let password = "demo-" + APIKeySecret.generate().dropFirst(3).prefix(10)
-            _ = try await database.createUser(username: username, displayName: name, role: role, password: password, at: now, rounds: 20_000)
+            _ = try await database.createUser(username: username, displayName: name, role: role, password: password, at: now, by: "system:demo", rounds: 20_000)
             logins.append((username, password))
         }
         return logins

@@ -27,6 +27,7 @@ func engineCall<T>(_ body: () async throws -> T) async throws -> T {
         case .notFound(let what, let id): throw CLIError.badInput("no \(what) \(id)")
         case .conflict(let why), .forbidden(let why): throw CLIError.badInput(why)
         case .invalid(let field, let detail): throw CLIError.badInput("\(field): \(detail)")
+        case .invalidFields(let problems): throw CLIError.badInput(problems.map { "\($0.pointer): \($0.detail)" }.joined(separator: "; "))
         case .blocked(let action, _): throw CLIError.badInput("\(action) is blocked")
         case .saturated(let seconds): throw CLIError.failure("the server is busy; try again in \(seconds) s")
         }

@@ -27,10 +27,12 @@ extension EmbeddedServer.Running {
         let responder = SourceSystemResponder(faults: faults)
         let running = self
         return try await responder.serve(logger: logger) { base in
+            // The simulated systems answer on this machine's loopback address.
+            running.engine.allowOutbound(["127.0.0.1"])
             for system in Set(ActionKind.allCases.map(\.system)) {
                 let settings = ConnectorSettings(url: SourceSystemResponder.endpoint(base: base, system: system), timeoutSeconds: 5,
                                                  maxAttempts: 8, baseBackoffSeconds: 1, maxBackoffSeconds: 60)
-                running.engine.connectors.register(system, connector: HTTPConnector(client: .shared, settings: settings), settings: settings)
+                running.engine.connectors.register(system, connector: HTTPConnector(client: running.engine.outbound, settings: settings), settings: settings)
             }
             return try await running.withConnection { connection in try await body(connection, responder.ledger) }
         }

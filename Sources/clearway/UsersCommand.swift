@@ -11,10 +11,11 @@ struct UsersCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a console sign-in.",
-            discussion: "The password is read from $CLEARWAY_NEW_PASSWORD or, if unset, from the first line of standard input; it needs at least 12 characters.")
+            discussion: "The password is read from $CLEARWAY_NEW_PASSWORD or, if unset, from the first line of standard input; it needs at least 12 characters, five of them different, and may not be a commonly used password.")
         @Option(help: "Sign-in name: 2–64 letters, digits, dot, dash or underscore.") var username: String
         @Option(help: "Name shown in the console (default: the username).") var displayName: String?
         @Option(help: "viewer, agent, pricing_approver, credit_approver, approver, supervisor or admin.") var role: String
+        @Option(help: "Your name, recorded in the audit log as who created the sign-in (default: $USER).") var by: String?
         @OptionGroup var db: DatabaseOptions
 
         func validate() throws {
@@ -31,7 +32,8 @@ struct UsersCommand: AsyncParsableCommand {
             let created: Result<ConsoleUser, any Error>
             do {
                 created = .success(try await database.createUser(username: username, displayName: displayName ?? username,
-                                                                 role: Role(rawValue: role) ?? .viewer, password: password, at: SystemClock().now()))
+                                                                 role: Role(rawValue: role) ?? .viewer, password: password, at: SystemClock().now(),
+                                                                 by: operatorName(by)))
             } catch { created = .failure(error) }
             await database.close()
             switch created {

@@ -14,9 +14,9 @@ struct AccessTests {
             #expect(try await h.send(.get, "/v1/cases", as: nil, headers: [.authorization: "Bearer nope"]).status == .unauthorized)
             #expect(try await h.send(.get, "/metrics", as: nil).status == .unauthorized)
             let secret = "temp-viewer-secret"
-            let key = try await h.engine.database.createAPIKey(name: "temp", role: .viewer, secret: secret, at: h.clock.now())
+            let key = try await h.engine.database.createAPIKey(name: "temp", role: .viewer, secret: secret, at: h.clock.now(), by: "test setup")
             #expect(try await h.send(.get, "/v1/cases", as: nil, headers: [.authorization: "Bearer \(secret)"]).status == .ok)
-            #expect(try await h.engine.database.revokeAPIKey(id: key.id, at: h.clock.now()))
+            #expect(try await h.engine.database.revokeAPIKey(id: key.id, at: h.clock.now(), by: "test setup"))
             h.clock.advance(seconds: 10)
             #expect(try await h.send(.get, "/v1/cases", as: nil, headers: [.authorization: "Bearer \(secret)"]).status == .unauthorized)
         }

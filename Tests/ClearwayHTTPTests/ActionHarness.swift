@@ -30,10 +30,11 @@ extension Harness {
             var logger = Logger(label: "systems")
             logger.logLevel = .critical
             try await responder.serve(logger: logger) { base in
+                h.engine.allowOutbound(["127.0.0.1"])
                 for system in Set(ActionKind.allCases.map(\.system)) {
                     var settings = connector
                     settings.url = SourceSystemResponder.endpoint(base: base, system: system)
-                    h.engine.connectors.register(system, connector: HTTPConnector(client: .shared, settings: settings), settings: settings)
+                    h.engine.connectors.register(system, connector: HTTPConnector(client: h.engine.outbound, settings: settings), settings: settings)
                 }
                 try await body(h, responder, OutboxDispatcher(engine: h.engine, random: { 0.5 }))
             }

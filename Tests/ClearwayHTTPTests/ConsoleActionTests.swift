@@ -19,9 +19,9 @@ import Testing
     @Test func anAgentAsksAnApproverApprovesFromTheInboxAndAViewerCannotAct() async throws {
         try await Harness.run(.sqlite) { h in
             let db = h.engine.database, now = h.clock.now()
-            _ = try await db.createUser(username: "ann", displayName: "Ann Agent", role: .agent, password: "ann-password-12", at: now, rounds: 1_000)
-            _ = try await db.createUser(username: "pat", displayName: "Pat Pricing", role: .pricingApprover, password: "pat-password-12", at: now, rounds: 1_000)
-            _ = try await db.createUser(username: "vic", displayName: "Vic Viewer", role: .viewer, password: "vic-password-12", at: now, rounds: 1_000)
+            _ = try await db.createUser(username: "ann", displayName: "Ann Agent", role: .agent, password: "ann-password-12", at: now, by: "test setup", rounds: 1_000)
+            _ = try await db.createUser(username: "pat", displayName: "Pat Pricing", role: .pricingApprover, password: "pat-password-12", at: now, by: "test setup", rounds: 1_000)
+            _ = try await db.createUser(username: "vic", displayName: "Vic Viewer", role: .viewer, password: "vic-password-12", at: now, by: "test setup", rounds: 1_000)
             try await h.post(events: Events.reference + [Events.seedOrder])
             let c = try #require(try await h.get("/v1/cases?queue=pricing").list("items").first)
             let caseId = try #require(c.str("id"))

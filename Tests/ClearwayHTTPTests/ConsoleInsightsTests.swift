@@ -98,7 +98,7 @@ struct ConsoleInsightsTests {
         try await Harness.run(.sqlite) { h in
             try await ConsoleTests.addPeople(h)
             _ = try await h.engine.database.createUser(username: "sue", displayName: "Sue Supervisor", role: .supervisor, password: "sue-password-123",
-                                                       at: h.clock.now(), rounds: 1_000)
+                                                       at: h.clock.now(), by: "test setup", rounds: 1_000)
             try await h.post(events: Events.reference + [Events.seedOrder])
             let sue = try #require(try await ConsoleTests.signIn(h, "sue", "sue-password-123").cookie)
             let formPage = String(buffer: try await h.send(.get, "/console/insights/backtest", as: nil, headers: [.cookie: sue]).body)

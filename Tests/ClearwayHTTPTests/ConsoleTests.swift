@@ -24,8 +24,8 @@ import Testing
     }
 
     static func addPeople(_ h: Harness) async throws {
-        _ = try await h.engine.database.createUser(username: "ann", displayName: "Ann <b>Agent</b>", role: .agent, password: "ann-password-12", at: h.clock.now(), rounds: 1_000)
-        _ = try await h.engine.database.createUser(username: "vic", displayName: "Vic Viewer", role: .viewer, password: "vic-password-12", at: h.clock.now(), rounds: 1_000)
+        _ = try await h.engine.database.createUser(username: "ann", displayName: "Ann <b>Agent</b>", role: .agent, password: "ann-password-12", at: h.clock.now(), by: "test setup", rounds: 1_000)
+        _ = try await h.engine.database.createUser(username: "vic", displayName: "Vic Viewer", role: .viewer, password: "vic-password-12", at: h.clock.now(), by: "test setup", rounds: 1_000)
     }
 
     @Test(arguments: TestDatabaseKind.available)

@@ -100,7 +100,14 @@ struct PurchaseOrderAcknowledgmentTests {
             try await h.post(events: Self.reference)
             let answer = try h.json(try await h.send(.post, "/v1/edi/x12", as: .integration, contentType: "application/edi-x12", body: document))
             let caseId = try #require((answer.list("transactionSets").first?["caseIds"] as? [String])?.first)
-            #expect(try await h.get("/v1/edi/outbound", as: .integration).list("items").isEmpty, "no 855 while the case is open")
+            // The partner's VAN picks its 855s up with a key bound to that partner.
+            let van = "cw_partner-van-0123456789abcdefghijklmnopq"
+            _ = try await h.engine.database.createAPIKey(name: "partner VAN", role: .integration, secret: van, at: h.clock.now(),
+                                                         by: "test setup", partners: ["ZZ:ABCDEFGHIJKLMNO"])
+            func pickUp(_ uri: String) async throws -> [[String: Any]] {
+                try h.json(try await h.send(.get, uri, as: nil, headers: [.authorization: "Bearer \(van)"])).list("items")
+            }
+            #expect(try await pickUp("/v1/edi/outbound").isEmpty, "no 855 while the case is open")
 
             let detail = try await h.get("/v1/cases/\(caseId)")
             #expect(detail.list("exceptions").map { $0.str("type") } == ["inventory.shortage"])
@@ -108,7 +115,7 @@ struct PurchaseOrderAcknowledgmentTests {
             _ = try await h.send(.post, "/v1/cases/\(caseId)/exceptions/\(exceptionId)/resolve", as: .agent, contentType: "application/json",
                                  body: #"{"code":"backordered","note":"Customer accepts the remainder next week"}"#)
 
-            let outbound = try #require(try await h.get("/v1/edi/outbound?orderId=XYZRETAIL-08292233294", as: .integration).list("items").first)
+            let outbound = try #require(try await pickUp("/v1/edi/outbound?orderId=XYZRETAIL-08292233294").first)
             #expect(outbound.str("kind") == "855" && outbound.str("purchaseOrder") == "08292233294")
             let (parsed, problems) = try X12Parser.parse(try #require(outbound.str("document")))
             #expect(problems.isEmpty, "\(problems)")

@@ -26,7 +26,7 @@ struct Harness: Sendable {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let clock = ManualClock(mondayNine)
-            for (role, token) in tokens { _ = try await database.createAPIKey(name: "\(role.rawValue)-key", role: role, secret: token, at: clock.now()) }
+            for (role, token) in tokens { _ = try await database.createAPIKey(name: "\(role.rawValue)-key", role: role, secret: token, at: clock.now(), by: "test setup") }
             let policy = try custom ?? DefaultPolicy.load()
             let engine = ClearwayEngine(database: database, policy: policy, clock: clock, ids: SequentialIdentifiers(), logger: logger)
             let app = Application(router: try buildRouter(engine: engine, logger: logger), logger: logger)

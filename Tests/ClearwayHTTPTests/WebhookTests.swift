@@ -46,6 +46,7 @@ struct WebhookTests {
           arguments: TestDatabaseKind.available)
     func signedDeliveries(_ kind: TestDatabaseKind) async throws {
         try await Harness.run(kind) { h in
+            h.engine.allowOutbound(["127.0.0.1"])   // the receiver runs on this machine
             let receiver = WebhookReceiver()
             try await receiver.serve { url in
                 let created = try await h.send(.post, "/v1/webhooks", as: .admin, contentType: "application/json",
@@ -85,6 +86,7 @@ struct WebhookTests {
                                        body: #"{"url":"ftp://example.com/x","events":["exception.opened","bad event"]}"#)
             #expect(bad.status == .unprocessableContent)
             #expect(Set(try h.json(bad).list("errors").compactMap { $0.str("pointer") }) == ["/url", "/events/1"])
+            h.engine.allowOutbound(["127.0.0.1"])   // the receiver runs on this machine
             let receiver = WebhookReceiver()
             try await receiver.serve { url in
                 let created = try h.json(try await h.send(.post, "/v1/webhooks", as: .admin, contentType: "application/json", body: #"{"url":"\#(url)"}"#))

@@ -3,11 +3,30 @@ public struct Principal: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
     public var role: Role
+    /// For an integration key bound to source systems: the `source` names it may send as
+    /// (nil: not bound).
+    public var systems: Set<String>?
+    /// For a key bound to EDI trading partners: the partner keys whose documents it may
+    /// read (nil: not bound).
+    public var partners: Set<String>?
 
-    public init(id: String, name: String, role: Role) {
-        self.id = id; self.name = name; self.role = role
+    public init(id: String, name: String, role: Role, systems: Set<String>? = nil, partners: Set<String>? = nil) {
+        self.id = id; self.name = name; self.role = role; self.systems = systems; self.partners = partners
     }
+
+    /// Whether this principal may send events as `source`.
+    public func speaks(for source: String) -> Bool { systems?.contains(source) ?? true }
+
+    /// Whether this principal may read documents of the EDI partner `partner`.
+    public func reads(partner: String) -> Bool { partners?.contains(partner) ?? true }
 
     /// How the audit log names this actor.
     public var auditName: String { "\(name) (\(id))" }
+}
+
+extension Principal {
+    /// Why this principal may not use `permission`, or nil when it may.
+    public func refusal(_ permission: Permission) -> String? {
+        role.allows(permission) ? nil : "role \(role.rawValue) may not \(permission.phrase)"
+    }
 }

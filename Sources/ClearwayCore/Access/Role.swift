@@ -52,3 +52,22 @@ extension Role {
         }
     }
 }
+
+extension Permission {
+    /// What the permission allows, as a sentence ends: "Role viewer may not …".
+    public var phrase: String {
+        switch self {
+        case .readCases: "read cases and queues"
+        case .readMetrics: "read metrics"
+        case .workExceptions: "work on exceptions"
+        case .assignOthers: "assign exceptions to others"
+        case .approveActions: "approve actions"
+        case .ingestEvents: "send events"
+        case .readDeadLetters: "read dead letters"
+        case .replayDeadLetters: "replay dead letters"
+        case .manageKeys: "manage API keys"
+        case .overridePolicy: "override policy"
+        case .manageModels: "change which model serves"
+        }
+    }
+}

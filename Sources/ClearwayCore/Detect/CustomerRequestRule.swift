@@ -25,7 +25,7 @@ public enum CustomerRequestRule {
 
     /// The request type the rules read in a text, and the phrase that decided it.
     public static func classify(_ text: String) -> (requestType: String, matched: String?) {
-        let lower = text.lowercased()
+        let lower = CustomerMessage.readable(text).lowercased()
         for (type, words) in keywords {
             if let word = words.first(where: { lower.contains($0) }) { return (type, word.trimmingCharacters(in: .whitespaces)) }
         }

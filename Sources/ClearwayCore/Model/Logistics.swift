@@ -91,4 +91,17 @@ public struct CustomerMessage: Sendable, Codable, Hashable {
 
     /// Subject and body, as one text to read.
     public var text: String { [subject, body].compactMap { $0 }.joined(separator: "\n") }
+
+    /// How much of a message the classifier, the rules and the extractor read: a customer
+    /// decides how long a message is, Clearway decides how much of it costs work.
+    public static let readableScalars = 16_384
+
+    /// The first `readableScalars` of `text`.
+    public var readableText: String { Self.readable(text) }
+
+    public static func readable(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: readableScalars, limitedBy: scalars.endIndex) else { return text }
+        return String(scalars[..<end])
+    }
 }

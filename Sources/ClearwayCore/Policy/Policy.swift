@@ -69,6 +69,8 @@ public struct Policy: Sendable, Hashable {
     public var edi: EDISettings
     /// How customer messages are classified and routed.
     public var triage: TriageSettings
+    /// Internal hosts and address ranges connectors and webhooks may reach.
+    public var outbound = OutboundPolicy()
 
     public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:],
                 actions: ActionPolicy = ActionPolicy(), edi: EDISettings = EDISettings(), triage: TriageSettings = TriageSettings()) {

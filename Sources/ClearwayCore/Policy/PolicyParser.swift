@@ -6,7 +6,7 @@ import Yams
 public enum PolicyParser {
     static let topKeys: Set<String> = ["version", "calendars", "defaultCalendar", "priority", "detection",
                                         "exceptionTypes", "sites", "statusMaps", "description",
-                                        "guardrails", "approvals", "autoResolution", "connectors", "edi", "triage"]
+                                        "guardrails", "approvals", "autoResolution", "connectors", "edi", "triage", "outbound"]
     static let siteKeys: Set<String> = ["calendar", "priority", "detection", "exceptionTypes", "description"]
 
     public static func parse(_ text: String) throws(PolicyRejected) -> Policy {
@@ -66,8 +66,11 @@ public enum PolicyParser {
         let actions = ActionSections.read(root, r)
         let edi = EDISection.read(root, r)
         let triage = TriageSection.read(root, r)
+        let outbound = OutboundSection.read(root, connectors: actions.connectors, r)
         if !r.issues.isEmpty { throw PolicyRejected(r.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
-        return Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps, actions: actions, edi: edi, triage: triage)
+        var policy = Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps, actions: actions, edi: edi, triage: triage)
+        policy.outbound = outbound
+        return policy
     }
 
     public static func load(contentsOf url: URL) throws -> Policy {

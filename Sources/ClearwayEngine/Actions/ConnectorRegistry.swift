@@ -68,7 +68,7 @@ public final class ConnectorRegistry: Sendable {
     public func status() -> [ConnectorStatus] {
         entries.withLock { e in
             e.keys.sorted().compactMap { name in
-                e[name].map { ConnectorStatus(system: name, url: $0.settings.url, circuit: $0.breaker.name,
+                e[name].map { ConnectorStatus(system: name, url: RedactedURL.text($0.settings.url), circuit: $0.breaker.name,
                                               consecutiveFailures: $0.breaker.consecutiveFailures, deliveries: $0.counts) }
             }
         }

@@ -147,11 +147,12 @@ extension OutboxDispatcher {
             try await record(row, .retryable(reason: "the signing secret cannot be read with this node's data key"), settings: settings)
             return
         }
-        let sender = WebhookSender(client: .shared, timeoutSeconds: settings.timeoutSeconds)
+        let sender = WebhookSender(client: engine.outbound, timeoutSeconds: settings.timeoutSeconds)
         let outcome = await sender.send(url: subscription.url, secret: secret, id: row.id,
                                         timestamp: engine.clock.now().millis / 1000, body: row.payload.canonicalData())
         if case .refused(let reason) = outcome {
-            try await engine.database.disableWebhook(subscription.id, reason: reason, at: engine.clock.now())
+            try await engine.database.disableWebhook(subscription.id, reason: reason, at: engine.clock.now(), by: "system:webhooks",
+                                                     policyVersion: engine.policy.version)
         }
         try await record(row, outcome, settings: settings)
     }

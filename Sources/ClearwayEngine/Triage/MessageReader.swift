@@ -65,7 +65,7 @@ public final class MessageReader: Sendable {
 
     /// The reading of one message under the policy's threshold and routing.
     public func read(_ message: CustomerMessage, policy: Policy) -> MessageTriage {
-        let text = message.text
+        let text = message.readableText
         let details = MessageExtractor.details(in: text)
         let defaultQueue = policy.global.rule(for: .customerRequest).queue
         let serving = self.serving

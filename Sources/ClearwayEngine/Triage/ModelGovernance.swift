@@ -62,6 +62,7 @@ extension ClearwayEngine {
 
     /// Stores a trained model file as the next version (not yet serving).
     public func registerModel(_ bytes: [UInt8], by principal: Principal) async throws -> StoredModelVersion {
+        try authorize(principal, .manageModels)
         let metadata: ModelMetadata
         do { (_, metadata) = try ModelArtefact.decode(bytes) } catch {
             throw EngineError.invalid(field: "model", detail: "\(error)")
@@ -107,6 +108,7 @@ extension ClearwayEngine {
 
     private func changeServing(by principal: Principal, reason: String?,
                                _ decide: @escaping @Sendable (StoreTransaction, [Int]) async throws -> (Int, ModelServingChange.Change)) async throws -> Int {
+        try authorize(principal, .manageModels)
         let now = clock.now(), policy = self.policy, by = principal.auditName
         let version = try await database.transaction { tx in
             let history = try await tx.servingHistory(kind: MessageReader.kind)

@@ -5,14 +5,15 @@ import ClearwayStore
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import OpenAPIHummingbird
 import ServiceLifecycle
 
 /// Builds the router: ops routes, hand-written ingestion and the generated API, behind
 /// metrics, problem+json error mapping and authentication, in that order.
-public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router<BasicRequestContext> {
+public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router<ClearwayRequestContext> {
     let metrics = ClearwayMetrics()
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: ClearwayRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: AuthMiddleware(authenticator: Authenticator(database: engine.database, clock: engine.clock), logger: logger))
@@ -43,6 +44,11 @@ public struct ServeConfiguration: Sendable {
     public var dataKey: DataKey
     /// Events waiting to be committed beyond which ingestion answers 429 with Retry-After.
     public var maxQueuedEvents = 50_000
+    /// How long a connection may take to send a request head, counted from when it opens or
+    /// its previous response ends; slower connections are closed.
+    public var requestHeadTimeout: Duration = .seconds(10)
+    /// How long a connection may sit with nothing to read before it is closed.
+    public var idleTimeout: Duration = .seconds(75)
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, policy: Policy,
                 bootstrapToken: String? = nil, timerInterval: Duration = .seconds(1), dispatchInterval: Duration = .milliseconds(250),
@@ -66,10 +72,15 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
     let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, dataKey: config.dataKey,
                                 maxQueuedEvents: config.maxQueuedEvents, logger: logger)
     for (system, settings) in config.policy.actions.connectors {
-        engine.connectors.register(system, connector: HTTPConnector(client: .shared, settings: settings), settings: settings)
+        engine.connectors.register(system, connector: HTTPConnector(client: engine.outbound, settings: settings), settings: settings)
     }
     let router = try buildRouter(engine: engine, logger: logger)
-    var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "clearway"),
+    let headTimeout = TimeAmount.nanoseconds(Int64(config.requestHeadTimeout.components.seconds) * 1_000_000_000
+                                             + config.requestHeadTimeout.components.attoseconds / 1_000_000_000)
+    let idle = TimeAmount.seconds(config.idleTimeout.components.seconds)
+    var app = Application(router: router,
+                          server: .http1(configuration: .init(additionalChannelHandlers: [RequestHeadTimeout(timeout: headTimeout)], idleTimeout: idle)),
+                          configuration: .init(address: .hostname(config.host, port: config.port), serverName: "clearway"),
                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) }, logger: logger)
     app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger),
                     OutboxDispatchService(dispatcher: OutboxDispatcher(engine: engine), interval: config.dispatchInterval, logger: logger),

@@ -30,9 +30,9 @@ public enum EmbeddedServer {
         let (app, engine) = try await buildApplication(config, logger: logger, clock: clock,
                                                        onListening: { portContinuation.yield($0); portContinuation.finish() })
         let integration = APIKeySecret.generate(), agent = APIKeySecret.generate(), approver = APIKeySecret.generate()
-        _ = try await engine.database.createAPIKey(name: "simulated source systems", role: .integration, secret: integration, at: clock.now())
-        _ = try await engine.database.createAPIKey(name: "simulated order desk", role: .agent, secret: agent, at: clock.now())
-        _ = try await engine.database.createAPIKey(name: "simulated credit analyst", role: .creditApprover, secret: approver, at: clock.now())
+        _ = try await engine.database.createAPIKey(name: "simulated source systems", role: .integration, secret: integration, at: clock.now(), by: "system:demo")
+        _ = try await engine.database.createAPIKey(name: "simulated order desk", role: .agent, secret: agent, at: clock.now(), by: "system:demo")
+        _ = try await engine.database.createAPIKey(name: "simulated credit analyst", role: .creditApprover, secret: approver, at: clock.now(), by: "system:demo")
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         return try await withThrowingTaskGroup(of: Ended<T>.self) { group in
             group.addTask { try await services.run(); return .server }

@@ -5,9 +5,11 @@ import Logging
 /// Authenticates every request to `/v1/…` and `/metrics` with a bearer API key. Health
 /// probes and the OpenAPI document stay open: orchestrators cannot send tokens and the
 /// contract is public.
-struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = ClearwayRequestContext
     let authenticator: Authenticator
     let logger: Logger
+    let throttle = FailedKeyThrottle()
 
     static func isOpen(_ path: String) -> Bool {
         path == "/health/live" || path == "/health/ready" || path == "/openapi.yaml" || path == "/" || path == "/favicon.ico"
@@ -25,8 +27,18 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty, parts[1].count <= 512 else {
             throw Problem.unauthorized("The Authorization header must be 'Bearer <api key>'.")
         }
+        let now = authenticator.clock.now(), address = context.clientAddress
+        // In-process callers (tests) have no address and are not throttled.
+        let throttled = context.remoteAddress != nil
+        if throttled, let seconds = throttle.wait(for: address, at: now) {
+            var problem = Problem(status: .tooManyRequests, title: "Too many unknown keys",
+                                  detail: "This address sent too many unknown or revoked API keys; try again after \(seconds) s.", slug: "key-throttled")
+            problem.retryAfter = seconds
+            throw problem
+        }
         guard let principal = try await authenticator.principal(for: String(parts[1])) else {
-            logger.notice("rejected API key", metadata: ["http.path": "\(path)"])
+            if throttled { throttle.recordFailure(from: address, at: now) }
+            logger.notice("rejected API key", metadata: ["http.path": "\(path)", "client.address": "\(address)"])
             throw Problem.unauthorized("The API key is unknown or revoked.")
         }
         return try await RequestPrincipal.$current.withValue(principal) {

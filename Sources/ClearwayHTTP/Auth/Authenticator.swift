@@ -3,13 +3,13 @@ import ClearwayStore
 import Synchronization
 
 /// Resolves a bearer token to a principal. Hits are cached for a few seconds so a busy
-/// integration does not cost a query per request; a revoked key stops working within
-/// that window.
+/// integration does not cost a query per request; a revocation anywhere empties the cache
+/// at once (the store's `keyRevocations` signal, fed by other nodes over NOTIFY).
 final class Authenticator: Sendable {
     let database: Database
     let clock: any BusinessClock
     let cacheSeconds: Double
-    private let cache = Mutex<[String: (Principal, Instant)]>([:])
+    private let cache = Mutex<(revision: UInt64, keys: [String: (Principal, Instant)])>((0, [:]))
 
     init(database: Database, clock: any BusinessClock, cacheSeconds: Double = 5) {
         self.database = database; self.clock = clock; self.cacheSeconds = cacheSeconds
@@ -18,15 +18,22 @@ final class Authenticator: Sendable {
     func principal(for token: String) async throws -> Principal? {
         let hash = APIKeySecret.hash(token)
         let now = clock.now()
-        if let (p, at) = cache.withLock({ $0[hash] }), now.seconds(since: at) < cacheSeconds, now >= at { return p }
+        let revision = database.keyRevocations.version
+        let cached = cache.withLock { c -> (Principal, Instant)? in
+            if c.revision != revision { c = (revision, [:]) }
+            return c.keys[hash]
+        }
+        if let (p, at) = cached, now.seconds(since: at) < cacheSeconds, now >= at { return p }
         guard let key = try await database.apiKey(secret: token) else {
-            cache.withLock { _ = $0.removeValue(forKey: hash) }
+            cache.withLock { _ = $0.keys.removeValue(forKey: hash) }
             return nil
         }
-        let principal = Principal(id: key.id, name: key.name, role: key.role)
+        let principal = key.principal
         cache.withLock { c in
-            if c.count > 10_000 { c.removeAll() }
-            c[hash] = (principal, now)
+            // A revocation while the key was read: do not cache what may be stale.
+            guard c.revision == revision else { return }
+            if c.keys.count > 10_000 { c.keys.removeAll() }
+            c.keys[hash] = (principal, now)
         }
         return principal
     }
@@ -44,23 +51,5 @@ enum RequestPrincipal {
             throw Problem.forbidden("Role \(principal.role.rawValue) may not \(permission.phrase).")
         }
         return principal
-    }
-}
-
-extension Permission {
-    var phrase: String {
-        switch self {
-        case .readCases: "read cases and queues"
-        case .readMetrics: "read metrics"
-        case .workExceptions: "work on exceptions"
-        case .assignOthers: "assign exceptions to others"
-        case .approveActions: "approve actions"
-        case .ingestEvents: "send events"
-        case .readDeadLetters: "read dead letters"
-        case .replayDeadLetters: "replay dead letters"
-        case .manageKeys: "manage API keys"
-        case .overridePolicy: "override policy"
-        case .manageModels: "change which model serves"
-        }
     }
 }

@@ -48,6 +48,7 @@ enum ConsoleActions {
         case .notFound(let what, let id): .notFound("There is no \(what) \(id).")
         case .conflict(let d): .badRequest("That is not possible now: \(d).")
         case .invalid(_, let d): .badRequest("Please check the form: \(d).")
+        case .invalidFields(let problems): .badRequest("Please check the form: \(problems.map(\.detail).joined(separator: "; ")).")
         case .blocked(let action, let checks): .badRequest("\(action.replacingOccurrences(of: "_", with: " ")) is blocked by guardrails: "
                                                           + checks.map(\.detail).joined(separator: "; ") + ".")
         case .saturated(let seconds): .badRequest("Clearway is busy; nothing was changed. Try again in \(seconds) s.")

@@ -1,8 +1,14 @@
 import ClearwayCore
 import ClearwayStore
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+
+extension HTTPField.Name {
+    static let xForwardedProto = Self("X-Forwarded-Proto")!
+    static let forwarded = Self("Forwarded")!
+}
 
 /// Cookies, forms and responses for the console. The session cookie is HttpOnly and
 /// SameSite=Strict; every form carries the session's CSRF token, checked on each POST.
@@ -16,8 +22,41 @@ enum ConsoleHTTP {
         return value
     }
 
-    static func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: false, httpOnly: true, sameSite: .strict)
+    /// `secure`: the browser reached Clearway over TLS, so the cookie must never travel
+    /// over plain HTTP.
+    static func cookie(_ name: String, _ value: String, maxAge: Int, secure: Bool) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    /// Whether the browser's connection is TLS: Clearway serves plain HTTP itself, so TLS
+    /// ends at a proxy in front of it, which says so with `X-Forwarded-Proto: https`
+    /// (or `Forwarded: proto=https`). Trusting the header can only add `Secure`.
+    static func isSecure(_ request: Request) -> Bool {
+        if request.headers[.xForwardedProto]?.lowercased().split(separator: ",").first?.trimmingCharacters(in: .whitespaces) == "https" {
+            return true
+        }
+        return request.headers[.forwarded]?.lowercased().contains("proto=https") == true
+    }
+
+    /// The query that shows `text` as a notice on the next page, signed with the session's
+    /// CSRF secret: only notices the server made for this person are shown, so a link
+    /// someone sends cannot put words on a Clearway page.
+    static func done(_ text: String, _ session: ConsoleSession) -> String {
+        query([("done", text), ("n", noticeSignature(text, session))])
+    }
+
+    /// The notice of this request, if the server made it for this session.
+    static func notice(_ request: Request, _ session: ConsoleSession) -> String? {
+        guard let text = request.uri.queryParameters["done"].map(String.init), text.count <= 2_000,
+              let signature = request.uri.queryParameters["n"].map(String.init),
+              signature == noticeSignature(text, session) else { return nil }
+        return text
+    }
+
+    static func noticeSignature(_ text: String, _ session: ConsoleSession) -> String {
+        let key = SymmetricKey(data: Data(session.csrfToken.utf8))
+        return Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)).prefix(16)
+            .map { String(format: "%02x", $0) }.joined()
     }
 
     /// Reads an `application/x-www-form-urlencoded` body into name → values.

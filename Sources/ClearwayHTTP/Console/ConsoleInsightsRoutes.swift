@@ -5,45 +5,45 @@ import Hummingbird
 
 /// Console routes for insights: the KPI and root-cause page, and its tables as CSV.
 extension ConsoleRoutes {
-    func registerInsights(on router: Router<BasicRequestContext>) {
-        router.get("/console/insights") { request, _ in try await page(request) { session, _ in
+    func registerInsights(on router: Router<ClearwayRequestContext>) {
+        route(router, .get, "/console/insights", .permission(.readCases)) { request, _, session, _ in
             let filter = try insightFilter(request)
             let (report, findings) = try await engine.insights(filter)
             return ConsoleHTTP.html(InsightsView.page(report: report, findings: findings, filter: filter, query: insightQuery(request), session: session))
-        } }
-        router.get("/console/insights/kpis.csv") { request, _ in try await page(request) { _, _ in
+        }
+        route(router, .get, "/console/insights/kpis.csv", .permission(.readCases)) { request, _, _, _ in
             let filter = try insightFilter(request)
             return ConsoleHTTP.csv(InsightsView.kpiCSV(try await engine.kpiReport(filter), filter: filter), filename: "clearway-kpis.csv")
-        } }
-        router.get("/console/insights/root-causes.csv") { request, _ in try await page(request) { _, _ in
+        }
+        route(router, .get, "/console/insights/root-causes.csv", .permission(.readCases)) { request, _, _, _ in
             let filter = try insightFilter(request)
             return ConsoleHTTP.csv(InsightsView.rootCauseCSV(try await engine.rootCauses(filter)), filename: "clearway-root-causes.csv")
-        } }
+        }
         registerProcessMap(on: router)
         registerImportedLogs(on: router)
         registerBacktest(on: router)
     }
 
-    func registerProcessMap(on router: Router<BasicRequestContext>) {
-        router.get("/console/insights/process") { request, _ in try await page(request) { session, _ in
+    func registerProcessMap(on router: Router<ClearwayRequestContext>) {
+        route(router, .get, "/console/insights/process", .permission(.readCases)) { request, _, session, _ in
             let filter = try insightFilter(request)
             let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
             let flat = try CaseTrail.log(steps).flattenedIfAny(on: "exception")
             return ConsoleHTTP.html(ProcessMapView.page(map: ProcessMap(flat), log: flat, handoffs: CaseTrail.handoffs(steps), from: filter.from, to: filter.to,
                                                         query: insightQuery(request), session: session))
-        } }
-        router.get("/console/insights/process.csv") { request, _ in try await page(request) { _, _ in
+        }
+        route(router, .get, "/console/insights/process.csv", .permission(.readCases)) { request, _, _, _ in
             let filter = try insightFilter(request)
             let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
             return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try CaseTrail.log(steps).flattenedIfAny(on: "exception"))), filename: "clearway-process.csv")
-        } }
+        }
     }
 
-    func registerImportedLogs(on router: Router<BasicRequestContext>) {
-        router.get("/console/insights/logs") { request, _ in try await page(request) { session, _ in
+    func registerImportedLogs(on router: Router<ClearwayRequestContext>) {
+        route(router, .get, "/console/insights/logs", .permission(.readCases)) { request, _, session, _ in
             ConsoleHTTP.html(ProcessMapView.logsPage(try await engine.queries.eventLogs(), session: session))
-        } }
-        router.get("/console/insights/logs/:log") { request, context in try await page(request) { session, _ in
+        }
+        route(router, .get, "/console/insights/logs/:log", .permission(.readCases)) { request, context, session, _ in
             let id = try context.parameters.require("log")
             guard let (stored, log) = try await engine.importedEventLog(id) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
             let asked = request.uri.queryParameters["objectType"].map(String.init)
@@ -52,26 +52,24 @@ extension ConsoleRoutes {
             }
             let flat = try log.flattened(on: objectType)
             return ConsoleHTTP.html(ProcessMapView.importedPage(stored: stored, objectType: objectType, map: ProcessMap(flat), log: flat, session: session))
-        } }
-        router.get("/console/insights/logs/:log/transitions.csv") { request, context in try await page(request) { _, _ in
+        }
+        route(router, .get, "/console/insights/logs/:log/transitions.csv", .permission(.readCases)) { request, context, _, _ in
             let id = try context.parameters.require("log")
             guard let (stored, log) = try await engine.importedEventLog(id) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
             let objectType = request.uri.queryParameters["objectType"].map(String.init) ?? stored.objectTypes.first ?? ""
             guard stored.objectTypes.contains(objectType) else { throw ConsoleFailure.badRequest("This log has no objects of type \(objectType).") }
             return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try log.flattened(on: objectType))), filename: "clearway-log-\(id)-transitions.csv")
-        } }
+        }
     }
 
-    func registerBacktest(on router: Router<BasicRequestContext>) {
-        router.get("/console/insights/backtest") { request, _ in try await page(request) { session, _ in
-            guard session.user.role.allows(.overridePolicy) else { throw ConsoleFailure.forbidden("Backtests are for supervisors and administrators.") }
+    func registerBacktest(on router: Router<ClearwayRequestContext>) {
+        route(router, .get, "/console/insights/backtest", .permission(.overridePolicy)) { request, _, session, _ in
             let text = DefaultPolicy.url.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? ""
             let end = engine.clock.now().millis / 86_400_000 + 1
             let body = BacktestView.form(policyText: text, from: LocalDate(dayNumber: Int(end) - 30).description, to: LocalDate(dayNumber: Int(end)).description, session: session)
             return ConsoleHTTP.html(Layout.page(title: "Policy backtest", session: session, body: body))
-        } }
-        router.post("/console/insights/backtest") { request, _ in try await page(request, post: true) { session, form in
-            guard session.user.role.allows(.overridePolicy) else { throw ConsoleFailure.forbidden("Backtests are for supervisors and administrators.") }
+        }
+        route(router, .post, "/console/insights/backtest", .permission(.overridePolicy)) { request, _, session, form in
             let text = form["policy"]?.first ?? "", from = form["from"]?.first ?? "", to = form["to"]?.first ?? ""
             let filter = try consoleFilter(from: from, to: to)
             let candidate: Policy
@@ -81,10 +79,15 @@ extension ConsoleRoutes {
                                                     body: BacktestView.form(policyText: text, from: from, to: to, session: session, problems: problems)),
                                         status: .badRequest)
             }
-            let report = try await PolicyBacktest(engine: engine, logger: logger).run(candidate: candidate, filter: filter)
+            let report: PolicyBacktest.Report
+            do {
+                report = try await engine.backtests.run { try await PolicyBacktest(engine: engine, logger: logger).run(candidate: candidate, filter: filter) }
+            } catch EngineError.saturated {
+                throw ConsoleFailure.badRequest("A backtest is already running on this server; try again when it has finished.")
+            }
             let body: HTML = "\(BacktestView.result(report))\(BacktestView.form(policyText: text, from: from, to: to, session: session))"
             return ConsoleHTTP.html(Layout.page(title: "Policy backtest", session: session, body: body))
-        } }
+        }
     }
 
     /// The page's filters from its query; blank fields mean "all".

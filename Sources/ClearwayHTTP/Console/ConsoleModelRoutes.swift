@@ -6,27 +6,27 @@ import Hummingbird
 /// Console routes for the models: the Models page, promotion and rollback (admins), a
 /// person's correction of how a message was read, and open exceptions by breach risk.
 extension ConsoleRoutes {
-    func registerModels(on router: Router<BasicRequestContext>) {
-        router.get("/console/models") { request, _ in try await page(request) { session, _ in
+    func registerModels(on router: Router<ClearwayRequestContext>) {
+        route(router, .get, "/console/models", .permission(.readCases)) { request, _, session, _ in
             let kind = MessageReader.kind
             let health = engine.messageReader.health
             return ConsoleHTTP.html(TriageViews.page(
                 health: health, threshold: engine.policy.triage.confidenceThreshold, versions: try await engine.queries.modelVersions(kind: kind),
                 history: try await engine.queries.servingHistory(kind: kind), card: try await engine.modelCard(version: health.version),
-                drift: try await engine.messageDrift(), session: session, notice: Layout.notice(request.uri.queryParameters["done"].map(String.init))))
-        } }
-        router.get("/console/at-risk") { request, _ in try await page(request) { session, _ in
+                drift: try await engine.messageDrift(), session: session, notice: Layout.notice(ConsoleHTTP.notice(request, session))))
+        }
+        route(router, .get, "/console/at-risk", .permission(.readCases)) { request, _, session, _ in
             ConsoleHTTP.html(AtRiskView.page(result: try await engine.breachRisks(), session: session))
-        } }
-        router.post("/console/models/promote") { request, _ in try await page(request, post: true) { session, form in
+        }
+        route(router, .post, "/console/models/promote", .permission(.manageModels)) { request, _, session, form in
             guard let version = Int(form["version"]?.first ?? "") else { throw ConsoleFailure.badRequest("Choose a version to put in service.") }
             try await engine.promoteModel(version: version, by: session.user.principal, reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank))
-            return ConsoleHTTP.redirect("/console/models" + ConsoleHTTP.query([("done", "Version \(version) serves now")]))
-        } }
-        router.post("/console/models/rollback") { request, _ in try await page(request, post: true) { session, form in
+            return ConsoleHTTP.redirect("/console/models" + ConsoleHTTP.done("Version \(version) serves now", session))
+        }
+        route(router, .post, "/console/models/rollback", .permission(.manageModels)) { request, _, session, form in
             let version = try await engine.rollbackModel(by: session.user.principal, reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank))
-            return ConsoleHTTP.redirect("/console/models" + ConsoleHTTP.query([("done", "Rolled back: version \(version) serves now")]))
-        } }
+            return ConsoleHTTP.redirect("/console/models" + ConsoleHTTP.done("Rolled back: version \(version) serves now", session))
+        }
     }
 
     func correctRequestType(caseId: String, exceptionId: String, form: [String: [String]], session: ConsoleSession) async throws -> Response {
@@ -34,7 +34,7 @@ extension ConsoleRoutes {
         guard !type.isEmpty else { throw ConsoleFailure.badRequest("Choose the request type.") }
         _ = try await engine.correctRequestType(caseId: caseId, exceptionId: exceptionId, requestType: type,
                                                 reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank), by: session.user.principal)
-        return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", "Request type corrected to \(type)")]))
+        return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.done("Request type corrected to \(type)", session))
     }
 
     func judgeRecommendation(caseId: String, exceptionId: String, form: [String: [String]], session: ConsoleSession) async throws -> Response {
@@ -43,6 +43,6 @@ extension ConsoleRoutes {
         try await engine.recordRecommendationFeedback(caseId: caseId, exceptionId: exceptionId, step: step, accepted: verdict == "accept", by: session.user.principal)
         let done = verdict == "accept" ? (step.hasPrefix("action:") ? "Noted: ask for the action below" : "Noted: resolve it with that code below")
                                        : "Noted: that step will be offered less for this type"
-        return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", done)]))
+        return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.done(done, session))
     }
 }

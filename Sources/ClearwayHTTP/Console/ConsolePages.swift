@@ -19,28 +19,30 @@ extension ConsoleRoutes {
         <button type="submit">Sign in</button></form>
         """
         var response = ConsoleHTTP.html(Layout.page(title: "Sign in", session: nil, body: body), status: status)
-        response.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.loginCookie, token, maxAge: 1_800))
+        response.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.loginCookie, token, maxAge: 1_800, secure: ConsoleHTTP.isSecure(request)))
         return response
     }
 
-    func signIn(_ request: Request) async throws -> Response {
+    func signIn(_ request: Request, from address: String) async throws -> Response {
         let form: [String: [String]]
         do { form = try await ConsoleHTTP.form(request) } catch { return try await loginPage(request, error: "The sign-in form could not be read.", status: .badRequest) }
         guard let csrf = form["csrf"]?.first, !csrf.isEmpty, csrf == request.cookies[ConsoleHTTP.loginCookie]?.value else {
             return try await loginPage(request, error: "The sign-in form expired. Please try again.", status: .forbidden)
         }
         let username = form["username"]?.first ?? "", password = form["password"]?.first ?? ""
-        guard username.count <= 64, password.count <= 1_024,
-              let user = try await engine.database.signIn(username: username, password: password, at: engine.clock.now()) else {
-            logger.notice("console sign-in refused", metadata: ["user": "\(username.prefix(64))"])
-            return try await loginPage(request, error: "Unknown username or wrong password (after 5 failures, wait 15 minutes).", status: .unauthorized)
+        let refusal = "Unknown username or wrong password (after 5 failures, wait 15 minutes)."
+        guard username.count <= 64, password.count <= 1_024 else { return try await loginPage(request, error: refusal, status: .unauthorized) }
+        // Nothing typed here is logged: a username field often holds a password typed in
+        // the wrong place. Lock-outs are logged and audited by the engine.
+        guard case .signedIn(let token, _) = try await engine.signIn(username: username, password: password, from: address) else {
+            return try await loginPage(request, error: refusal, status: .unauthorized)
         }
-        let (token, _) = try await engine.database.createSession(for: user, at: engine.clock.now())
         let next = form["next"]?.first ?? "/console"
         // Only local paths: never redirect to another site after sign-in.
         var response = ConsoleHTTP.redirect(next.hasPrefix("/console") && !next.hasPrefix("//") ? next : "/console")
-        response.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, token, maxAge: 8 * 3_600))
-        response.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.loginCookie, "", maxAge: 0))
+        let secure = ConsoleHTTP.isSecure(request)
+        response.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, token, maxAge: 8 * 3_600, secure: secure))
+        response.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.loginCookie, "", maxAge: 0, secure: secure))
         return response
     }
 
@@ -97,7 +99,7 @@ extension ConsoleRoutes {
             }
         }
         let summary = "\(ConsoleActions.doneMessage(command)): \(done) of \(ids.count)." + (failures.isEmpty ? "" : " Not done: " + failures.joined(separator: "; "))
-        return ConsoleHTTP.redirect("/console/queues/\(queue)" + ConsoleHTTP.query([("done", summary)]))
+        return ConsoleHTTP.redirect("/console/queues/\(queue)" + ConsoleHTTP.done(summary, session))
     }
 
     func casePage(_ id: String, session: ConsoleSession, notice: String?) async throws -> Response {

@@ -16,58 +16,63 @@ struct ConsoleRoutes: Sendable {
     /// The streamed overview, shared by every open tab: one set of queries per interval,
     /// however many people watch. A page load always renders fresh.
     let shared = SharedOverview()
+    /// Every route registered, with what it needs (for the authorization test).
+    let table = ConsoleRouteTable()
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { _, _ in ConsoleHTTP.redirect("/console") }
-        router.get("/console/login") { request, _ in try await loginPage(request, error: nil) }
-        router.post("/console/login") { request, _ in try await signIn(request) }
-        router.post("/console/logout") { request, _ in try await page(request, post: true) { _, _ in
-            if let token = ConsoleHTTP.sessionToken(request) { try await engine.database.endSession(token: token) }
+    @discardableResult
+    func register(on router: Router<ClearwayRequestContext>) -> [ConsoleRoute] {
+        open(router, .get, "/") { _ in ConsoleHTTP.redirect("/console") }
+        open(router, .get, "/console/login") { request in try await loginPage(request, error: nil) }
+        router.post("/console/login") { request, context in try await signIn(request, from: context.clientAddress) }
+        table.add(ConsoleRoute(method: .post, path: "/console/login", access: .anyone))
+        route(router, .post, "/console/logout", .signedIn) { request, context, _, _ in
+            if let token = ConsoleHTTP.sessionToken(request) { try await engine.signOut(token: token, from: context.clientAddress) }
             var r = ConsoleHTTP.redirect("/console/login")
-            r.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, "", maxAge: 0))
+            r.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, "", maxAge: 0, secure: ConsoleHTTP.isSecure(request)))
             return r
-        } }
-        router.get("/console/live.js") { _, _ in
+        }
+        open(router, .get, "/console/live.js") { _ in
             var headers = ConsoleHTTP.securityHeaders
             headers[.contentType] = "text/javascript; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OverviewView.script)))
         }
-        router.get("/console") { request, _ in try await page(request) { session, _ in
+        route(router, .get, "/console", .permission(.readCases)) { request, _, session, _ in
             ConsoleHTTP.html(OverviewView.page(session: session, live: try await liveOverview(), warning: TriageViews.warning(engine.messageReader.health)))
-        } }
-        router.get("/console/live") { request, _ in try await page(request) { _, _ in liveStream() } }
-        router.get("/console/queues/:queue") { request, context in try await page(request) { session, _ in
+        }
+        route(router, .get, "/console/live", .permission(.readCases)) { request, _, _, _ in liveStream() }
+        route(router, .get, "/console/queues/:queue", .permission(.readCases)) { request, context, session, _ in
             try await queuePage(request, queue: try context.parameters.require("queue"), session: session,
-                          notice: Layout.notice(request.uri.queryParameters["done"].map(String.init)))
-        } }
-        router.post("/console/queues/:queue/bulk") { request, context in try await page(request, post: true) { session, form in
+                          notice: Layout.notice(ConsoleHTTP.notice(request, session)))
+        }
+        route(router, .post, "/console/queues/:queue/bulk", .permission(.workExceptions)) { request, context, session, form in
             try await bulk(queue: try context.parameters.require("queue"), form: form, session: session)
-        } }
-        router.get("/console/cases/:case") { request, context in try await page(request) { session, _ in
-            try await casePage(try context.parameters.require("case"), session: session, notice: request.uri.queryParameters["done"].map(String.init))
-        } }
-        router.post("/console/cases/:case/exceptions/:exception/:action") { request, context in try await page(request, post: true) { session, form in
+        }
+        route(router, .get, "/console/cases/:case", .permission(.readCases)) { request, context, session, _ in
+            try await casePage(try context.parameters.require("case"), session: session, notice: ConsoleHTTP.notice(request, session))
+        }
+        route(router, .post, "/console/cases/:case/exceptions/:exception/:action", .permission(.workExceptions)) { request, context, session, form in
             let caseId = try context.parameters.require("case"), exceptionId = try context.parameters.require("exception")
             let action = try context.parameters.require("action")
             if action == "request-type" { return try await correctRequestType(caseId: caseId, exceptionId: exceptionId, form: form, session: session) }
             if action == "recommendation" { return try await judgeRecommendation(caseId: caseId, exceptionId: exceptionId, form: form, session: session) }
             let command = try ConsoleActions.command(action, form: form)
             _ = try await engine.work(caseId: caseId, exceptionId: exceptionId, command: command, by: session.user.principal)
-            return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", ConsoleActions.doneMessage(command))]))
-        } }
+            return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.done(ConsoleActions.doneMessage(command), session))
+        }
         registerActions(on: router)
         registerInsights(on: router)
         registerModels(on: router)
-        router.post("/console/cases/:case/comments") { request, context in try await page(request, post: true) { session, form in
+        route(router, .post, "/console/cases/:case/comments", .permission(.workExceptions)) { request, context, session, form in
             let caseId = try context.parameters.require("case")
             _ = try await engine.comment(caseId: caseId, exceptionId: nil, text: form["text"]?.first ?? "", by: session.user.principal)
-            return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.query([("done", "Comment added")]))
-        } }
+            return ConsoleHTTP.redirect("/console/cases/\(caseId)" + ConsoleHTTP.done("Comment added", session))
+        }
+        return table.all
     }
 
     /// Runs a page handler with the signed-in session (and, for POST, the checked form),
     /// turning every failure into a page a person can read.
-    func page(_ request: Request, post: Bool = false,
+    func page(_ request: Request, post: Bool, access: ConsoleAccess,
               _ body: (ConsoleSession, [String: [String]]) async throws -> Response) async throws -> Response {
         guard let token = ConsoleHTTP.sessionToken(request),
               let session = try await engine.database.session(token: token, at: engine.clock.now()) else {
@@ -82,6 +87,7 @@ struct ConsoleRoutes: Sendable {
                     throw ConsoleFailure.forbidden("The form has expired or did not come from this console. Reload the page and try again.")
                 }
             }
+            try Self.check(access, session)
             return try await body(session, form)
         } catch let failure as ConsoleFailure {
             return errorPage(failure, session: session)

@@ -79,17 +79,3 @@ enum InsightsView {
     }
 }
 
-/// CSV as spreadsheets read it: RFC 4180 quoting, and a leading quote on cells that start
-/// with `=`, `+`, `-` or `@` so no cell runs as a formula.
-enum CSVText {
-    static func table(header: [String], rows: [[String]]) -> String {
-        ([header] + rows).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func cell(_ text: String) -> String {
-        var t = text
-        if let first = t.first, "=+-@".contains(first), Double(t) == nil { t = "'" + t }
-        guard t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return t }
-        return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}

@@ -105,6 +105,8 @@ enum ProblemMapping {
             .forbidden(detail)
         case .invalid(let field, let detail):
             .invalid([FieldProblem(pointer: field, detail: detail)])
+        case .invalidFields(let problems):
+            .invalid(problems)
         case .blocked(let action, let checks):
             Problem(status: .conflict, title: "Blocked by guardrails",
                     detail: "\(action) is not allowed now: " + checks.map(\.detail).joined(separator: "; ") + ".",
@@ -112,7 +114,7 @@ enum ProblemMapping {
         case .saturated(let seconds):
             {
                 var p = Problem(status: .tooManyRequests, title: "Busy",
-                                detail: "Clearway is committing as fast as it can and has more waiting than it accepts; nothing from this request was stored. Send it again after \(seconds) s.",
+                                detail: "Clearway has as much of this work under way as it takes at once; nothing from this request was stored. Send it again after \(seconds) s.",
                                 slug: "saturated")
                 p.retryAfter = seconds
                 return p

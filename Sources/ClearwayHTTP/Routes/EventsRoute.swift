@@ -39,7 +39,7 @@ struct EventsRoute {
                           detail: "Send \(CloudEventCodec.structuredType), \(CloudEventCodec.batchType), or application/json with ce- headers; got '\(mediaType.isEmpty ? "none" : String(mediaType.prefix(100)))'.",
                           slug: "unsupported-media-type")
         }
-        let outcomes = try await engine.ingest(events, actor: principal.auditName)
+        let outcomes = try await engine.ingest(events, by: principal)
         for o in outcomes { metrics.eventIngested(type: o.type, status: o.status.rawValue) }
         let result = IngestResponse(
             accepted: outcomes.count { $0.status == .accepted },

@@ -8,7 +8,7 @@ struct OpsRoutes {
     let engine: ClearwayEngine
     let metrics: ClearwayMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClearwayRequestContext>) {
         router.get("/health/live") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/health/ready") { _, _ in
             do {

@@ -1,3 +1,5 @@
+import ClearwayCore
+
 /// Writes pm4py's OCEL-CSV (the form `OCELCSVReader` reads): one row per event, one
 /// `ocel:type:TYPE` column per object type, event attributes after them.
 public enum OCELCSVWriter {
@@ -18,10 +20,7 @@ public enum OCELCSVWriter {
         return out
     }
 
-    static func field(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func field(_ text: String) -> String { CSVText.cell(text) }
 }
 
 extension ObjectCentricLog {

@@ -11,12 +11,12 @@ import NIOHTTP1
 /// status: 202 means accepted, other 2xx applied); 408, 409, 425, 429 and 5xx are retried;
 /// any other 4xx is a refusal whose reason is the body's `reason` or `detail`.
 public struct HTTPConnector: ActionConnector {
-    let client: HTTPClient
+    let client: OutboundClient
     let url: String
     let timeout: TimeAmount
     let token: String?
 
-    public init(client: HTTPClient, settings: ConnectorSettings, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(client: OutboundClient, settings: ConnectorSettings, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.client = client
         self.url = settings.url
         self.timeout = .milliseconds(Int64(settings.timeoutSeconds * 1000))
@@ -35,6 +35,9 @@ public struct HTTPConnector: ActionConnector {
             let body = try await response.body.collect(upTo: 1 << 20)
             let json = JSONValue.parse(Data(body.readableBytesView))
             return Self.outcome(status: Int(response.status.code), body: json)
+        } catch let refused as OutboundClient.Refused {
+            // Retried, not refused: the system did not say no; a policy change lets it through.
+            return .retryable(reason: "not sent: \(refused)")
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             return .retryable(reason: "no answer within \(timeout.nanoseconds / 1_000_000) ms")
         } catch {

@@ -8,10 +8,10 @@ import NIOCore
 /// receiver can drop repeats), `webhook-timestamp` (Unix seconds) and `webhook-signature`
 /// (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` under the secret's bytes).
 public struct WebhookSender: Sendable {
-    let client: HTTPClient
+    let client: OutboundClient
     let timeout: TimeAmount
 
-    public init(client: HTTPClient, timeoutSeconds: Double) {
+    public init(client: OutboundClient, timeoutSeconds: Double) {
         self.client = client
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
     }
@@ -46,6 +46,8 @@ public struct WebhookSender: Sendable {
             case 410: return .refused(reason: "the receiver answered 410 Gone")
             default: return .retryable(reason: "HTTP \(response.status.code)")
             }
+        } catch let refused as OutboundClient.Refused {
+            return .refused(reason: "not sent: \(refused)")
         } catch {
             return .retryable(reason: "could not reach the receiver (\(HTTPConnector.describe(error)))")
         }

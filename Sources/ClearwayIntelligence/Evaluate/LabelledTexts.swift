@@ -49,7 +49,7 @@ public struct LabelledTexts: Sendable {
         while reader.advance() {
             if reader.fieldCount == 1, reader.field(0).isEmpty { continue }  // blank line
             for (name, i) in [(text, t), (label, l)] + g where i >= reader.fieldCount { throw .shortRow(line: reader.line, column: name) }
-            let textValue = reader.string(t), labelValue = reader.string(l).trimmingCharacters(in: .whitespaces)
+            let textValue = CSVText.unguarded(reader.string(t)), labelValue = reader.string(l).trimmingCharacters(in: .whitespaces)
             if textValue.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .blank(line: reader.line, column: text) }
             if labelValue.isEmpty { throw .blank(line: reader.line, column: label) }
             out.texts.append(textValue)
@@ -66,15 +66,14 @@ public struct LabelledTexts: Sendable {
                       groups: groups.mapValues { values in indices.map { values[$0] } })
     }
 
-    /// The examples as CSV, every field quoted: the text and label columns (named as
-    /// given), then the grouping columns in name order.
+    /// The examples as CSV, every field quoted and guarded against formulas (`CSVText`;
+    /// `read` undoes the guard): the text and label columns (named as given), then the
+    /// grouping columns in name order.
     public func csv(text: String = "text", label: String = "label") -> String {
-        func quote(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         let names = groups.keys.sorted()
-        let header = ([text, label] + names).joined(separator: ",") + "\n"
-        return header + texts.indices.map { i in
-            ([texts[i], labels[i]] + names.map { groups[$0]?[i] ?? "" }).map(quote).joined(separator: ",") + "\n"
-        }.joined()
+        return CSVText.table(header: [text, label] + names, rows: texts.indices.map { i in
+            [texts[i], labels[i]] + names.map { groups[$0]?[i] ?? "" }
+        }, quoteAll: true, lineEnd: "\n")
     }
 
     /// Evaluates a classifier on these examples.
