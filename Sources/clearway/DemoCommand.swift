@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         let start = today.adding(days: -settings.days)
         let clock = ManualClock(Instant(millis: Int64(start.dayNumber) * 86_400_000))
         let config = ServeConfiguration(host: host, port: port, database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(),
-                                        bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"])
+                                        bootstrapToken: try bootstrapTokenFromEnvironment())
         let host = self.host, speed = self.speed, live = self.live, classifierData = self.classifierData
         _ = try await EmbeddedServer.run(config, clock: clock, logger: logger) { running in
             let logins = try await Self.createDemoUsers(running.engine.database, at: clock.now())

@@ -52,3 +52,10 @@ func makeLogger(_ label: String = "clearway", level: Logger.Level = .info) -> Lo
     logger.logLevel = level
     return logger
 }
+
+/// `CLEARWAY_BOOTSTRAP_TOKEN`, refused (exit 2) when it is too weak to become an admin key.
+func bootstrapTokenFromEnvironment() throws -> String? {
+    guard let token = ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"], !token.isEmpty else { return nil }
+    if let problem = SecretStrength.tokenProblem(token) { throw CLIError.badInput("CLEARWAY_BOOTSTRAP_TOKEN is refused: \(problem)") }
+    return token
+}

@@ -34,7 +34,7 @@ struct Serve: AsyncParsableCommand {
             dataKey = try ProcessInfo.processInfo.environment["CLEARWAY_DATA_KEY"].map { try DataKey(base64: $0) } ?? DataKey.file(dataKeyFile)
         } catch { throw CLIError.badInput("\(error)") }
         var config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
-                                        bootstrapToken: ProcessInfo.processInfo.environment["CLEARWAY_BOOTSTRAP_TOKEN"], dataKey: dataKey)
+                                        bootstrapToken: try bootstrapTokenFromEnvironment(), dataKey: dataKey)
         config.maxQueuedEvents = maxQueuedEvents
         let host = self.host
         let (app, _) = try await buildApplication(config, logger: logger, onAdminKey: { outcome in

@@ -3,6 +3,7 @@ import ClearwayEngine
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import ClearwayHTTP
@@ -25,13 +26,15 @@ struct SlowClientTests {
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let (app, _) = try await buildApplication(config, logger: logger, onListening: { continuation.yield($0); continuation.finish() })
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            group.addTask { try await services.run() }
             var port = 0
             for await p in ports { port = p }
             let closedByServer = try await Task.detached { try Self.sendPartialHeadAndWait(port: port) }.value
             #expect(closedByServer, "the server closed the half-sent request")
-            group.cancelAll()
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
         }
     }
 
