@@ -16,13 +16,17 @@ import Testing
     func ninetyDayBackfillMatchesCalibrationTargetsAndShowsItsPlantedCauses() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-calibration-\(UUID().uuidString).db").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let report = try ChildProcess(BrowserTools.clearway, ["simulate", "--report", "--days", "90", "--orders-per-day", "60", "--keep-database", path])
+        // A fixed history (it ends on 2026-11-23), so the figures do not move with the day the
+        // suite runs: the calendar (month ends, holidays) shapes the mix.
+        let report = try ChildProcess(BrowserTools.clearway, ["simulate", "--report", "--days", "90", "--orders-per-day", "60", "--until", "2026-11-23",
+                                                              "--keep-database", path])
         let (status, text) = try await report.finish()
         #expect(text.contains("orders with an exception"), "the report must print the calibration table:\n\(text)")
         #expect(!text.contains("OUT OF TOLERANCE"), "a figure is outside its tolerance:\n\(text)")
         #expect(status == 0, "clearway simulate --report failed:\n\(text)")
 
-        let analysis = try ChildProcess(BrowserTools.clearway, ["insights", "root-causes", "--database", "sqlite:\(path)", "--days", "100", "--json"])
+        let analysis = try ChildProcess(BrowserTools.clearway, ["insights", "root-causes", "--database", "sqlite:\(path)", "--from", "2026-08-20",
+                                                                "--to", "2026-11-24", "--json"])
         let (analysisStatus, json) = try await analysis.finish()
         #expect(analysisStatus == 0, "\(json)")
         let findings = try JSONDecoder().decode([RootCause].self, from: Data(json.utf8))
