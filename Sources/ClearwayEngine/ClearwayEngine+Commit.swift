@@ -9,7 +9,8 @@ import ClearwayStore
 /// orders of the run.
 extension ClearwayEngine {
     func commit(_ group: [GroupCommit.Item]) async throws -> [[IngestOutcome]] {
-        let policy = self.policy
+        // Every request of a group was decoded under the same snapshot (GroupCommit.take).
+        let policy = group.first?.policy.policy ?? self.policy
         let now = clock.now()
         return try await database.transaction { tx in
             let flat = group.enumerated().flatMap { index, item in item.events.map { (item: index, event: $0) } }

@@ -14,7 +14,7 @@ public final class ClearwayEngine: Sendable {
     public let clock: any BusinessClock
     public let ids: any IdentifierSource
     let logger: Logger
-    private let currentPolicy: Mutex<Policy>
+    private let currentPolicy: Mutex<PolicySnapshot>
     private let groupCommit: GroupCommit
     let referenceCache = ReferenceCache()
     /// The connectors actions are delivered through on this node.
@@ -45,16 +45,20 @@ public final class ClearwayEngine: Sendable {
         self.clock = clock
         self.ids = ids
         self.logger = logger
-        self.currentPolicy = Mutex(policy)
+        self.currentPolicy = Mutex(PolicySnapshot(generation: 0, policy: policy))
         self.outbound = OutboundClient(policy: policy.outbound)
     }
 
-    public var policy: Policy { currentPolicy.withLock { $0 } }
+    public var policy: Policy { currentPolicy.withLock { $0.policy } }
+
+    /// The policy in force and its generation: a request is normalised and decided under one
+    /// snapshot, never under two versions.
+    public var policySnapshot: PolicySnapshot { currentPolicy.withLock { $0 } }
 
     /// Replaces the policy for events processed from now on; open exceptions keep the SLA
     /// they were given, and the audit log records which version decided each step.
     public func setPolicy(_ policy: Policy) {
-        currentPolicy.withLock { $0 = policy }
+        currentPolicy.withLock { $0 = PolicySnapshot(generation: $0.generation + 1, policy: policy) }
         outbound.setPolicy(policy.outbound)
     }
 
@@ -62,8 +66,10 @@ public final class ClearwayEngine: Sendable {
     /// `outbound.allow` (the demo's simulated systems run on this machine).
     public func allowOutbound(_ entries: [String]) {
         let allowed = currentPolicy.withLock { p -> OutboundPolicy in
-            p.outbound.allow += entries
-            return p.outbound
+            var changed = p.policy
+            changed.outbound.allow += entries
+            p = PolicySnapshot(generation: p.generation + 1, policy: changed)
+            return changed.outbound
         }
         outbound.setPolicy(allowed)
     }
@@ -71,7 +77,7 @@ public final class ClearwayEngine: Sendable {
     /// Processes events a caller sent: it must be allowed to send events, and a key bound to
     /// source systems may only send as those systems (every event is checked before any
     /// is stored, and the refusal names each one).
-    public func ingest(_ events: [IncomingEvent], by principal: Principal) async throws -> [IngestOutcome] {
+    public func ingest(_ events: [IncomingEvent], by principal: Principal, policy: PolicySnapshot? = nil) async throws -> [IngestOutcome] {
         try authorize(principal, .ingestEvents)
         let foreign = events.enumerated().filter { !principal.speaks(for: $0.element.source) }
         if let first = foreign.first {
@@ -79,18 +85,19 @@ public final class ClearwayEngine: Sendable {
             throw EngineError.forbidden("this key speaks for \(allowed) only; event \(first.offset) (\(first.element.id)) comes from '\(first.element.source)'"
                                         + (foreign.count > 1 ? " (and \(foreign.count - 1) more)" : ""))
         }
-        return try await ingest(events, actor: principal.auditName)
+        return try await ingest(events, actor: principal.auditName, policy: policy)
     }
 
     /// Processes decoded events and returns one outcome per event, after they are committed.
     /// Concurrent requests share transactions (group commit); a request's events always
-    /// commit together.
-    public func ingest(_ events: [IncomingEvent], actor: String) async throws -> [IngestOutcome] {
-        await refreshServingModelIfDue()
+    /// commit together, under `policy` (the snapshot they were decoded with; the current one
+    /// when nil), and a group holds requests of one snapshot only.
+    public func ingest(_ events: [IncomingEvent], actor: String, policy: PolicySnapshot? = nil) async throws -> [IngestOutcome] {
+        let snapshot = policy ?? policySnapshot
         // Customer text is read here, before the write turn: however a message is written,
         // reading it holds up no other request's commit.
-        let events = readMessages(events, policy: policy)
-        let outcomes = try await groupCommit.submit(events, actor: actor, process: { group in
+        let events = readMessages(events, policy: snapshot.policy)
+        let outcomes = try await groupCommit.submit(events, actor: actor, policy: snapshot, process: { group in
             try await self.commit(group)
         }, processAlone: { item in
             try await self.commit([item])[0]
@@ -114,4 +121,10 @@ extension ClearwayEngine {
             return read
         }
     }
+}
+
+/// A policy and the generation it was put in force with.
+public struct PolicySnapshot: Sendable {
+    public let generation: Int
+    public let policy: Policy
 }

@@ -11,6 +11,8 @@ final class GroupCommit: Sendable {
     struct Item: Sendable {
         let events: [IncomingEvent]
         let actor: String
+        /// The policy the events were decoded with; the group is decided under it.
+        let policy: PolicySnapshot
         let answer: Answer
     }
 
@@ -38,10 +40,10 @@ final class GroupCommit: Sendable {
 
     /// Queues the events and returns their outcomes once committed. `process` runs one
     /// group in one transaction and returns outcomes in order, or throws for the whole group.
-    func submit(_ events: [IncomingEvent], actor: String,
+    func submit(_ events: [IncomingEvent], actor: String, policy: PolicySnapshot,
                 process: @Sendable ([Item]) async throws -> [[IngestOutcome]],
                 processAlone: @Sendable (Item) async throws -> [IngestOutcome]) async throws -> [IngestOutcome] {
-        let mine = Item(events: events, actor: actor, answer: Answer())
+        let mine = Item(events: events, actor: actor, policy: policy, answer: Answer())
         let admitted = queue.withLock { q -> Bool in
             // A request is always admitted into an empty queue, however large it is.
             guard q.items.isEmpty || q.events + events.count <= maxQueuedEvents else { return false }
@@ -71,12 +73,14 @@ final class GroupCommit: Sendable {
     /// Events admitted and still waiting for a turn.
     var queuedEvents: Int { queue.withLock { $0.events } }
 
-    /// Takes queued requests in arrival order, at least one, up to `maxEvents` events.
+    /// Takes queued requests in arrival order, at least one, up to `maxEvents` events, all
+    /// decoded under the same policy generation as the first.
     private func take() -> [Item] {
         queue.withLock { q in
             var count = 0
             var taken = 0
-            while taken < q.items.count, taken == 0 || count + q.items[taken].events.count <= maxEvents {
+            while taken < q.items.count, taken == 0
+                    || (count + q.items[taken].events.count <= maxEvents && q.items[taken].policy.generation == q.items[0].policy.generation) {
                 count += q.items[taken].events.count
                 taken += 1
             }

@@ -10,6 +10,8 @@ import Testing
 /// to come back; what it admitted is still committed.
 @Suite("Back-pressure")
 struct BackPressureTests {
+    static let snapshot = PolicySnapshot(generation: 0, policy: try! DefaultPolicy.load())
+
     static func events(_ n: Int) throws -> [IncomingEvent] {
         let body = "[" + (0..<n).map { _ in Events.seedOrder.replacingOccurrences(of: "order-so-1", with: "bp-\(UUID().uuidString)") }
             .joined(separator: ",") + "]"
@@ -25,16 +27,16 @@ struct BackPressureTests {
             if processed.add(group.count) == group.count { for await _ in release { break } }
             return group.map { _ in [] }
         }
-        let first = Task { try await commit.submit(try Self.events(1), actor: "t", process: process, processAlone: { _ in [] }) }
+        let first = Task { try await commit.submit(try Self.events(1), actor: "t", policy: Self.snapshot, process: process, processAlone: { _ in [] }) }
         try await Self.until { processed.value == 1 }               // the first holds the write turn
-        let second = Task { try await commit.submit(try Self.events(2), actor: "t", process: process, processAlone: { _ in [] }) }
+        let second = Task { try await commit.submit(try Self.events(2), actor: "t", policy: Self.snapshot, process: process, processAlone: { _ in [] }) }
         try await Self.until { commit.queuedEvents == 2 }           // two events wait behind it
         defer { releaser.yield() }
         // Refused at once, while the turn is still held: it does not wait in line.
         let refused = ProcessedCounter()
         let third = Task {
             defer { _ = refused.add(1) }
-            return try await commit.submit(try Self.events(2), actor: "t", process: process, processAlone: { _ in [] })
+            return try await commit.submit(try Self.events(2), actor: "t", policy: Self.snapshot, process: process, processAlone: { _ in [] })
         }
         try await Self.until { refused.value == 1 }
         await #expect(throws: EngineError.saturated(retryAfterSeconds: 1)) { try await third.value }

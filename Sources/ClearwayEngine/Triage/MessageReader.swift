@@ -32,7 +32,6 @@ public final class MessageReader: Sendable {
         var serving: Serving?
         var problem: String?
         var byModel = 0, byRules = 0, failures = 0
-        var checkedAt: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -50,17 +49,7 @@ public final class MessageReader: Sendable {
 
     /// Puts a decoded model in service, or (nil) takes the model out, with the reason shown as a warning.
     func install(_ serving: Serving?, problem: String?) {
-        state.withLock { $0.serving = serving; $0.problem = problem; $0.checkedAt = .now }
-    }
-
-    /// True when the stored serving version has not been checked for `interval` (other
-    /// nodes may have promoted another); marks it checked.
-    func due(every interval: Duration) -> Bool {
-        state.withLock { s in
-            if let at = s.checkedAt, ContinuousClock.now - at < interval { return false }
-            s.checkedAt = .now
-            return true
-        }
+        state.withLock { $0.serving = serving; $0.problem = problem }
     }
 
     /// The reading of one message under the policy's threshold and routing.

@@ -55,10 +55,6 @@ extension ClearwayEngine {
         }
     }
 
-    /// Re-reads which version serves when it has not been checked for a while.
-    func refreshServingModelIfDue() async {
-        if messageReader.due(every: .seconds(30)) { await loadServingModel() }
-    }
 
     /// Stores a trained model file as the next version (not yet serving).
     public func registerModel(_ bytes: [UInt8], by principal: Principal) async throws -> StoredModelVersion {

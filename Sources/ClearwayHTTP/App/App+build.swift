@@ -82,7 +82,9 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
                           server: .http1(configuration: .init(additionalChannelHandlers: [RequestHeadTimeout(timeout: headTimeout)], idleTimeout: idle)),
                           configuration: .init(address: .hostname(config.host, port: config.port), serverName: "clearway"),
                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) }, logger: logger)
-    app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger),
+    // The classifier serves from the first request; the refresh service follows other nodes.
+    await engine.loadServingModel()
+    app.addServices(SLATimerService(engine: engine, interval: config.timerInterval, logger: logger), ModelRefreshService(engine: engine),
                     OutboxDispatchService(dispatcher: OutboxDispatcher(engine: engine), interval: config.dispatchInterval, logger: logger),
                     ChangeListener(database: database, logger: logger), DatabaseCloser(database: database))
     return (app, engine)

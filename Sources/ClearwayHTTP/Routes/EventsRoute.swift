@@ -17,7 +17,7 @@ struct EventsRoute {
         let contentType = request.headers[.contentType] ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let data = try await RequestBody.read(request, limit: Self.maxBodyBytes, advice: "split the batch")
-        let policy = engine.policy
+        let snapshot = engine.policySnapshot, policy = snapshot.policy
         let now = engine.clock.now()
         let events: [IncomingEvent]
         switch mediaType {
@@ -39,7 +39,7 @@ struct EventsRoute {
                           detail: "Send \(CloudEventCodec.structuredType), \(CloudEventCodec.batchType), or application/json with ce- headers; got '\(mediaType.isEmpty ? "none" : String(mediaType.prefix(100)))'.",
                           slug: "unsupported-media-type")
         }
-        let outcomes = try await engine.ingest(events, by: principal)
+        let outcomes = try await engine.ingest(events, by: principal, policy: snapshot)
         for o in outcomes { metrics.eventIngested(type: o.type, status: o.status.rawValue) }
         let result = IngestResponse(
             accepted: outcomes.count { $0.status == .accepted },
