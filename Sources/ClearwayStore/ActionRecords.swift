@@ -44,29 +44,3 @@ public struct ActionRecord: Sendable, Codable, Hashable {
 
 /// One delivery waiting in the outbox: an action for a connector, or an event for a
 /// webhook subscriber.
-public struct OutboxRecord: Sendable, Codable, Hashable {
-    public enum Kind: String, Sendable, Codable { case action, webhook }
-    public enum State: String, Sendable, Codable { case pending, delivered, dead }
-
-    public var id: String
-    public var actionId: String?
-    public var kind: Kind
-    /// Connector name (source system) or webhook subscription id.
-    public var target: String
-    public var payload: JSONValue
-    public var idempotencyKey: String
-    public var state: State
-    public var attempts: Int
-    public var nextAttemptAt: Instant
-    /// While set and in the future, a node is delivering this row.
-    public var leaseUntil: Instant?
-    public var lastError: String?
-    public var createdAt: Instant
-    public var deliveredAt: Instant?
-
-    public init(id: String, actionId: String?, kind: Kind, target: String, payload: JSONValue, idempotencyKey: String, createdAt: Instant) {
-        self.id = id; self.actionId = actionId; self.kind = kind; self.target = target; self.payload = payload
-        self.idempotencyKey = idempotencyKey; self.state = .pending; self.attempts = 0; self.nextAttemptAt = createdAt
-        self.createdAt = createdAt
-    }
-}

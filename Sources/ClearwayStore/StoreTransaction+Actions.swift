@@ -37,7 +37,7 @@ extension StoreTransaction {
         try await sql.raw("SELECT * FROM actions WHERE exception_id = \(bind: exceptionId) ORDER BY requested_at, id").all().map(ActionRow.decode)
     }
 
-    public func insertOutbox(_ o: OutboxRecord) async throws {
+    public func insertOutbox(_ o: Delivery) async throws {
         try await sql.raw("""
             INSERT INTO outbox (id, action_id, kind, target, payload, idempotency_key, state, attempts, next_attempt_at, lease_until,
                 last_error, created_at, delivered_at)
@@ -47,7 +47,7 @@ extension StoreTransaction {
             """).run()
     }
 
-    public func updateOutbox(_ o: OutboxRecord) async throws {
+    public func updateOutbox(_ o: Delivery) async throws {
         try await sql.raw("""
             UPDATE outbox SET state = \(bind: o.state.rawValue), attempts = \(bind: o.attempts), next_attempt_at = \(bind: o.nextAttemptAt.millis),
                 lease_until = NULL, last_error = \(bind: o.lastError), delivered_at = \(bind: o.deliveredAt?.millis)
@@ -55,18 +55,18 @@ extension StoreTransaction {
             """).run()
     }
 
-    public func outbox(_ id: String) async throws -> OutboxRecord? {
+    public func outbox(_ id: String) async throws -> Delivery? {
         try await sql.raw("SELECT * FROM outbox WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)").first().map(OutboxRow.decode)
     }
 
-    public func outbox(actionId: String) async throws -> OutboxRecord? {
+    public func outbox(actionId: String) async throws -> Delivery? {
         try await sql.raw("SELECT * FROM outbox WHERE action_id = \(bind: actionId) ORDER BY created_at DESC\(unsafeRaw: dialect.forUpdate)").first().map(OutboxRow.decode)
     }
 
     /// Leases up to `limit` due deliveries for `leaseSeconds`. A node that dies mid-delivery
     /// leaves its lease to expire and another node delivers again with the same
     /// idempotency key. On PostgreSQL other nodes skip the locked rows.
-    public func leaseDueOutbox(now: Instant, limit: Int, leaseSeconds: Double, skipping targets: Set<String>) async throws -> [OutboxRecord] {
+    public func leaseDueOutbox(now: Instant, limit: Int, leaseSeconds: Double, skipping targets: Set<String>) async throws -> [Delivery] {
         let skip = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let waiting = targets.isEmpty ? SQLQueryString("") : " AND target NOT IN (\(binds: targets.sorted()))"
         let rows = try await sql.raw("""
@@ -113,15 +113,15 @@ enum ActionRow {
 }
 
 enum OutboxRow {
-    static func decode(_ row: any SQLRow) throws -> OutboxRecord {
-        var o = OutboxRecord(
+    static func decode(_ row: any SQLRow) throws -> Delivery {
+        var o = Delivery(
             id: try row.decode(column: "id", as: String.self), actionId: try row.decode(column: "action_id", as: String?.self),
-            kind: try OutboxRecord.Kind(rawValue: row.decode(column: "kind", as: String.self)).orThrow("outbox kind"),
+            kind: try Delivery.Kind(rawValue: row.decode(column: "kind", as: String.self)).orThrow("outbox kind"),
             target: try row.decode(column: "target", as: String.self),
             payload: try JSONValue.parse(Data(row.decode(column: "payload", as: String.self).utf8)).orThrow("outbox payload"),
             idempotencyKey: try row.decode(column: "idempotency_key", as: String.self),
             createdAt: Instant(millis: try row.decode(column: "created_at", as: Int64.self)))
-        o.state = try OutboxRecord.State(rawValue: row.decode(column: "state", as: String.self)).orThrow("outbox state")
+        o.state = try Delivery.State(rawValue: row.decode(column: "state", as: String.self)).orThrow("outbox state")
         o.attempts = Int(try row.decode(column: "attempts", as: Int64.self))
         o.nextAttemptAt = Instant(millis: try row.decode(column: "next_attempt_at", as: Int64.self))
         o.lastError = try row.decode(column: "last_error", as: String?.self)

@@ -60,7 +60,7 @@ struct ActionSteps {
             "orderId": try await tx.caseRecord(action.caseId)?.orderId.map(JSONValue.string) ?? .null,
             "requestedBy": .string(action.requestedBy), "approvedBy": action.decidedBy.map(JSONValue.string) ?? .null,
         ])
-        try await tx.insertOutbox(OutboxRecord(id: engine.ids.next("OUT"), actionId: action.id, kind: .action, target: action.system,
+        try await tx.insertOutbox(Delivery(id: engine.ids.next("OUT"), actionId: action.id, kind: .action, target: action.system,
                                                payload: payload, idempotencyKey: "clearway-\(action.id)", createdAt: now))
     }
 

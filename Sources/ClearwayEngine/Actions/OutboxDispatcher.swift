@@ -52,7 +52,7 @@ public final class OutboxDispatcher: Sendable {
         return rows.count
     }
 
-    func deliver(_ row: OutboxRecord) async throws {
+    func deliver(_ row: Delivery) async throws {
         if row.kind == .webhook { return try await deliverWebhook(row) }
         guard let (connector, settings) = engine.connectors.connector(row.target) else {
             try await record(row, .retryable(reason: "no connector is configured for \(row.target)"), settings: ConnectorSettings(url: "http://unconfigured"))
@@ -73,53 +73,33 @@ public final class OutboxDispatcher: Sendable {
         try await record(row, outcome, settings: settings)
     }
 
-    func record(_ row: OutboxRecord, _ outcome: DeliveryOutcome, settings: ConnectorSettings) async throws {
+    func record(_ row: Delivery, _ outcome: DeliveryOutcome, settings: ConnectorSettings) async throws {
         let now = engine.clock.now(), policy = engine.policy, engine = self.engine
         let jitter = random()
         let deadLettered = try await engine.database.transaction { tx -> Bool in
             guard var current = try await tx.outbox(row.id), current.state == .pending else { return false }
-            current.attempts += 1
+            let effects = current.handle(outcome, settings: settings, jitter: jitter, now: now)
             var action: ActionRecord? = if let id = current.actionId { try await tx.action(id) } else { nil }
             action?.attempts = current.attempts
             let steps = ActionSteps(engine: engine, tx: tx, policy: policy, now: now, actor: "system:outbox")
             var dead = false
-            switch outcome {
-            case .applied(let detail), .accepted(let detail):
-                current.state = .delivered
-                current.deliveredAt = now
-                current.lastError = nil
-                if var a = action, a.state == .queued || a.state == .delivered {
-                    a.result = detail
-                    a.lastError = nil
-                    let transition: ActionTransition = if case .accepted = outcome { .accepted } else { .applied }
-                    if !(transition == .accepted && a.state == .delivered) {
-                        try await steps.move(&a, transition, reason: "Answer from \(current.target) on attempt \(current.attempts)", detail: detail)
-                    }
-                    action = nil
-                }
-            case .refused(let reason):
-                current.state = .delivered
-                current.deliveredAt = now
-                current.lastError = reason
-                if var a = action, a.state == .queued || a.state == .delivered {
-                    a.lastError = reason
-                    try await steps.move(&a, .refused, reason: "\(current.target) refused: \(reason)")
-                    action = nil
-                }
-            case .retryable(let reason):
-                current.lastError = reason
-                if current.attempts >= settings.maxAttempts {
-                    current.state = .dead
+            for effect in effects {
+                switch effect {
+                case .deadLettered:
                     dead = true
-                    if var a = action, a.state == .queued {
-                        a.lastError = reason
-                        try await steps.move(&a, .exhausted, reason: "\(current.attempts) attempts to reach \(current.target) failed; last: \(reason)")
-                        action = nil
-                    }
-                } else {
-                    let wait = Backoff.delay(attempt: current.attempts, base: settings.baseBackoffSeconds, cap: settings.maxBackoffSeconds, random: jitter)
-                    current.nextAttemptAt = now.adding(seconds: wait)
+                case .noteActionFailure(let reason):
                     action?.lastError = reason
+                case .moveAction(let transition, let reason, let detail, let error):
+                    // The action's own state decides whether the answer moves it: a result
+                    // already reported by its system, or a cancellation, stands.
+                    let open: Set<ActionState> = transition == .exhausted ? [.queued] : [.queued, .delivered]
+                    guard var a = action, open.contains(a.state) else { continue }
+                    if transition == .applied || transition == .accepted { a.result = detail }
+                    a.lastError = error
+                    if !(transition == .accepted && a.state == .delivered) {
+                        try await steps.move(&a, transition, reason: reason, detail: detail)
+                    }
+                    action = nil
                 }
             }
             if let a = action { try await tx.updateAction(a) }
@@ -136,7 +116,7 @@ public final class OutboxDispatcher: Sendable {
 extension OutboxDispatcher {
     /// Signs and sends one webhook; a subscription removed meanwhile drops its deliveries,
     /// and a receiver answering 410 Gone is unsubscribed.
-    func deliverWebhook(_ row: OutboxRecord) async throws {
+    func deliverWebhook(_ row: Delivery) async throws {
         let settings = engine.webhookDelivery
         guard let (subscription, secret) = try await engine.database.webhookForDelivery(row.target, key: engine.dataKey),
               subscription.disabledAt == nil else {

@@ -12,17 +12,10 @@ public struct ActionDelivery: Sendable, Hashable {
     }
 }
 
-/// What a source system said about one delivery.
-public enum DeliveryOutcome: Sendable, Hashable {
-    /// Done; `detail` is the system's answer (kept on the action).
-    case applied(detail: JSONValue?)
-    /// Taken; the result will arrive later as a `clearway.action.result.v1` event.
-    case accepted(detail: JSONValue?)
-    /// The system will not do it; the reason goes back to the people who own the exception.
-    case refused(reason: String)
-    /// Not known to have happened (timeout, connection error, 5xx, 429): try again later.
-    case retryable(reason: String)
-}
+/// What a connector heard from the system: the delivery lifecycle's answer (`Delivery.Answer`
+/// in Core): applied, accepted (result later as `clearway.action.result.v1`), refused, or
+/// retryable (timeout, connection error, 5xx, 429).
+public typealias DeliveryOutcome = Delivery.Answer
 
 /// Carries actions to one source system.
 public protocol ActionConnector: Sendable {
