@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "File holding the key that seals webhook secrets, created if missing ($CLEARWAY_DATA_KEY wins; give every node the same key).")
     var dataKeyFile = "clearway-data.key"
     @Option(help: "Events waiting to be committed beyond which ingestion answers 429 with Retry-After.") var maxQueuedEvents = 50_000
+    @Option(help: "A reverse proxy (address or range, repeatable; also $CLEARWAY_TRUSTED_PROXIES, comma-separated) whose X-Forwarded-For names the client for sign-in and key limits.")
+    var trustedProxy: [String] = []
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port)") }
@@ -36,6 +38,10 @@ struct Serve: AsyncParsableCommand {
         var config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
                                         bootstrapToken: try bootstrapTokenFromEnvironment(), dataKey: dataKey)
         config.maxQueuedEvents = maxQueuedEvents
+        let fromEnvironment = (ProcessInfo.processInfo.environment["CLEARWAY_TRUSTED_PROXIES"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        config.trustedProxies = trustedProxy + fromEnvironment
+        if let problem = config.trustedProxies.lazy.compactMap(ClientAddresses.problem).first { throw CLIError.badInput("--trusted-proxy: \(problem)") }
         let host = self.host
         let (app, _) = try await buildApplication(config, logger: logger, onAdminKey: { outcome in
             switch outcome {

@@ -219,3 +219,21 @@ struct CapturingLogHandler: LogHandler {
         lines.append("\(message) \(metadata ?? [:])")
     }
 }
+
+@Suite("Client addresses behind proxies")
+struct ClientAddressTests {
+    @Test("X-Forwarded-For names the client only when the connection comes from a trusted proxy")
+    func forwardedFor() {
+        let addresses = ClientAddresses(trustedProxies: ["10.0.0.0/8", "192.0.2.10"])
+        #expect(addresses.address(peer: "10.1.1.1", forwardedFor: "203.0.113.7, 10.2.2.2") == "203.0.113.7")
+        #expect(addresses.address(peer: "192.0.2.10", forwardedFor: "198.51.100.4") == "198.51.100.4")
+        #expect(addresses.address(peer: "198.51.100.1", forwardedFor: "1.2.3.4") == "198.51.100.1", "an untrusted peer cannot choose its address")
+        #expect(addresses.address(peer: "10.1.1.1", forwardedFor: nil) == "10.1.1.1")
+        #expect(addresses.address(peer: "10.1.1.1", forwardedFor: "not-an-address") == "10.1.1.1")
+        #expect(ClientAddress.problemFree(["10.0.0.0/8", "::1"]) && !ClientAddress.problemFree(["proxy.local"]))
+    }
+}
+
+enum ClientAddress {
+    static func problemFree(_ entries: [String]) -> Bool { entries.allSatisfy { ClientAddresses.problem($0) == nil } }
+}

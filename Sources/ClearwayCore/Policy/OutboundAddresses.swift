@@ -60,6 +60,11 @@ public struct OutboundPolicy: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// Whether `address` lies in `range` (`10.0.0.0/8`, `fd00::/8`, or one address).
+    public static func rangeContains(_ range: String, _ address: [UInt8]) -> Bool {
+        Self.range(range)?.contains(address) ?? false
+    }
+
     /// An address range `a.b.c.d/n` or `x::/n` (a bare address is a range of one).
     struct AddressRange { let base: [UInt8]; let bits: Int
         func contains(_ a: [UInt8]) -> Bool {

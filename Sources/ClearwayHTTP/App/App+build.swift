@@ -11,15 +11,15 @@ import ServiceLifecycle
 
 /// Builds the router: ops routes, hand-written ingestion and the generated API, behind
 /// metrics, problem+json error mapping and authentication, in that order.
-public func buildRouter(engine: ClearwayEngine, logger: Logger) throws -> Router<ClearwayRequestContext> {
+public func buildRouter(engine: ClearwayEngine, logger: Logger, addresses: ClientAddresses = ClientAddresses()) throws -> Router<ClearwayRequestContext> {
     let metrics = ClearwayMetrics()
     let router = Router(context: ClearwayRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(logger: logger))
-    router.add(middleware: AuthMiddleware(authenticator: Authenticator(database: engine.database, clock: engine.clock), logger: logger))
+    router.add(middleware: AuthMiddleware(authenticator: Authenticator(database: engine.database, clock: engine.clock), logger: logger, addresses: addresses))
     router.add(middleware: ContractMiddleware(contract: .served))
     OpsRoutes(engine: engine, metrics: metrics).register(on: router)
-    ConsoleRoutes(engine: engine, logger: logger).register(on: router)
+    ConsoleRoutes(engine: engine, logger: logger, addresses: addresses).register(on: router)
     let events = EventsRoute(engine: engine, metrics: metrics)
     router.post("/v1/events") { request, _ in try await events.handle(request) }
     let edi = EDIRoute(engine: engine)
@@ -47,6 +47,8 @@ public struct ServeConfiguration: Sendable {
     /// How long a connection may take to send a request head, counted from when it opens or
     /// its previous response ends; slower connections are closed.
     public var requestHeadTimeout: Duration = .seconds(10)
+    /// Reverse proxies (addresses or ranges) whose `X-Forwarded-For` names the client.
+    public var trustedProxies: [String] = []
     /// How long a connection may sit with nothing to read before it is closed.
     public var idleTimeout: Duration = .seconds(75)
 
@@ -74,7 +76,7 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
     for (system, settings) in config.policy.actions.connectors {
         engine.connectors.register(system, connector: HTTPConnector(client: engine.outbound, settings: settings), settings: settings)
     }
-    let router = try buildRouter(engine: engine, logger: logger)
+    let router = try buildRouter(engine: engine, logger: logger, addresses: ClientAddresses(trustedProxies: config.trustedProxies))
     let headTimeout = TimeAmount.nanoseconds(Int64(config.requestHeadTimeout.components.seconds) * 1_000_000_000
                                              + config.requestHeadTimeout.components.attoseconds / 1_000_000_000)
     let idle = TimeAmount.seconds(config.idleTimeout.components.seconds)

@@ -10,6 +10,7 @@ struct AuthMiddleware: RouterMiddleware {
     let authenticator: Authenticator
     let logger: Logger
     let throttle = FailedKeyThrottle()
+    let addresses: ClientAddresses
 
     static func isOpen(_ path: String) -> Bool {
         path == "/health/live" || path == "/health/ready" || path == "/openapi.yaml" || path == "/" || path == "/favicon.ico"
@@ -27,7 +28,7 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty, parts[1].count <= 512 else {
             throw Problem.unauthorized("The Authorization header must be 'Bearer <api key>'.")
         }
-        let now = authenticator.clock.now(), address = context.clientAddress
+        let now = authenticator.clock.now(), address = addresses.address(of: request, context: context)
         // In-process callers (tests) have no address and are not throttled.
         let throttled = context.remoteAddress != nil
         if throttled, let seconds = throttle.wait(for: address, at: now) {

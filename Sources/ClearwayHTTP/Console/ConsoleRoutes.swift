@@ -13,6 +13,8 @@ import Synchronization
 struct ConsoleRoutes: Sendable {
     let engine: ClearwayEngine
     let logger: Logger
+    /// Where a request came from (through trusted proxies), for the sign-in limits.
+    var addresses = ClientAddresses()
     /// The streamed overview, shared by every open tab: one set of queries per interval,
     /// however many people watch. A page load always renders fresh.
     let shared = SharedOverview()
@@ -23,10 +25,12 @@ struct ConsoleRoutes: Sendable {
     func register(on router: Router<ClearwayRequestContext>) -> [ConsoleRoute] {
         open(router, .get, "/") { _ in ConsoleHTTP.redirect("/console") }
         open(router, .get, "/console/login") { request in try await loginPage(request, error: nil) }
-        router.post("/console/login") { request, context in try await signIn(request, from: context.clientAddress) }
+        router.post("/console/login") { request, context in
+            try await signIn(request, from: addresses.address(of: request, context: context))
+        }
         table.add(ConsoleRoute(method: .post, path: "/console/login", access: .anyone))
         route(router, .post, "/console/logout", .signedIn) { request, context, _, _ in
-            if let token = ConsoleHTTP.sessionToken(request) { try await engine.signOut(token: token, from: context.clientAddress) }
+            if let token = ConsoleHTTP.sessionToken(request) { try await engine.signOut(token: token, from: addresses.address(of: request, context: context)) }
             var r = ConsoleHTTP.redirect("/console/login")
             r.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, "", maxAge: 0, secure: ConsoleHTTP.isSecure(request)))
             return r
