@@ -30,6 +30,10 @@ enum ExceptionEffects {
                                     before: nil, after: level.rawValue, reason: reason,
                                     detail: .object(["dueAt": .string(record.sla.dueAt.iso8601), "queue": .string(record.queue)]),
                                     policyVersion: policy.version))
+            case .rerouted(let from, let to):
+                record.queue = to
+                tx.audit(AuditEntry(at: now, actor: actor, caseId: caseId, exceptionId: record.id, action: "exception.rerouted",
+                                    before: from, after: to, reason: reason, policyVersion: policy.version))
             }
         }
         try await tx.updateException(record)
@@ -48,6 +52,7 @@ enum ExceptionEffects {
         case .cancel: "exception.cancelled"
         case .slaAtRisk: "sla.at_risk"
         case .slaBreached: "sla.breached"
+        case .reroute: "exception.rerouted"
         }
     }
 

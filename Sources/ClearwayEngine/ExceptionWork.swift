@@ -71,12 +71,11 @@ extension ClearwayEngine {
             guard var record = try await tx.exception(exceptionId), record.caseId == caseId else { throw EngineError.notFound(what: "exception", id: exceptionId) }
             guard !record.lifecycle.state.isClosed else { throw EngineError.conflict("exception \(exceptionId) is \(record.lifecycle.state.rawValue); only open work is re-routed") }
             guard record.queue != queue else { throw EngineError.conflict("exception \(exceptionId) is already in \(queue)") }
-            let before = record.queue
-            record.queue = queue
-            record.updatedAt = now
-            try await tx.updateException(record)
-            tx.audit(AuditEntry(at: now, actor: principal.auditName, caseId: caseId, exceptionId: exceptionId, action: "exception.rerouted",
-                                before: before, after: queue, policyVersion: policy.version))
+            let event = ExceptionLifecycle.Event.reroute(from: record.queue, to: queue)
+            let effects: [ExceptionLifecycle.Effect]
+            do { effects = try record.lifecycle.handle(event) } catch { throw EngineError.conflict("\(error)") }
+            try await ExceptionEffects.apply(effects, to: &record, event: event, caseId: caseId, reason: nil, tx: tx, now: now,
+                                             actor: principal.auditName, policy: policy, ids: self.ids, restart: { $0.sla })
             return (caseRecord, record)
         }
     }

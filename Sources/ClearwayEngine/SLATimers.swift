@@ -54,12 +54,14 @@ extension ClearwayEngine {
             : "SLA of \(Int(exception.sla.targetMinutes)) business minutes passed at \(exception.sla.dueAt.iso8601)"
         try await ExceptionEffects.apply(effects, to: &exception, event: event, caseId: caseRecord.id, reason: reason, tx: tx, now: now,
                                          actor: "system:sla", policy: policy, ids: ids, restart: { $0.sla })
+        // The escalation ladder's breach rung re-routes through the same lifecycle event a
+        // supervisor's re-route uses.
         if timer.kind == .breach, let target = rule.breachQueue, target != exception.queue {
-            let from = exception.queue
-            exception.queue = target
-            try await tx.updateException(exception)
-            tx.audit(AuditEntry(at: now, actor: "system:sla", caseId: caseRecord.id, exceptionId: exception.id, action: "exception.rerouted",
-                                before: from, after: target, reason: "Escalation ladder on SLA breach", policyVersion: policy.version))
+            let reroute = ExceptionLifecycle.Event.reroute(from: exception.queue, to: target)
+            if let moved = try? exception.lifecycle.handle(reroute) {
+                try await ExceptionEffects.apply(moved, to: &exception, event: reroute, caseId: caseRecord.id, reason: "Escalation ladder on SLA breach",
+                                                 tx: tx, now: now, actor: "system:sla", policy: policy, ids: ids, restart: { $0.sla })
+            }
         }
         all[index] = exception
         try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: "system:sla", policy: policy)

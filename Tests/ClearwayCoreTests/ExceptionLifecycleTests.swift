@@ -104,4 +104,15 @@ struct ExceptionLifecycleTests {
         #expect(CaseState.derive(from: [.cancelled, .cancelled]) == .cancelled)
         #expect(CaseState.derive(from: [.resolved, .open]) == .open)
     }
+
+    @Test("re-routing moves open work to another queue and keeps its state; closed work and the same queue are refused")
+    func reroute() throws {
+        var l = ExceptionLifecycle()
+        _ = try l.handle(.assign(to: "ana"))
+        #expect(try l.handle(.reroute(from: "pricing", to: "credit")) == [.rerouted(from: "pricing", to: "credit")])
+        #expect(l.state == .assigned && l.assignee == "ana", "the SLA clock and the owner stand")
+        #expect(throws: ExceptionLifecycle.TransitionError.self) { try l.handle(.reroute(from: "credit", to: "credit")) }
+        _ = try l.handle(.resolve(code: "price_corrected", note: nil))
+        #expect(throws: ExceptionLifecycle.TransitionError.self) { try l.handle(.reroute(from: "credit", to: "pricing")) }
+    }
 }

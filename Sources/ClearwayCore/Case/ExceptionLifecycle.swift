@@ -72,6 +72,9 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         case cancel(reason: String)
         case slaAtRisk
         case slaBreached
+        /// The exception moves to another queue (a supervisor's decision, or a rung of the
+        /// escalation ladder at breach); its SLA clock keeps running.
+        case reroute(from: String, to: String)
     }
 
     public enum Effect: Sendable, Hashable {
@@ -82,6 +85,7 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         /// A reopened exception gets a fresh SLA clock.
         case restartSLAClock
         case escalated(EscalationLevel)
+        case rerouted(from: String, to: String)
     }
 
     public struct TransitionError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -144,6 +148,10 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
             escalation = .breached
             return [.escalated(.breached)]
 
+        case (.open, .reroute(let from, let to)), (.assigned, .reroute(let from, let to)), (.waiting, .reroute(let from, let to)):
+            guard from != to else { throw TransitionError(state: state, event: "re-route to the queue it is in (\(to))") }
+            return [.rerouted(from: from, to: to)]
+
         default:
             throw illegal(event)
         }
@@ -180,6 +188,7 @@ extension ExceptionLifecycle.Event {
         case .cancel: "cancel"
         case .slaAtRisk: "mark at risk"
         case .slaBreached: "mark breached"
+        case .reroute: "re-route"
         }
     }
 }
