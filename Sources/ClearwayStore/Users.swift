@@ -4,25 +4,7 @@ import Foundation
 import SQLKit
 import _CryptoExtras
 
-/// A person who signs in to the console, with one role.
-public struct ConsoleUser: Sendable, Hashable {
-    public var id: String
-    public var username: String
-    public var displayName: String
-    public var role: Role
 
-    public var principal: Principal { Principal(id: id, name: username, role: role) }
-}
-
-/// A signed-in session as the console sees it.
-public struct ConsoleSession: Sendable, Hashable {
-    public var user: ConsoleUser
-    public var csrfToken: String
-    public var expiresAt: Instant
-
-    /// A session unused this long ends, whatever its expiry.
-    public static let idleSeconds: Double = 30 * 60
-}
 
 /// Passwords are hashed with PBKDF2-HMAC-SHA256 and a random salt, stored as
 /// `pbkdf2-sha256$ROUNDS$SALT$HASH` so the work factor can rise without a migration.

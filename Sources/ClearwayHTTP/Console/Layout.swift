@@ -1,3 +1,4 @@
+import ClearwayCore
 import ClearwayStore
 
 /// The page frame: navigation, the signed-in user and the shared styles. No scripts or

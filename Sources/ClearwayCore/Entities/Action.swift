@@ -1,5 +1,3 @@
-import ClearwayCore
-
 /// One action on one exception: what was asked, by whom, what the guardrails said, who
 /// approved it, and what the source system answered.
 public struct ActionRecord: Sendable, Codable, Hashable {
@@ -41,6 +39,3 @@ public struct ActionRecord: Sendable, Codable, Hashable {
     public var kind: ActionKind { parameters.kind }
     public var isTouchless: Bool { ruleId != nil && requesterId.hasPrefix("system:") }
 }
-
-/// One delivery waiting in the outbox: an action for a connector, or an event for a
-/// webhook subscriber.

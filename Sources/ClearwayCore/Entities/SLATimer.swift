@@ -1,0 +1,18 @@
+import Foundation
+
+public enum TimerKind: String, Sendable, Codable, Hashable {
+    case atRisk = "at_risk", breach
+}
+
+/// A persisted SLA timer; survives restarts because it lives in the database.
+public struct TimerRecord: Sendable, Codable, Hashable {
+    public var id: String
+    public var exceptionId: String
+    public var caseId: String
+    public var kind: TimerKind
+    public var dueAt: Instant
+
+    public init(id: String, exceptionId: String, caseId: String, kind: TimerKind, dueAt: Instant) {
+        self.id = id; self.exceptionId = exceptionId; self.caseId = caseId; self.kind = kind; self.dueAt = dueAt
+    }
+}
