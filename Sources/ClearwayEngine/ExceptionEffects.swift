@@ -67,25 +67,18 @@ enum ExceptionEffects {
     }
 }
 
-/// Keeps a case's derived columns (state, priority, money at risk) in line with its
-/// exceptions, and audits the case-level state change.
+/// Writes a case's roll-up (`CaseRecord.rollUp`, in Core) and carries out its effects: the
+/// case-level audit row and, when an EDI order's case closes, its 855.
 enum CaseRollup {
     static func save(_ c: inout CaseRecord, exceptions: [ExceptionRecord], tx: StoreTransaction, now: Instant, actor: String, policy: Policy) async throws {
-        let before = c.state
-        let open = exceptions.filter { !$0.lifecycle.state.isClosed }
-        c.state = CaseState.derive(from: exceptions.map(\.lifecycle.state))
-        c.priority = open.map(\.priority.score).max() ?? 0
-        c.moneyAtRisk = open.reduce(.zero) { $0 + $1.finding.moneyAtRisk }
-        c.exceptionCount = exceptions.count
-        c.updatedAt = now
-        c.closedAt = c.state.isClosed ? now : nil
-        c.policyVersion = policy.version
+        let effects = c.rollUp(exceptions, now: now, policyVersion: policy.version)
         try await tx.updateCase(c)
-        if before != c.state {
-            tx.audit(AuditEntry(at: now, actor: actor, caseId: c.id, exceptionId: nil, action: "case.state_changed",
-                                before: before.rawValue, after: c.state.rawValue, policyVersion: policy.version))
-            // An order that came by EDI is acknowledged (855) when its case closes.
-            if c.state.isClosed, let orderId = c.orderId {
+        for effect in effects {
+            switch effect {
+            case .stateChanged(let before, let after):
+                tx.audit(AuditEntry(at: now, actor: actor, caseId: c.id, exceptionId: nil, action: "case.state_changed",
+                                    before: before.rawValue, after: after.rawValue, policyVersion: policy.version))
+            case .acknowledgeOrder(let orderId):
                 try await PurchaseOrderAcknowledgment.acknowledge(orderId: orderId, caseId: c.id, tx: tx, policy: policy, now: now)
             }
         }

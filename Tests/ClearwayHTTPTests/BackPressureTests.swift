@@ -47,6 +47,39 @@ struct BackPressureTests {
         #expect(commit.queuedEvents == 0)
     }
 
+    @Test("one request that fails its group does not fail the others: each is retried on its own, and requests of another policy wait for their own group")
+    func failureIsolationAndOnePolicyPerGroup() async throws {
+        let commit = GroupCommit(maxEvents: 1_000, maxQueuedEvents: 100)
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let processed = ProcessedCounter()
+        let groups = GroupLog()
+        let next = PolicySnapshot(generation: 1, policy: Self.snapshot.policy)
+        let process: @Sendable ([GroupCommit.Item]) async throws -> [[IngestOutcome]] = { group in
+            if processed.add(group.count) == group.count { for await _ in release { break } }
+            groups.append(group.map { "\($0.actor)@\($0.policy.generation)" })
+            if group.contains(where: { $0.actor == "bad" }) { throw EngineError.conflict("a bad request in the group") }
+            return group.map { _ in [] }
+        }
+        let alone: @Sendable (GroupCommit.Item) async throws -> [IngestOutcome] = { item in
+            if item.actor == "bad" { throw EngineError.conflict("bad on its own too") }
+            return []
+        }
+        let first = Task { try await commit.submit(try Self.events(1), actor: "first", policy: Self.snapshot, process: process, processAlone: alone) }
+        try await Self.until { processed.value == 1 }              // the first holds the write turn
+        let good = Task { try await commit.submit(try Self.events(1), actor: "good", policy: Self.snapshot, process: process, processAlone: alone) }
+        try await Self.until { commit.queuedEvents == 1 }
+        let bad = Task { try await commit.submit(try Self.events(1), actor: "bad", policy: Self.snapshot, process: process, processAlone: alone) }
+        try await Self.until { commit.queuedEvents == 2 }
+        let newer = Task { try await commit.submit(try Self.events(1), actor: "newer", policy: next, process: process, processAlone: alone) }
+        try await Self.until { commit.queuedEvents == 3 }
+        releaser.yield()
+        _ = try await first.value
+        _ = try await good.value
+        await #expect(throws: EngineError.self) { try await bad.value }
+        _ = try await newer.value
+        #expect(groups.all == [["first@0"], ["good@0", "bad@0"], ["newer@1"]], "\(groups.all)")
+    }
+
     /// Yields until `condition` holds, failing instead of spinning forever.
     static func until(_ condition: () -> Bool) async throws {
         for _ in 0..<200_000 where !condition() { await Task.yield() }
@@ -66,4 +99,10 @@ final class ProcessedCounter: Sendable {
     private let count = Mutex(0)
     func add(_ n: Int) -> Int { count.withLock { $0 += n; return $0 } }
     var value: Int { count.withLock { $0 } }
+}
+
+final class GroupLog: Sendable {
+    private let groups = Mutex<[[String]]>([])
+    var all: [[String]] { groups.withLock { $0 } }
+    func append(_ group: [String]) { groups.withLock { $0.append(group) } }
 }

@@ -52,3 +52,31 @@ public struct ExceptionRecord: Sendable, Codable, Hashable {
         self.openedAt = openedAt; self.updatedAt = updatedAt; self.closedAt = closedAt
     }
 }
+
+extension CaseRecord {
+    /// What a roll-up means beyond the case row.
+    public enum RollupEffect: Sendable, Hashable {
+        /// The case as a whole changed state (audited as `case.state_changed`).
+        case stateChanged(from: CaseState, to: CaseState)
+        /// The case closed for an order: an order that came by EDI is acknowledged now (855).
+        case acknowledgeOrder(String)
+    }
+
+    /// Brings the case's derived fields in line with its exceptions: state, the highest open
+    /// priority, money at risk on open work, counts and times, and the policy that decided.
+    public mutating func rollUp(_ exceptions: [ExceptionRecord], now: Instant, policyVersion: String) -> [RollupEffect] {
+        let before = state
+        let open = exceptions.filter { !$0.lifecycle.state.isClosed }
+        state = CaseState.derive(from: exceptions.map(\.lifecycle.state))
+        priority = open.map(\.priority.score).max() ?? 0
+        moneyAtRisk = open.reduce(.zero) { $0 + $1.finding.moneyAtRisk }
+        exceptionCount = exceptions.count
+        updatedAt = now
+        closedAt = state.isClosed ? now : nil
+        self.policyVersion = policyVersion
+        guard before != state else { return [] }
+        var effects: [RollupEffect] = [.stateChanged(from: before, to: state)]
+        if state.isClosed, let orderId { effects.append(.acknowledgeOrder(orderId)) }
+        return effects
+    }
+}

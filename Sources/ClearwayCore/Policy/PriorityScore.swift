@@ -20,6 +20,8 @@ public struct PriorityScore: Sendable, Codable, Hashable {
     public var score: Double
     public var parts: [Part]
 
+    public init(score: Double, parts: [Part]) { self.score = score; self.parts = parts }
+
     public static func compute(moneyAtRisk: Money, slaConsumed: Double, tier: CustomerTier,
                                fulfilmentDependency: Double, breachRisk: Double? = nil, weights: PriorityWeights) -> PriorityScore {
         let money = min(1, log10(1 + max(0, moneyAtRisk.doubleValue)) / log10(1 + max(1, weights.moneyCeiling)))
