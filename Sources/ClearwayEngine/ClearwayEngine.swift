@@ -12,6 +12,10 @@ public final class ClearwayEngine: Sendable {
     public let database: Database
     public let queries: CaseQueries
     public let clock: any BusinessClock
+    /// The time sign-ins, lock-outs and sessions run on: real time, even where a simulation
+    /// moves the business clock through weeks in seconds (the demo), so a session lasts as
+    /// long for a person as it says. The business clock unless set.
+    public let sessionClock: any BusinessClock
     public let ids: any IdentifierSource
     let logger: Logger
     private let currentPolicy: Mutex<PolicySnapshot>
@@ -37,12 +41,14 @@ public final class ClearwayEngine: Sendable {
     public let webhookDelivery = ConnectorSettings(url: "webhooks", timeoutSeconds: 10, maxAttempts: 10, baseBackoffSeconds: 5, maxBackoffSeconds: 3_600)
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
-                ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), maxQueuedEvents: Int = 50_000, logger: Logger) {
+                ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), maxQueuedEvents: Int = 50_000,
+                sessionClock: (any BusinessClock)? = nil, logger: Logger) {
         self.groupCommit = GroupCommit(maxQueuedEvents: maxQueuedEvents)
         self.dataKey = dataKey
         self.database = database
         self.queries = CaseQueries(database: database)
         self.clock = clock
+        self.sessionClock = sessionClock ?? clock
         self.ids = ids
         self.logger = logger
         self.currentPolicy = Mutex(PolicySnapshot(generation: 0, policy: policy))

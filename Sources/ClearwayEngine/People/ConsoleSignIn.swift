@@ -22,7 +22,7 @@ extension ClearwayEngine {
     public func signIn(username: String, password: String, from address: String,
                        limits: SignInLimits = .standard, sessionLifetime: Double = 8 * 3_600,
                        verify: @Sendable (String, String) async -> Bool = { PasswordHash.verify($0, against: $1) }) async throws -> SignInResult {
-        let now = clock.now(), policyVersion = policy.version
+        let now = sessionClock.now(), policyVersion = policy.version
         let admission = try await database.transaction { tx in
             try await tx.serialiseSignIn(username: username, address: address)
             try await tx.pruneLoginFailures(before: now.adding(seconds: -limits.window))
@@ -52,7 +52,7 @@ extension ClearwayEngine {
 
     /// Ends a console session; audited as the person whose session it was.
     public func signOut(token: String, from address: String) async throws {
-        let now = clock.now(), policyVersion = policy.version
+        let now = sessionClock.now(), policyVersion = policy.version
         try await database.transaction { tx in
             guard let user = try await tx.closeSession(token: token) else { return }
             tx.audit(AuditEntry(at: now, actor: user.principal.auditName, caseId: nil, exceptionId: nil, action: "session.signed_out",

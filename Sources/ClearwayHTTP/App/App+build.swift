@@ -66,13 +66,14 @@ public struct ServeConfiguration: Sendable {
 /// so the caller can show it once.
 /// `onListening` receives the port once the server accepts connections (useful with port 0).
 public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock: any BusinessClock = SystemClock(),
+                             sessionClock: (any BusinessClock)? = nil,
                              onAdminKey: @Sendable (AdminBootstrap.Outcome) -> Void = { _ in },
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> (some ApplicationProtocol, ClearwayEngine) {
     let database = try await Database.open(config.database, logger: logger)
     try await database.migrate()
     onAdminKey(try await AdminBootstrap.ensureAdminKey(database: database, token: config.bootstrapToken, clock: clock))
     let engine = ClearwayEngine(database: database, policy: config.policy, clock: clock, dataKey: config.dataKey,
-                                maxQueuedEvents: config.maxQueuedEvents, logger: logger)
+                                maxQueuedEvents: config.maxQueuedEvents, sessionClock: sessionClock, logger: logger)
     for (system, settings) in config.policy.actions.connectors {
         engine.connectors.register(system, connector: HTTPConnector(client: engine.outbound, settings: settings), settings: settings)
     }

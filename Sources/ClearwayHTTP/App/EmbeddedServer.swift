@@ -27,7 +27,8 @@ public enum EmbeddedServer {
     public static func run<T: Sendable>(_ config: ServeConfiguration, clock: ManualClock, logger: Logger,
                                  body: @escaping @Sendable (Running) async throws -> T) async throws -> T? {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let (app, engine) = try await buildApplication(config, logger: logger, clock: clock,
+        // People sign in on real time: the simulation moves the business clock by days.
+        let (app, engine) = try await buildApplication(config, logger: logger, clock: clock, sessionClock: SystemClock(),
                                                        onListening: { portContinuation.yield($0); portContinuation.finish() })
         let integration = APIKeySecret.generate(), agent = APIKeySecret.generate(), approver = APIKeySecret.generate()
         _ = try await engine.database.createAPIKey(name: "simulated source systems", role: .integration, secret: integration, at: clock.now(), by: "system:demo")

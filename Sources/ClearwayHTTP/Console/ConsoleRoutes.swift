@@ -79,7 +79,7 @@ struct ConsoleRoutes: Sendable {
     func page(_ request: Request, post: Bool, access: ConsoleAccess,
               _ body: (ConsoleSession, [String: [String]]) async throws -> Response) async throws -> Response {
         guard let token = ConsoleHTTP.sessionToken(request),
-              let session = try await engine.database.session(token: token, at: engine.clock.now()) else {
+              let session = try await engine.database.session(token: token, at: engine.sessionClock.now()) else {
             if post { return ConsoleHTTP.redirect("/console/login") }
             return ConsoleHTTP.redirect("/console/login" + ConsoleHTTP.query([("next", request.uri.path)]))
         }
