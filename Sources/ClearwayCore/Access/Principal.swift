@@ -17,9 +17,6 @@ public struct Principal: Sendable, Hashable, Codable {
     /// Whether this principal may send events as `source`.
     public func speaks(for source: String) -> Bool { systems?.contains(source) ?? true }
 
-    /// Whether this principal may read documents of the EDI partner `partner`.
-    public func reads(partner: String) -> Bool { partners?.contains(partner) ?? true }
-
     /// How the audit log names this actor.
     public var auditName: String { "\(name) (\(id))" }
 }
