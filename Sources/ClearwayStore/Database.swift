@@ -14,8 +14,8 @@ public enum Dialect: String, Sendable {
     var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
 }
 
-/// Connections to the store. SQLite: one writer behind a gate plus one reader (WAL lets
-/// them run side by side). PostgreSQL: a pool; each transaction holds one connection.
+/// Connections to the store. SQLite: one writer behind a gate, driven synchronously on its
+/// own thread (`SQLiteWriter`), plus one reader (WAL lets them run side by side). PostgreSQL: a pool; each transaction holds one connection.
 public final class Database: Sendable {
     public let dialect: Dialect
     public let location: DatabaseLocation
@@ -28,7 +28,7 @@ public final class Database: Sendable {
     public let keyRevocations = ChangeSignal()
 
     enum Backend: Sendable {
-        case sqlite(writer: SQLiteConnection, reader: SQLiteConnection)
+        case sqlite(writer: SQLiteWriter, thread: WriterThread, reader: SQLiteConnection)
         case postgres(pool: PostgresPool)
     }
 
@@ -48,18 +48,20 @@ public final class Database: Sendable {
         switch location {
         case .sqlite(let path):
             let group = MultiThreadedEventLoopGroup.singleton
-            let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
+            // The reader opens first: sqlite-nio initialises the library once for the process.
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
+            let writer = try SQLiteWriter(path: path)
             // synchronous=FULL: a commit is on disk before the client hears "accepted", even
             // across a power cut; group commit spreads that fsync over concurrent requests.
             // cache_size: 64 MiB of pages instead of SQLite's 2 MiB; profiles of ingestion showed a
             // third of the writer's time in pread of B-tree pages evicted from the small cache.
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-65536"] {
-                _ = try await writer.query(pragma)
+                try writer.execute(pragma, []) { _ in }
             }
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
             _ = try await reader.query("PRAGMA busy_timeout=10000")
             _ = try await reader.query("PRAGMA cache_size=-65536")
-            return Database(location: location, dialect: .sqlite, backend: .sqlite(writer: writer, reader: reader), logger: logger)
+            let backend = Backend.sqlite(writer: writer, thread: WriterThread(), reader: reader)
+            return Database(location: location, dialect: .sqlite, backend: backend, logger: logger)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             if let schema {
@@ -86,9 +88,10 @@ public final class Database: Sendable {
 
     public func close() async {
         switch backend {
-        case .sqlite(let writer, let reader):
+        case .sqlite(let writer, let thread, let reader):
             try? await reader.close()
-            try? await writer.close()
+            _ = try? await gate.run { writer.close() }
+            thread.shutdown()
         case .postgres(let pool):
             try? await pool.pool.shutdownAsync()
         }
@@ -118,10 +121,13 @@ public final class Database: Sendable {
 
     private func transactionOnce<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, _):
-            return try await gate.run {
-                try await Self.inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes,
-                                         revocations: self.keyRevocations, body)
+        case .sqlite(let writer, let thread, _):
+            let sql = WriterSQLDatabase(writer: writer, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+            return try await withTaskExecutorPreference(thread) {
+                try await gate.run {
+                    try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes,
+                                                 revocations: self.keyRevocations, body)
+                }
             }
         case .postgres(let pool):
             return try await pool.pool.database(logger: logger).sql().withSession { session in
@@ -166,7 +172,7 @@ public final class Database: Sendable {
     /// Runs read-only queries outside any write transaction.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(_, let reader):
+        case .sqlite(_, _, let reader):
             return try await body(reader.sql())
         case .postgres(let pool):
             return try await body(pool.pool.database(logger: logger).sql())
@@ -176,8 +182,9 @@ public final class Database: Sendable {
     /// Runs statements outside a transaction on the write connection (migrations, maintenance).
     func withWriter<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, _):
-            return try await gate.run { try await body(writer.sql()) }
+        case .sqlite(let writer, let thread, _):
+            let sql = WriterSQLDatabase(writer: writer, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+            return try await withTaskExecutorPreference(thread) { try await gate.run { try await body(sql) } }
         case .postgres(let pool):
             return try await pool.pool.database(logger: logger).sql().withSession { try await body($0) }
         }

@@ -21,6 +21,8 @@ final class IngestLoad: Sendable {
         var latencies: [Duration] = []
         var requests = 0
         var events = 0
+        /// Acknowledged events that opened or touched a case (an exception was found).
+        var withCase = 0
         /// Attempts that got no answer (connection refused or cut) and were sent again.
         var retriedAfterNoAnswer = 0
         /// 429 or 503 answers (back-pressure, not ready) that were waited out.
@@ -83,8 +85,10 @@ final class IngestLoad: Sendable {
                 switch response.status.code {
                 case 200:
                     let latency = ContinuousClock.now - t
+                    let withCase = Self.eventsWithCase(JSONValue.parse(Data(buffer: body)))
                     totals.withLock {
                         $0.acknowledged += request.keys; $0.latencies.append(latency); $0.requests += 1; $0.events += request.keys.count
+                        $0.withCase += withCase
                     }
                     return (node + 1) % nodes.count
                 case 429, 503:
@@ -101,6 +105,17 @@ final class IngestLoad: Sendable {
                 node = (node + 1) % nodes.count
                 try? await Task.sleep(for: .milliseconds(50))
             }
+        }
+    }
+
+    /// Outcomes in an answer (one, or a batch's list) whose `caseIds` is not empty.
+    static func eventsWithCase(_ answer: JSONValue?) -> Int {
+        switch answer {
+        case .object(let fields):
+            if case .array(let ids)? = fields["caseIds"] { return ids.isEmpty ? 0 : 1 }
+            return fields.values.reduce(0) { $0 + eventsWithCase($1) }
+        case .array(let items): return items.reduce(0) { $0 + eventsWithCase($1) }
+        default: return 0
         }
     }
 
