@@ -13,8 +13,10 @@ extension ClearwayEngine {
         let policy = group.first?.policy.policy ?? self.policy
         let now = clock.now()
         return try await database.transaction { tx in
-            let flat = group.enumerated().flatMap { index, item in item.events.map { (item: index, event: $0) } }
-            let claimed = try await tx.claimInbox(flat.map { (self.inboxRecord($0.event, at: now), $0.event.raw) })
+            let flat = group.enumerated().flatMap { index, item in
+                zip(item.events, item.prepared).map { (item: index, event: $0, prepared: $1) }
+            }
+            let claimed = try await tx.claimInbox(flat.map { (self.inboxRecord($0.event, at: now), $0.prepared.eventText) })
             var unclaimed = claimed
             let isClaimed = flat.map { unclaimed.remove(StoreTransaction.InboxKey(source: $0.event.source, eventId: $0.event.id)) != nil }
             var results = [IngestOutcome?](repeating: nil, count: flat.count)
@@ -22,7 +24,8 @@ extension ClearwayEngine {
             while i < flat.count {
                 let run = try await self.newOrderRun(flat.map(\.event), claimed: isClaimed, from: i, tx: tx)
                 if run.count >= 2 {
-                    for (k, outcome) in try await self.ingestNewOrders(run, events: flat.map(\.event), tx: tx, policy: policy, now: now) {
+                    let documents = run.map { flat[$0].prepared.orderDocument }
+                    for (k, outcome) in try await self.ingestNewOrders(run, events: flat.map(\.event), documents: documents, tx: tx, policy: policy, now: now) {
                         results[k] = outcome
                     }
                     i += run.count
@@ -57,10 +60,12 @@ extension ClearwayEngine {
         return candidates.prefix { !existing.contains($0.1) }.map(\.0)
     }
 
-    func ingestNewOrders(_ run: [Int], events: [IncomingEvent], tx: StoreTransaction, policy: Policy, now: Instant) async throws -> [(Int, IngestOutcome)] {
+    /// `documents[i]` is the stored text of the order of `run[i]` (see `PreparedEvent`).
+    func ingestNewOrders(_ run: [Int], events: [IncomingEvent], documents: [String?], tx: StoreTransaction, policy: Policy,
+                         now: Instant) async throws -> [(Int, IngestOutcome)] {
         let orders: [Order] = run.compactMap { if case .success(.order(let o)) = events[$0].payload { o } else { nil } }
         var open = try await tx.activeOrderValues(customerIds: Set(orders.map(\.customerId)))
-        try await tx.insertNewOrders(orders, at: now)
+        try await tx.insertNewOrders(zip(orders, documents).map { order, text in (order, try text ?? StoredDocument.order(order)) }, at: now)
         var outcomes: [(Int, IngestOutcome)] = []
         for (k, order) in zip(run, orders) {
             let event = events[k]

@@ -129,6 +129,19 @@ extension ClearwayEngine {
     }
 }
 
+/// The text an event is stored as (the inbox's copy of the event; a new order's document),
+/// written while the request still runs on its own, so the write turn, which every
+/// request waits for, only binds it.
+struct PreparedEvent: Sendable {
+    let eventText: String
+    let orderDocument: String?
+
+    init(_ event: IncomingEvent) throws {
+        eventText = event.raw.canonicalString()
+        orderDocument = if case .success(.order(let order)) = event.payload { try StoredDocument.order(order) } else { nil }
+    }
+}
+
 /// A policy and the generation it was put in force with.
 public struct PolicySnapshot: Sendable {
     public let generation: Int

@@ -10,6 +10,8 @@ import Synchronization
 final class GroupCommit: Sendable {
     struct Item: Sendable {
         let events: [IncomingEvent]
+        /// Each event's stored text, written before the write turn.
+        let prepared: [PreparedEvent]
         let actor: String
         /// The policy the events were decoded with; the group is decided under it.
         let policy: PolicySnapshot
@@ -43,7 +45,8 @@ final class GroupCommit: Sendable {
     func submit(_ events: [IncomingEvent], actor: String, policy: PolicySnapshot,
                 process: @Sendable ([Item]) async throws -> [[IngestOutcome]],
                 processAlone: @Sendable (Item) async throws -> [IngestOutcome]) async throws -> [IngestOutcome] {
-        let mine = Item(events: events, actor: actor, policy: policy, answer: Answer())
+        // Text the group will store is written now, while this request runs on its own.
+        let mine = Item(events: events, prepared: try events.map(PreparedEvent.init), actor: actor, policy: policy, answer: Answer())
         let admitted = queue.withLock { q -> Bool in
             // A request is always admitted into an empty queue, however large it is.
             guard q.items.isEmpty || q.events + events.count <= maxQueuedEvents else { return false }

@@ -16,7 +16,9 @@ final class ReferenceCache: Sendable {
         var inventory: [String: InventoryPosition?] = [:]
         var capacity: [String: [CarrierCapacity]] = [:]
         var etas: [String: [SupplierETA]] = [:]
-        var entries: Int { customers.count + products.count + contracts.count + inventory.count + capacity.count + etas.count }
+        /// A lane's capacity calendar from a day on, as the guardrails read it.
+        var capacityAhead: [String: [CarrierCapacity]] = [:]
+        var entries: Int { customers.count + products.count + contracts.count + inventory.count + capacity.count + etas.count + capacityAhead.count }
     }
 
     private let state = Mutex(State())
@@ -72,6 +74,16 @@ final class ReferenceCache: Sendable {
         }
         context.supplierETAs = etas.filter { !$0.value.isEmpty }
         return context
+    }
+
+    /// A lane's capacity from `day` on (at most 200 days, see `StoreTransaction.capacity(lane:from:)`).
+    /// Call only after `validate` returned true for this transaction.
+    func capacity(lane: String, from day: LocalDate, tx: StoreTransaction) async throws -> [CarrierCapacity] {
+        let key = "\(lane)|\(day)"
+        if let hit = state.withLock({ $0.capacityAhead[key] }) { return hit }
+        let rows = try await tx.capacity(lane: lane, from: day)
+        state.withLock { $0.capacityAhead[key] = rows }
+        return rows
     }
 
     /// Cached values for `keys`, loading and remembering (as present or absent) the rest.

@@ -1,6 +1,11 @@
 import ClearwayCore
 import Foundation
 
+/// The text an entity is stored as, for callers that write it before the transaction.
+public enum StoredDocument {
+    public static func order(_ order: Order) throws -> String { try JSONText.encode(order) }
+}
+
 enum JSONText {
     static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()

@@ -14,14 +14,15 @@ extension StoreTransaction {
 
     /// Claims many events at once; returns the keys that were new. Keys repeated within
     /// `records` are claimed once, by their first occurrence.
-    public func claimInbox(_ records: [(InboxRecord, JSONValue)]) async throws -> Set<InboxKey> {
+    /// Each record comes with the event's canonical text.
+    public func claimInbox(_ records: [(InboxRecord, String)]) async throws -> Set<InboxKey> {
         var seen = Set<InboxKey>()
         let unique = records.filter { seen.insert(InboxKey(source: $0.0.source, eventId: $0.0.eventId)).inserted }
         var claimed = Set<InboxKey>()
         for start in stride(from: 0, to: unique.count, by: Self.rowsPerStatement) {
             let chunk = unique[start..<min(start + Self.rowsPerStatement, unique.count)]
             let rows: [SQLQueryString] = try chunk.map { r, event in
-                "(\(bind: r.source), \(bind: r.eventId), \(bind: r.type), \(bind: r.receivedAt.millis), \(bind: r.outcome), \(bind: try JSONText.encode(r.caseIds)), \(bind: event.canonicalString()))"
+                "(\(bind: r.source), \(bind: r.eventId), \(bind: r.type), \(bind: r.receivedAt.millis), \(bind: r.outcome), \(bind: try JSONText.encode(r.caseIds)), \(bind: event))"
             }
             let returned = try await sql.raw("INSERT INTO inbox (source, event_id, type, received_at, outcome, cases, event) VALUES "
                 + rows.joined(separator: ", ") + " ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id").all()
@@ -61,12 +62,14 @@ extension StoreTransaction {
         return values
     }
 
-    /// Inserts orders known to be new (see `existingOrderIds`) and their SKU index rows.
-    public func insertNewOrders(_ orders: [Order], at: Instant) async throws {
-        for start in stride(from: 0, to: orders.count, by: Self.rowsPerStatement) {
-            let chunk = orders[start..<min(start + Self.rowsPerStatement, orders.count)]
-            let rows: [SQLQueryString] = try chunk.map { o in
-                "(\(bind: o.id), \(bind: o.customerId), \(bind: o.site), \(bind: o.lane), \(bind: o.requestedShipDate.description), \(bind: o.status.rawValue), \(bind: o.status.isActive ? 1 : 0), \(bind: o.total.tenThousandths), \(bind: try JSONText.encode(o)), \(bind: at.millis))"
+    /// Inserts orders known to be new (see `existingOrderIds`), each with its stored text
+    /// (`StoredDocument.order`), and their SKU index rows.
+    public func insertNewOrders(_ documents: [(Order, String)], at: Instant) async throws {
+        let orders = documents.map(\.0)
+        for start in stride(from: 0, to: documents.count, by: Self.rowsPerStatement) {
+            let chunk = documents[start..<min(start + Self.rowsPerStatement, documents.count)]
+            let rows: [SQLQueryString] = chunk.map { o, doc in
+                "(\(bind: o.id), \(bind: o.customerId), \(bind: o.site), \(bind: o.lane), \(bind: o.requestedShipDate.description), \(bind: o.status.rawValue), \(bind: o.status.isActive ? 1 : 0), \(bind: o.total.tenThousandths), \(bind: doc), \(bind: at.millis))"
             }
             try await sql.raw("INSERT INTO orders (id, customer_id, site, lane, ship_date, status, active, total, doc, updated_at) VALUES "
                 + rows.joined(separator: ", ")).run()

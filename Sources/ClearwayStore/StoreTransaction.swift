@@ -107,6 +107,6 @@ public enum AuditChain {
             .string(e.policyVersion), .string(e.prevHash),
         ]
         let digest = SHA256.hash(data: JSONValue.array(fields).canonicalData())
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return Hex.string(digest)
     }
 }

@@ -140,7 +140,7 @@ enum ModelFiles {
     static func hash(_ data: LabelledTexts) -> String {
         var hasher = SHA256()
         for (t, l) in zip(data.texts, data.labels) { hasher.update(data: Data((t + "\u{1F}" + l + "\u{1E}").utf8)) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 
     static func profile(_ data: LabelledTexts, _ model: TextClassifier) -> TextProfile {

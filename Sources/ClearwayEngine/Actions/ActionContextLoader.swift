@@ -14,7 +14,12 @@ extension ClearwayEngine {
         context.products = try await tx.products(skus)
         context.contracts = try await tx.contracts(customerId: caseRecord.customerId, skus: skus)
         context.inventory = try await tx.inventoryAtAllSites(skus: skus)
-        if let lane = order?.lane { context.carrierCapacity = try await tx.capacity(lane: lane, from: context.today) }
+        if let lane = order?.lane {
+            // The calendar is read and decoded once per reference-data version, not per action.
+            context.carrierCapacity = try await referenceCache.validate(tx)
+                ? referenceCache.capacity(lane: lane, from: context.today, tx: tx)
+                : tx.capacity(lane: lane, from: context.today)
+        }
         context.supplierETAs = try await tx.supplierETAs(site: site, skus: skus)
         if let order { context.otherOpenOrderValue = try await tx.activeOrderValue(customerId: order.customerId, excluding: order.id) }
         return context

@@ -55,8 +55,7 @@ enum ConsoleHTTP {
 
     static func noticeSignature(_ text: String, _ session: ConsoleSession) -> String {
         let key = SymmetricKey(data: Data(session.csrfToken.utf8))
-        return Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)).prefix(16)
-            .map { String(format: "%02x", $0) }.joined()
+        return Hex.string(Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)).prefix(16))
     }
 
     /// Reads an `application/x-www-form-urlencoded` body into name → values.
