@@ -28,13 +28,16 @@ struct CaseEvaluator {
         let site = policy.site(order.site)
         let findings = Detectors.detect(order: order, context: context, settings: site.detection)
         var caseRecord = isNew ? nil : try await tx.openCase(orderKey: order.id)
+        // A case opened here has no exceptions yet: there is nothing to read.
+        var known: [ExceptionRecord]? = nil
         if caseRecord == nil {
             guard !findings.isEmpty else { return nil }
             caseRecord = try await openCase(key: order.id, orderId: order.id, customerId: order.customerId, customer: context.customer,
                                             site: order.site, channel: order.channel.rawValue)
+            known = []
         }
         guard var current = caseRecord else { return nil }
-        try await reconcile(&current, findings: findings, customer: context.customer, site: site)
+        try await reconcile(&current, findings: findings, customer: context.customer, site: site, exceptions: known)
         return current.id
     }
 
@@ -52,7 +55,7 @@ struct CaseEvaluator {
         var finding = CustomerRequestRule.finding(message: message, orderId: referencedOrder)
         finding.summary += referencedOrder.map { " (mentions order \($0), not yet received)" } ?? ""
         findings.append(finding)
-        try await reconcile(&current, findings: findings, customer: customer, site: site)
+        try await reconcile(&current, findings: findings, customer: customer, site: site, exceptions: existing)
         return current.id
     }
 
@@ -78,8 +81,10 @@ struct CaseEvaluator {
         return record
     }
 
-    func reconcile(_ current: inout CaseRecord, findings: [Finding], customer: Customer?, site: SitePolicy) async throws {
-        var exceptions = try await tx.exceptions(caseId: current.id)
+    /// `known`: the case's exceptions when the caller already holds them (read when nil).
+    func reconcile(_ current: inout CaseRecord, findings: [Finding], customer: Customer?, site: SitePolicy,
+                   exceptions known: [ExceptionRecord]? = nil) async throws {
+        var exceptions = if let known { known } else { try await tx.exceptions(caseId: current.id) }
         let existing = exceptions.map { ExistingException(id: $0.id, identity: $0.identity, type: $0.type, lifecycle: $0.lifecycle, finding: $0.finding) }
         let steps = Reconciliation.plan(existing: existing, findings: findings, trigger: trigger)
         guard !steps.isEmpty else { return }
@@ -106,11 +111,14 @@ struct CaseEvaluator {
             }
         }
         if let customer { current.customerTier = customer.tier; current.segment = customer.segment }
-        try await CaseRollup.save(&current, exceptions: exceptions, tx: tx, now: now, actor: actor, policy: policy)
         if !opened.isEmpty, !policy.actions.autoResolution.rules.isEmpty {
-            try await considerTouchless(opened, caseRecord: current, tier: tier)
-            if let fresh = try await tx.caseRecord(current.id) { current = fresh }
+            // Touchless actions change the exceptions in hand; the case is rolled up once, after.
+            let work = CaseWork(caseRecord: current, exceptions: exceptions)
+            try await considerTouchless(opened, work: work, tier: tier)
+            current = work.caseRecord
+            exceptions = work.exceptions
         }
+        try await CaseRollup.save(&current, exceptions: exceptions, tx: tx, now: now, actor: actor, policy: policy)
     }
 
     func openException(_ finding: Finding, caseRecord: CaseRecord, tier: CustomerTier, site: SitePolicy) async throws -> ExceptionRecord {

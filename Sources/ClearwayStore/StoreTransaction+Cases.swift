@@ -41,6 +41,9 @@ extension StoreTransaction {
     }
 
     public func insertException(_ e: ExceptionRecord) async throws {
+        openCounts.withLock { counts in
+            if !e.lifecycle.state.isClosed, let n = counts[e.queue] { counts[e.queue] = n + 1 }
+        }
         try await sql.raw("""
             INSERT INTO exceptions (id, case_id, identity, type, queue, state, assignee, escalation, priority, priority_parts,
                                     finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code, decided_by, touchless,
@@ -56,6 +59,7 @@ extension StoreTransaction {
     }
 
     public func updateException(_ e: ExceptionRecord) async throws {
+        openCounts.withLock { $0.removeAll() }
         try await sql.raw("""
             UPDATE exceptions SET queue = \(bind: e.queue), state = \(bind: e.lifecycle.state.rawValue), assignee = \(bind: e.lifecycle.assignee),
                 escalation = \(bind: e.lifecycle.escalation.rawValue), priority = \(bind: e.priority.score),
@@ -159,7 +163,14 @@ extension Optional {
 
 extension StoreTransaction {
     /// Open exceptions in a queue now: the queue load the breach-risk model reads.
+    /// Open exceptions in a queue (the queue's load, for breach risk). Counted from the
+    /// index once per transaction and queue; later calls in the transaction are answered
+    /// from that count, kept exact while only inserts happen.
     public func openExceptionCount(queue: String) async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS n FROM exceptions WHERE queue = \(bind: queue) AND closed_at IS NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+        if let known = openCounts.withLock({ $0[queue] }) { return known }
+        let n = try await sql.raw("SELECT COUNT(*) AS n FROM exceptions WHERE queue = \(bind: queue) AND state IN ('open', 'assigned', 'waiting')")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        openCounts.withLock { $0[queue] = n }
+        return n
     }
 }

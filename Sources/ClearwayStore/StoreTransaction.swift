@@ -26,6 +26,9 @@ public final class StoreTransaction: Sendable {
     public var hasWrittenReferenceData: Bool { wroteReference.withLock { $0 } }
 
     private let readVersion = Mutex<Int64?>(nil)
+    /// Open exceptions per queue, counted once in this transaction and kept up to date as
+    /// it inserts exceptions; any other change to an exception drops the counts.
+    let openCounts = Mutex<[String: Int]>([:])
 
     /// The reference-data version as committed when this transaction first asked; read
     /// once per transaction (later writes in it are tracked by `hasWrittenReferenceData`).
@@ -48,6 +51,9 @@ public final class StoreTransaction: Sendable {
         self.sql = sql
         self.dialect = dialect
     }
+
+    /// Audit rows per INSERT: 13 binds each, well inside both databases' limits.
+    static let auditRowsPerStatement = 100
 
     /// Queues an audit row; it is written, chained and hashed when the transaction commits.
     public func audit(_ entry: AuditEntry) {
@@ -77,12 +83,17 @@ public final class StoreTransaction: Sendable {
             entry.hash = AuditChain.hash(of: entry)
             previous = entry.hash
             chained.append(entry)
-            try await sql.raw("""
-                INSERT INTO audit_log (seq, at, actor, case_id, exception_id, action, before_state, after_state, reason, detail, policy_version, prev_hash, hash)
-                VALUES (\(bind: entry.seq), \(bind: entry.at.millis), \(bind: entry.actor), \(bind: entry.caseId), \(bind: entry.exceptionId),
-                        \(bind: entry.action), \(bind: entry.before), \(bind: entry.after), \(bind: entry.reason),
-                        \(bind: entry.detail?.canonicalString()), \(bind: entry.policyVersion), \(bind: entry.prevHash), \(bind: entry.hash))
-                """).run()
+        }
+        // The chain is extended with a few multi-row statements, not one per row.
+        for start in stride(from: 0, to: chained.count, by: Self.auditRowsPerStatement) {
+            let rows: [SQLQueryString] = chained[start..<min(start + Self.auditRowsPerStatement, chained.count)].map { e in
+                """
+                (\(bind: e.seq), \(bind: e.at.millis), \(bind: e.actor), \(bind: e.caseId), \(bind: e.exceptionId), \(bind: e.action), \(bind: e.before),
+                 \(bind: e.after), \(bind: e.reason), \(bind: e.detail?.canonicalString()), \(bind: e.policyVersion), \(bind: e.prevHash), \(bind: e.hash))
+                """
+            }
+            try await sql.raw("INSERT INTO audit_log (seq, at, actor, case_id, exception_id, action, before_state, after_state, reason, detail, "
+                + "policy_version, prev_hash, hash) VALUES " + rows.joined(separator: ", ")).run()
         }
         try await sql.raw("UPDATE audit_head SET seq = \(bind: seq), hash = \(bind: previous) WHERE id = 1").run()
         try await enqueueWebhooks(chained)

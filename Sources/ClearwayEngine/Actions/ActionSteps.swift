@@ -11,6 +11,9 @@ struct ActionSteps {
     let policy: Policy
     let now: Instant
     let actor: String
+    /// The action's case as the caller holds it in this transaction, if it does: then the
+    /// exception is settled there, and the caller rolls the case up and writes it.
+    var work: CaseWork? = nil
 
     /// Stores a new action as recommended, then submits it unless it stays a recommendation.
     func create(_ action: inout ActionRecord, submit: Bool, needsApproval: Bool, reason: String) async throws {
@@ -57,7 +60,7 @@ struct ActionSteps {
         let payload: JSONValue = .object([
             "actionId": .string(action.id), "kind": .string(action.kind.rawValue), "parameters": action.parameters.json,
             "caseId": .string(action.caseId), "exceptionId": .string(action.exceptionId),
-            "orderId": try await tx.caseRecord(action.caseId)?.orderId.map(JSONValue.string) ?? .null,
+            "orderId": try await orderId(caseId: action.caseId).map(JSONValue.string) ?? .null,
             "requestedBy": .string(action.requestedBy), "approvedBy": action.decidedBy.map(JSONValue.string) ?? .null,
         ])
         try await tx.insertOutbox(Delivery(id: engine.ids.next("OUT"), actionId: action.id, kind: .action, target: action.system,
@@ -66,9 +69,15 @@ struct ActionSteps {
 
     /// Puts the exception on hold while the action is pending, resolves it when the action
     /// completes, and hands it back to its queue when the action fails or is dropped.
+    private func orderId(caseId: String) async throws -> String? {
+        if let work, work.caseRecord.id == caseId { return work.caseRecord.orderId }
+        return try await tx.caseRecord(caseId)?.orderId
+    }
+
     private func settleException(for action: ActionRecord, reason: String?) async throws {
-        guard var caseRecord = try await tx.caseRecord(action.caseId) else { return }
-        var all = try await tx.exceptions(caseId: action.caseId)
+        let held = work.flatMap { $0.caseRecord.id == action.caseId ? $0 : nil }
+        guard var caseRecord = if let held { held.caseRecord } else { try await tx.caseRecord(action.caseId) } else { return }
+        var all = if let held { held.exceptions } else { try await tx.exceptions(caseId: action.caseId) }
         guard let i = all.firstIndex(where: { $0.id == action.exceptionId }) else { return }
         let state = all[i].lifecycle.state
         let event: ExceptionLifecycle.Event?
@@ -91,6 +100,10 @@ struct ActionSteps {
         let effects = try all[i].lifecycle.handle(event)
         try await ExceptionEffects.apply(effects, to: &all[i], event: event, caseId: caseRecord.id, reason: note, tx: tx, now: now,
                                          actor: actor, policy: policy, ids: engine.ids, restart: { $0.sla })
+        if let held {
+            held.exceptions = all
+            return
+        }
         try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: actor, policy: policy)
     }
 
@@ -101,5 +114,17 @@ struct ActionSteps {
         if let rule = action.ruleId { fields["rule"] = .string(rule) }
         tx.audit(AuditEntry(at: now, actor: actor, caseId: action.caseId, exceptionId: action.exceptionId, action: name,
                             before: before, after: after, reason: reason, detail: .object(fields), policyVersion: policy.version))
+    }
+}
+
+/// A case and its exceptions as one transaction holds them while it works on the case:
+/// changes are made here and written once, instead of each step reading the case again.
+final class CaseWork {
+    var caseRecord: CaseRecord
+    var exceptions: [ExceptionRecord]
+
+    init(caseRecord: CaseRecord, exceptions: [ExceptionRecord]) {
+        self.caseRecord = caseRecord
+        self.exceptions = exceptions
     }
 }

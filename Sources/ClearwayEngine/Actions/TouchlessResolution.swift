@@ -6,12 +6,18 @@ extension CaseEvaluator {
     /// guardrails and approval thresholds as a person's request. It is carried out only when
     /// the policy is in `act` mode, nothing needs approval and a connector reaches the
     /// system; otherwise it is left as a recommendation a person can execute with one click.
-    func considerTouchless(_ opened: [ExceptionRecord], caseRecord: CaseRecord, tier: CustomerTier) async throws {
+    /// `work` holds the case and its exceptions as this evaluation has them; the actions'
+    /// effects on them are made there, and the caller writes the case once.
+    func considerTouchless(_ opened: [ExceptionRecord], work: CaseWork, tier: CustomerTier) async throws {
         let auto = policy.actions.autoResolution
         let rules = auto.rules.filter(\.enabled)
         let types = Set(rules.map(\.exceptionType))
+        let caseRecord = work.caseRecord
+        var loaded: ActionContext?
         for exception in opened where types.contains(exception.type) {
-            let context = try await engine.actionContext(caseRecord: caseRecord, tx: tx, policy: policy, now: now)
+            // What the guardrails look at is the case's, the same for each of its exceptions.
+            let context = if let loaded { loaded } else { try await engine.actionContext(caseRecord: caseRecord, tx: tx, policy: policy, now: now) }
+            loaded = context
             guard let proposal = TouchlessPlanner.propose(type: exception.type, finding: exception.finding, tier: tier, context: context, rules: rules) else { continue }
             let assessment = ActionAssessment.assess(proposal.parameters, context: context, policy: policy.actions)
             let actor = "system:touchless"
@@ -36,7 +42,7 @@ extension CaseEvaluator {
                                       state: .recommended, system: proposal.parameters.kind.system, requestedBy: actor,
                                       requesterId: "\(actor):\(proposal.ruleId)", requestedAt: now, ruleId: proposal.ruleId, overrideReason: nil,
                                       approval: approval, checks: assessment.checks, impact: assessment.impact)
-            try await ActionSteps(engine: engine, tx: tx, policy: policy, now: now, actor: actor)
+            try await ActionSteps(engine: engine, tx: tx, policy: policy, now: now, actor: actor, work: work)
                 .create(&action, submit: act, needsApproval: false, reason: why)
         }
     }
