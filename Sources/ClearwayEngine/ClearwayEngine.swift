@@ -43,7 +43,7 @@ public final class ClearwayEngine: Sendable {
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
                 ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), maxQueuedEvents: Int = 50_000,
                 sessionClock: (any BusinessClock)? = nil, logger: Logger) {
-        self.groupCommit = GroupCommit(maxQueuedEvents: maxQueuedEvents)
+        self.groupCommit = GroupCommit(maxQueuedEvents: maxQueuedEvents, executor: database.writeExecutor)
         self.dataKey = dataKey
         self.database = database
         self.queries = CaseQueries(database: database)

@@ -2,11 +2,13 @@ import ClearwayIntegration
 import ClearwayStore
 import Synchronization
 
-/// Group commit for ingestion. Requests queue their events; whoever holds the write turn
-/// processes everything queued (up to `maxEvents`) in one transaction, so under load a
-/// commit carries many requests instead of one. A request whose events another holder
-/// already committed returns as soon as it gets its turn. No background task is involved:
-/// the requests themselves do the work, so nothing is left running when they return.
+/// Group commit for ingestion. Requests queue their events; one of them leads: it takes
+/// everything queued (up to `maxEvents`) and processes it in one transaction, so under load
+/// a commit carries many requests instead of one. The others wait for their answer and are
+/// resumed directly when it is set, never passing a turn along one by one. Once the
+/// leader's own request is answered it hands the lead to the oldest waiting request, so no
+/// request keeps working for others for ever. No background task is involved: nothing is
+/// left running when the requests return.
 final class GroupCommit: Sendable {
     struct Item: Sendable {
         let events: [IncomingEvent]
@@ -18,27 +20,64 @@ final class GroupCommit: Sendable {
         let answer: Answer
     }
 
-    /// One request's outcome, set once by whichever turn processed it.
+    /// One request's outcome, set once by whichever leader processed it; or the word that
+    /// this request leads now.
     final class Answer: Sendable {
-        let result = Mutex<Result<[IngestOutcome], any Error>?>(nil)
-        var isSet: Bool { result.withLock { $0 != nil } }
-        func set(_ r: Result<[IngestOutcome], any Error>) { result.withLock { if $0 == nil { $0 = r } } }
-        func get() throws -> [IngestOutcome] {
-            guard let r = result.withLock({ $0 }) else { throw GroupCommitError.notProcessed }
-            return try r.get()
+        enum Signal: Sendable { case done(Result<[IngestOutcome], any Error>), lead }
+        private struct State {
+            var result: Result<[IngestOutcome], any Error>?
+            var promoted = false
+            var waiter: CheckedContinuation<Signal, Never>?
+        }
+        private let state = Mutex(State())
+
+        var isSet: Bool { state.withLock { $0.result != nil } }
+
+        func set(_ r: Result<[IngestOutcome], any Error>) {
+            let waiter = state.withLock { s -> CheckedContinuation<Signal, Never>? in
+                guard s.result == nil else { return nil }
+                s.result = r
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume(returning: .done(r))
+        }
+
+        /// This request leads from now on.
+        func promote() {
+            let waiter = state.withLock { s -> CheckedContinuation<Signal, Never>? in
+                guard s.waiter != nil else { s.promoted = true; return nil }
+                defer { s.waiter = nil }
+                return s.waiter
+            }
+            waiter?.resume(returning: .lead)
+        }
+
+        func wait() async -> Signal {
+            await withCheckedContinuation { c in
+                let now = state.withLock { s -> Signal? in
+                    if let r = s.result { return .done(r) }
+                    if s.promoted { s.promoted = false; return .lead }
+                    s.waiter = c
+                    return nil
+                }
+                if let now { c.resume(returning: now) }
+            }
         }
     }
-
-    enum GroupCommitError: Error { case notProcessed }
 
     let maxEvents: Int
     /// Back-pressure: events waiting for their turn beyond this are refused at once
     /// (`EngineError.saturated`) instead of queueing without bound.
     let maxQueuedEvents: Int
-    private let queue = Mutex<(items: [Item], events: Int)>(([], 0))
-    private let turn = SerialGate()
+    /// Where leaders run (the database's writer, when it has its own thread), so a group
+    /// and the next follow one another without waiting for a thread that serves requests.
+    let executor: (any TaskExecutor)?
+    private let queue = Mutex<(items: [Item], events: Int, leading: Bool)>(([], 0, false))
 
-    init(maxEvents: Int = 1_000, maxQueuedEvents: Int = 50_000) { self.maxEvents = maxEvents; self.maxQueuedEvents = maxQueuedEvents }
+    init(maxEvents: Int = 1_000, maxQueuedEvents: Int = 50_000, executor: (any TaskExecutor)? = nil) {
+        self.maxEvents = maxEvents; self.maxQueuedEvents = maxQueuedEvents; self.executor = executor
+    }
 
     /// Queues the events and returns their outcomes once committed. `process` runs one
     /// group in one transaction and returns outcomes in order, or throws for the whole group.
@@ -47,15 +86,28 @@ final class GroupCommit: Sendable {
                 processAlone: @Sendable (Item) async throws -> [IngestOutcome]) async throws -> [IngestOutcome] {
         // Text the group will store is written now, while this request runs on its own.
         let mine = Item(events: events, prepared: try events.map(PreparedEvent.init), actor: actor, policy: policy, answer: Answer())
-        let admitted = queue.withLock { q -> Bool in
+        let admitted = queue.withLock { q -> Bool? in
             // A request is always admitted into an empty queue, however large it is.
-            guard q.items.isEmpty || q.events + events.count <= maxQueuedEvents else { return false }
+            guard q.items.isEmpty || q.events + events.count <= maxQueuedEvents else { return nil }
             q.items.append(mine)
             q.events += events.count
-            return true
+            defer { q.leading = true }
+            return !q.leading
         }
-        guard admitted else { throw EngineError.saturated(retryAfterSeconds: 1) }
-        try await turn.run {
+        guard var leads = admitted else { throw EngineError.saturated(retryAfterSeconds: 1) }
+        while true {
+            if leads { await lead(until: mine, process: process, processAlone: processAlone) }
+            switch await mine.answer.wait() {
+            case .done(let result): return try result.get()
+            case .lead: leads = true
+            }
+        }
+    }
+
+    /// Processes groups until `mine` is answered, then hands the lead on (or gives it up).
+    private func lead(until mine: Item, process: @Sendable ([Item]) async throws -> [[IngestOutcome]],
+                      processAlone: @Sendable (Item) async throws -> [IngestOutcome]) async {
+        await withTaskExecutorPreference(executor) {
             while !mine.answer.isSet {
                 let group = self.take()
                 if group.isEmpty { break }
@@ -70,7 +122,12 @@ final class GroupCommit: Sendable {
                 }
             }
         }
-        return try mine.answer.get()
+        let next = queue.withLock { q -> Item? in
+            if let first = q.items.first { return first }
+            q.leading = false
+            return nil
+        }
+        next?.answer.promote()
     }
 
     /// Events admitted and still waiting for a turn.

@@ -169,6 +169,13 @@ public final class Database: Sendable {
         get async { dialect == .sqlite ? await gate.isHeld : false }
     }
 
+    /// The thread SQLite's write transactions run on (nil on PostgreSQL). Code that runs
+    /// write transactions back to back (group commit) runs here too, so it does not wait
+    /// between them for a thread that serves requests.
+    public var writeExecutor: (any TaskExecutor)? {
+        if case .sqlite(_, let thread, _) = backend { thread } else { nil }
+    }
+
     /// Runs read-only queries outside any write transaction.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {

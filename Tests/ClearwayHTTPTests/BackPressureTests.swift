@@ -80,6 +80,34 @@ struct BackPressureTests {
         #expect(groups.all == [["first@0"], ["good@0", "bad@0"], ["newer@1"]], "\(groups.all)")
     }
 
+    @Test("a request whose events are committed returns at once: it hands the lead to the oldest waiting request instead of working for it")
+    func leaderHandsOffOnceAnswered() async throws {
+        let commit = GroupCommit(maxEvents: 1_000, maxQueuedEvents: 100)
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let processed = ProcessedCounter()
+        let groups = GroupLog()
+        let process: @Sendable ([GroupCommit.Item]) async throws -> [[IngestOutcome]] = { group in
+            _ = processed.add(group.count)
+            for await _ in release { break }                            // every group waits to be let through
+            groups.append(group.map(\.actor))
+            return group.map { _ in [] }
+        }
+        let first = Task { try await commit.submit(try Self.events(1), actor: "first", policy: Self.snapshot, process: process, processAlone: { _ in [] }) }
+        try await Self.until { processed.value == 1 }
+        let second = Task { try await commit.submit(try Self.events(1), actor: "second", policy: Self.snapshot, process: process, processAlone: { _ in [] }) }
+        try await Self.until { commit.queuedEvents == 1 }
+        let third = Task { try await commit.submit(try Self.events(1), actor: "third", policy: Self.snapshot, process: process, processAlone: { _ in [] }) }
+        try await Self.until { commit.queuedEvents == 2 }
+        releaser.yield()                                                 // the first group commits
+        _ = try await first.value                                        // and the first returns while the next group is still open
+        try await Self.until { processed.value == 3 }
+        #expect(groups.all == [["first"]])
+        releaser.yield()
+        _ = try await second.value
+        _ = try await third.value
+        #expect(groups.all == [["first"], ["second", "third"]], "\(groups.all)")
+    }
+
     /// Yields until `condition` holds, failing instead of spinning forever.
     static func until(_ condition: () -> Bool) async throws {
         for _ in 0..<200_000 where !condition() { await Task.yield() }
