@@ -28,7 +28,7 @@ public final class Database: Sendable {
     public let keyRevocations = ChangeSignal()
 
     enum Backend: Sendable {
-        case sqlite(writer: SQLiteWriter, thread: WriterThread, reader: SQLiteConnection)
+        case sqlite(writer: SQLiteWriter, thread: WriterThread, reader: SQLiteConnection, checkpointer: WALCheckpointer)
         case postgres(pool: PostgresPool)
     }
 
@@ -55,12 +55,17 @@ public final class Database: Sendable {
             // across a power cut; group commit spreads that fsync over concurrent requests.
             // cache_size: 64 MiB of pages instead of SQLite's 2 MiB; profiles of ingestion showed a
             // third of the writer's time in pread of B-tree pages evicted from the small cache.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF", "PRAGMA cache_size=-65536"] {
+            // journal_size_limit: the log file is cut back to 64 MiB when it restarts.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=OFF",
+                           "PRAGMA cache_size=-65536", "PRAGMA journal_size_limit=67108864"] {
                 try writer.execute(pragma, []) { _ in }
             }
             _ = try await reader.query("PRAGMA busy_timeout=10000")
             _ = try await reader.query("PRAGMA cache_size=-65536")
-            let backend = Backend.sqlite(writer: writer, thread: WriterThread(), reader: reader)
+            let checkpoints = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: group.any())
+            _ = try await checkpoints.query("PRAGMA busy_timeout=10000")
+            let backend = Backend.sqlite(writer: writer, thread: WriterThread(), reader: reader,
+                                         checkpointer: WALCheckpointer(connection: checkpoints, logger: logger))
             return Database(location: location, dialect: .sqlite, backend: backend, logger: logger)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
@@ -88,7 +93,8 @@ public final class Database: Sendable {
 
     public func close() async {
         switch backend {
-        case .sqlite(let writer, let thread, let reader):
+        case .sqlite(let writer, let thread, let reader, let checkpointer):
+            await checkpointer.close()
             try? await reader.close()
             _ = try? await gate.run { writer.close() }
             thread.shutdown()
@@ -121,12 +127,14 @@ public final class Database: Sendable {
 
     private func transactionOnce<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, let thread, _):
+        case .sqlite(let writer, let thread, _, let checkpointer):
             let sql = WriterSQLDatabase(writer: writer, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
             return try await withTaskExecutorPreference(thread) {
                 try await gate.run {
-                    try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes,
-                                                 revocations: self.keyRevocations, body)
+                    let value = try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes,
+                                                             revocations: self.keyRevocations, body)
+                    checkpointer.afterCommit(frames: writer.walFrames.count.load(ordering: .relaxed))
+                    return value
                 }
             }
         case .postgres(let pool):
@@ -173,13 +181,13 @@ public final class Database: Sendable {
     /// write transactions back to back (group commit) runs here too, so it does not wait
     /// between them for a thread that serves requests.
     public var writeExecutor: (any TaskExecutor)? {
-        if case .sqlite(_, let thread, _) = backend { thread } else { nil }
+        if case .sqlite(_, let thread, _, _) = backend { thread } else { nil }
     }
 
     /// Runs read-only queries outside any write transaction.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(_, _, let reader):
+        case .sqlite(_, _, let reader, _):
             return try await body(reader.sql())
         case .postgres(let pool):
             return try await body(pool.pool.database(logger: logger).sql())
@@ -189,7 +197,7 @@ public final class Database: Sendable {
     /// Runs statements outside a transaction on the write connection (migrations, maintenance).
     func withWriter<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
-        case .sqlite(let writer, let thread, _):
+        case .sqlite(let writer, let thread, _, _):
             let sql = WriterSQLDatabase(writer: writer, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
             return try await withTaskExecutorPreference(thread) { try await gate.run { try await body(sql) } }
         case .postgres(let pool):

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import SQLiteKit
+import Synchronization
 import VaporCSQLite
 
 /// SQLite's one write connection, driven synchronously. sqlite-nio runs every statement on
@@ -19,6 +20,14 @@ final class SQLiteWriter: @unchecked Sendable {
     static let maxStatements = 512
 
     let path: String
+    /// Frames in the write-ahead log after the last commit (SQLite's WAL hook). The writer
+    /// does not checkpoint itself: `Database` has that done on another connection, so the
+    /// checkpoint's writes and fsync do not hold up the next commit.
+    let walFrames = WALFrames()
+
+    final class WALFrames: Sendable {
+        let count = Atomic<Int>(0)
+    }
 
     init(path: String) throws {
         self.path = path
@@ -30,6 +39,11 @@ final class SQLiteWriter: @unchecked Sendable {
             throw SQLiteWriterError(code: status, message: "cannot open the SQLite database at \(path)")
         }
         self.handle = handle
+        sqlite_nio_sqlite3_wal_hook(handle, { context, _, _, frames in
+            guard let context else { return SQLITE_OK }
+            Unmanaged<WALFrames>.fromOpaque(context).takeUnretainedValue().count.store(Int(frames), ordering: .relaxed)
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(walFrames).toOpaque())
     }
 
     deinit { close() }
