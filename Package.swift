@@ -101,6 +101,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
+        .testTarget(name: "ClearwayEngineTests", dependencies: ["ClearwayEngine", "ClearwayCore", "ClearwayIntegration"]),
         .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", "ClearwaySimulator", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClearwayIntelligenceTests", dependencies: ["ClearwayIntelligence", "ClearwayEngine", "ClearwayIntegration", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine", "ClearwaySimulator"]),
