@@ -10,9 +10,17 @@ public protocol IdentifierSource: Sendable {
 public struct RandomIdentifiers: IdentifierSource {
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
     public init() {}
+    /// Twelve characters of five random bits each, all from one 64-bit draw (one system
+    /// call, not one per character).
     public func next(_ prefix: String) -> String {
         var rng = SystemRandomNumberGenerator()
-        return prefix + "-" + String((0..<12).map { _ in Self.alphabet[Int.random(in: 0..<32, using: &rng)] })
+        var bits = rng.next()
+        var text = prefix + "-"
+        for _ in 0..<12 {
+            text.append(Self.alphabet[Int(bits & 31)])
+            bits >>= 5
+        }
+        return text
     }
 }
 

@@ -6,14 +6,21 @@ public enum StoredDocument {
     public static func order(_ order: Order) throws -> String { try JSONText.encode(order) }
 }
 
+/// JSON columns. One encoder and one decoder serve every call: their options never change,
+/// and each call keeps its own state.
 enum JSONText {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        try decoder.decode(type, from: Data(text.utf8))
     }
 }

@@ -27,6 +27,20 @@ struct EventPayloadTests {
         #expect(problems.first { $0.pointer == "/data/channel" }?.detail.contains("edi") == true)
     }
 
+    @Test("a required text of spaces, tabs or no-break spaces is refused as empty; text with a letter in it is kept as sent")
+    func blankTextIsEmpty() throws {
+        for blank in ["   ", "\\t \\t", "\u{00A0}\u{2003}"] {
+            let sink = ProblemSink()
+            let value = try #require(JSONValue.parse(Data(#"{"id": "\#(blank)"}"#.utf8)))
+            #expect(FieldReader(value, at: "/data", problems: sink).string("id") == nil)
+            #expect(sink.problems.map(\.detail) == ["must not be empty"], "\(blank.unicodeScalars.map(\.value))")
+        }
+        let sink = ProblemSink()
+        let value = try #require(JSONValue.parse(Data(#"{"id": " SO-1 "}"#.utf8)))
+        #expect(FieldReader(value, at: "/data", problems: sink).string("id") == " SO-1 ")
+        #expect(sink.problems.isEmpty)
+    }
+
     @Test("a source's status code is mapped through the policy; an unmapped code is unprocessable, not invalid")
     func statusMapping() throws {
         let order = """

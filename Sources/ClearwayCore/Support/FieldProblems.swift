@@ -63,7 +63,9 @@ public struct FieldReader {
             sink.add(path(key), "must be a string, found \(v.kindName)")
             return nil
         }
-        if nonEmpty && s.trimmingCharacters(in: .whitespaces).isEmpty {
+        // Blank: every scalar is a tab or a space separator (what `.whitespaces` holds);
+        // the check stops at the first scalar that is not.
+        if nonEmpty && s.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) {
             sink.add(path(key), "must not be empty")
             return nil
         }
