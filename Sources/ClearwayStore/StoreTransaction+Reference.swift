@@ -217,8 +217,16 @@ extension StoreTransaction {
     }
 
     /// Value of the customer's other active orders, which count toward credit exposure.
+    /// The customer's open order value less this order's own: both sums read the covering
+    /// index `orders_customer_exposure` (a filter on `id` would fetch every order's row).
     public func activeOrderValue(customerId: String, excluding orderId: String) async throws -> Money {
-        let row = try await sql.raw("SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS total FROM orders WHERE customer_id = \(bind: customerId) AND active = 1 AND status <> 'released' AND id <> \(bind: orderId)").first()
+        let row = try await sql.raw("""
+            SELECT CAST((SELECT COALESCE(SUM(total), 0) FROM orders
+                         WHERE customer_id = \(bind: customerId) AND active = 1 AND status <> 'released')
+                      - (SELECT COALESCE(SUM(total), 0) FROM orders
+                         WHERE id = \(bind: orderId) AND customer_id = \(bind: customerId) AND active = 1 AND status <> 'released')
+                   AS BIGINT) AS total
+            """).first()
         return Money(tenThousandths: try row?.decode(column: "total", as: Int64.self) ?? 0)
     }
 }
