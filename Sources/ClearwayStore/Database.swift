@@ -128,7 +128,7 @@ public final class Database: Sendable {
     private func transactionOnce<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let writer, let thread, _, let checkpointer):
-            let sql = WriterSQLDatabase(writer: writer, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+            let sql = writerSQL(writer)
             return try await withTaskExecutorPreference(thread) {
                 try await gate.run {
                     let value = try await Self.inTransaction(sql, begin: "BEGIN IMMEDIATE", dialect: .sqlite, logger: self.logger, changes: self.changes,
@@ -194,11 +194,15 @@ public final class Database: Sendable {
         }
     }
 
+    private func writerSQL(_ writer: SQLiteWriter) -> WriterSQLDatabase {
+        WriterSQLDatabase(writer: writer, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+    }
+
     /// Runs statements outside a transaction on the write connection (migrations, maintenance).
     func withWriter<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let writer, let thread, _, _):
-            let sql = WriterSQLDatabase(writer: writer, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+            let sql = writerSQL(writer)
             return try await withTaskExecutorPreference(thread) { try await gate.run { try await body(sql) } }
         case .postgres(let pool):
             return try await pool.pool.database(logger: logger).sql().withSession { try await body($0) }

@@ -69,13 +69,18 @@ struct ActionSteps {
 
     /// Puts the exception on hold while the action is pending, resolves it when the action
     /// completes, and hands it back to its queue when the action fails or is dropped.
+    /// The caller's copy of this case, when it holds one.
+    private func held(_ caseId: String) -> CaseWork? {
+        work.flatMap { $0.caseRecord.id == caseId ? $0 : nil }
+    }
+
     private func orderId(caseId: String) async throws -> String? {
-        if let work, work.caseRecord.id == caseId { return work.caseRecord.orderId }
+        if let held = held(caseId) { return held.caseRecord.orderId }
         return try await tx.caseRecord(caseId)?.orderId
     }
 
     private func settleException(for action: ActionRecord, reason: String?) async throws {
-        let held = work.flatMap { $0.caseRecord.id == action.caseId ? $0 : nil }
+        let held = held(action.caseId)
         guard var caseRecord = if let held { held.caseRecord } else { try await tx.caseRecord(action.caseId) } else { return }
         var all = if let held { held.exceptions } else { try await tx.exceptions(caseId: action.caseId) }
         guard let i = all.firstIndex(where: { $0.id == action.exceptionId }) else { return }

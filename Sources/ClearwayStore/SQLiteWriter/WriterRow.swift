@@ -34,9 +34,9 @@ struct WriterRow: SQLRow {
         switch value {
         case .text(let s): if let s = s as? D { return s }
         case .integer(let n):
-            if D.self == Int64.self { return Int64(n) as! D }
-            if D.self == Int.self { return n as! D }
-        case .float(let x): if D.self == Double.self { return x as! D }
+            if let n = Int64(n) as? D { return n }
+            if let n = n as? D { return n }
+        case .float(let x): if let x = x as? D { return x }
         default: break
         }
         return try Self.decoder.decode(D.self, from: value)
