@@ -27,7 +27,7 @@ let package = Package(
     targets: [
         .target(
             name: "ClearwayCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "ClearwayInsights", dependencies: ["ClearwayCore"]),
         .target(name: "ClearwayIntelligence", dependencies: ["ClearwayCore"]),
@@ -75,6 +75,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources")],
+            // HTTP talks to the engine only: members of the store are not visible here
+            // even though the engine links it.
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .target(

@@ -1,3 +1,4 @@
+import ClearwayCore
 import ClearwayStore
 
 /// The headline KPIs of `GET /v1/insights/kpis`, each computed from stored state:
@@ -15,7 +16,8 @@ public struct HeadlineKPIs: Sendable, Hashable {
 }
 
 extension ClearwayEngine {
-    public func headlineKPIs() async throws -> HeadlineKPIs {
+    public func headlineKPIs(by principal: Principal) async throws -> HeadlineKPIs {
+        try authorize(principal, .readCases)
         let c = try await queries.kpiCounts()
         func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 10_000).rounded() / 10_000 }
         var k = HeadlineKPIs()

@@ -14,17 +14,21 @@ extension ClearwayEngine {
                 try await queries.approvalFacts(from: Instant(millis: filter.from), to: Instant(millis: filter.to)))
     }
 
-    public func kpiReport(_ filter: FactFilter, settings: KPISettings = .init()) async throws -> KPIReport {
+    public func kpiReport(_ filter: FactFilter, settings: KPISettings = .init(), by principal: Principal) async throws -> KPIReport {
+        try authorize(principal, .readCases)
         let period = try await periodFacts(filter, settings: settings)
         return KPIReport.compute(period.facts, approvals: period.approvals, filter: filter, settings: settings)
     }
 
-    public func rootCauses(_ filter: FactFilter, settings: RootCauseFinder.Settings = .init()) async throws -> [RootCauseFinder.Finding] {
-        RootCauseFinder.find(try await periodFacts(filter, settings: .init()).facts, filter: filter, settings: settings)
+    public func rootCauses(_ filter: FactFilter, settings: RootCauseFinder.Settings = .init(),
+                           by principal: Principal) async throws -> [RootCauseFinder.Finding] {
+        try authorize(principal, .readCases)
+        return RootCauseFinder.find(try await periodFacts(filter, settings: .init()).facts, filter: filter, settings: settings)
     }
 
     /// The KPIs and the root causes of one period from one read (the console's Insights page).
-    public func insights(_ filter: FactFilter) async throws -> (report: KPIReport, findings: [RootCauseFinder.Finding]) {
+    public func insights(_ filter: FactFilter, by principal: Principal) async throws -> (report: KPIReport, findings: [RootCauseFinder.Finding]) {
+        try authorize(principal, .readCases)
         let period = try await periodFacts(filter, settings: .init())
         return (KPIReport.compute(period.facts, approvals: period.approvals, filter: filter), RootCauseFinder.find(period.facts, filter: filter))
     }
@@ -32,8 +36,9 @@ extension ClearwayEngine {
 
 extension ClearwayEngine {
     /// The audit entries on cases in the period, as the steps of the case event log.
-    public func caseTrail(from: Instant, to: Instant) async throws -> [CaseTrail.Step] {
-        try await queries.caseTrail(from: from, to: to).compactMap { entry, orderId in
+    public func caseTrail(from: Instant, to: Instant, by principal: Principal) async throws -> [CaseTrail.Step] {
+        try authorize(principal, .readCases)
+        return try await queries.caseTrail(from: from, to: to).compactMap { entry, orderId in
             guard let caseId = entry.caseId else { return nil }
             return CaseTrail.Step(seq: entry.seq, at: entry.at.millis, actor: entry.actor, caseId: caseId, exceptionId: entry.exceptionId,
                                   orderId: orderId, action: entry.action, before: entry.before, after: entry.after,
@@ -61,7 +66,8 @@ extension ClearwayEngine {
     }
 
     /// An imported log, read back for mining.
-    public func importedEventLog(_ id: String) async throws -> (StoredEventLog, ObjectCentricLog)? {
+    public func importedEventLog(_ id: String, by principal: Principal) async throws -> (StoredEventLog, ObjectCentricLog)? {
+        try authorize(principal, .readCases)
         guard let (stored, document) = try await queries.eventLog(id) else { return nil }
         return (stored, try OCELJSON.read(Data(document.utf8)))
     }

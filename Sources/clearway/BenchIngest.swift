@@ -64,7 +64,7 @@ struct BenchIngest: AsyncParsableCommand {
             let r = try await drive(engine, bodies: bodies, mode: .batch, eventsPerRequest: batchSize)
             print(r.row("batch of \(batchSize)"))
         }
-        let kpis = try await engine.headlineKPIs()
+        let kpis = try await engine.headlineKPIs(by: .localOperator("clearway bench"))
         print("")
         print("orders with an exception: \(kpis.backlogOpen) of \(singleOrders + batchOrders) (\(String(format: "%.1f", Double(kpis.backlogOpen) / Double(singleOrders + batchOrders) * 100))%)")
         await db.close()

@@ -43,8 +43,8 @@ struct DemoCommand: AsyncParsableCommand {
         let today = LocalDate(String(wallNow.iso8601.prefix(10))) ?? LocalDate(year: 2026, month: 1, day: 1)
         let start = today.adding(days: -settings.days)
         let clock = ManualClock(Instant(millis: Int64(start.dayNumber) * 86_400_000))
-        let config = ServeConfiguration(host: host, port: port, database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(),
-                                        bootstrapToken: try bootstrapTokenFromEnvironment())
+        let config = ServeConfiguration(host: host, port: port, engine: EngineSetup(
+            database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(), bootstrapToken: try bootstrapTokenFromEnvironment()))
         let host = self.host, speed = self.speed, live = self.live, classifierData = self.classifierData
         _ = try await EmbeddedServer.run(config, clock: clock, logger: logger) { running in
             let logins = try await Self.createDemoUsers(running.engine.database, at: clock.now())

@@ -39,7 +39,7 @@ extension InsightsCommand {
             let logger = makeLogger(level: .warning)
             let database = try await db.open(logger: logger)
             let engine = ClearwayEngine(database: database, policy: try DefaultPolicy.load(), logger: logger)
-            let report = try await engine.kpiReport(filter, settings: KPISettings(minutesPerTouch: minutesPerTouch))
+            let report = try await engine.kpiReport(filter, settings: KPISettings(minutesPerTouch: minutesPerTouch), by: .localOperator("clearway insights"))
             await database.close()
             if period.json { return try printJSON(report) }
             let mirror = Mirror(reflecting: report)
@@ -66,7 +66,7 @@ extension InsightsCommand {
             let logger = makeLogger(level: .warning)
             let database = try await db.open(logger: logger)
             let engine = ClearwayEngine(database: database, policy: try DefaultPolicy.load(), logger: logger)
-            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to), by: .localOperator("clearway insights"))
             await database.close()
             let log = CaseTrail.log(steps)
             do { try OCELJSON.write(log).write(to: URL(fileURLWithPath: out)) } catch { throw CLIError.failure("cannot write \(out)") }
@@ -109,7 +109,7 @@ extension InsightsCommand {
             let logger = makeLogger(level: .warning)
             let database = try await db.open(logger: logger)
             let engine = ClearwayEngine(database: database, policy: try DefaultPolicy.load(), logger: logger)
-            let findings = try await engine.rootCauses(filter)
+            let findings = try await engine.rootCauses(filter, by: .localOperator("clearway insights"))
             await database.close()
             if period.json { return try printJSON(findings) }
             if findings.isEmpty { print("No exception type concentrates far above its baseline in this period.") }

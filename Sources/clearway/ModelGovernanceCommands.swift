@@ -12,7 +12,7 @@ struct ModelActor: ParsableArguments {
 
     var principal: Principal {
         let name = by ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
-        return Principal(id: "cli:\(name)", name: name, role: .admin)
+        return .localOperator(name)
     }
 
     func engine() async throws -> ClearwayEngine {
@@ -129,7 +129,7 @@ extension ModelCommand {
 
         func run() async throws {
             let engine = try await actor.engine()
-            let card = try await engine.modelCard(version: version)
+            let card = try await engine.modelCard(version: version, by: actor.principal)
             await engine.database.close()
             guard let card else { throw CLIError.badInput(version.map { "no model version \($0)" } ?? "no model serves") }
             if json {

@@ -35,9 +35,9 @@ struct Serve: AsyncParsableCommand {
         do {
             dataKey = try ProcessInfo.processInfo.environment["CLEARWAY_DATA_KEY"].map { try DataKey(base64: $0) } ?? DataKey.file(dataKeyFile)
         } catch { throw CLIError.badInput("\(error)") }
-        var config = ServeConfiguration(host: host, port: port, database: location, policy: policy,
-                                        bootstrapToken: try bootstrapTokenFromEnvironment(), dataKey: dataKey)
-        config.maxQueuedEvents = maxQueuedEvents
+        var setup = EngineSetup(database: location, policy: policy, dataKey: dataKey, bootstrapToken: try bootstrapTokenFromEnvironment())
+        setup.maxQueuedEvents = maxQueuedEvents
+        var config = ServeConfiguration(host: host, port: port, engine: setup)
         let fromEnvironment = (ProcessInfo.processInfo.environment["CLEARWAY_TRUSTED_PROXIES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.trustedProxies = trustedProxy + fromEnvironment

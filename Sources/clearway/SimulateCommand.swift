@@ -87,7 +87,8 @@ struct SimulateCommand: AsyncParsableCommand {
         defer { if keepDatabase == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } } }
         let start = today.adding(days: -sim.days)
         let clock = ManualClock(Instant(millis: Int64(start.dayNumber) * 86_400_000))
-        let config = ServeConfiguration(port: 0, database: .sqlite(path: path), policy: try DefaultPolicy.load(), timerInterval: .seconds(3_600),
+        let config = ServeConfiguration(port: 0, engine: EngineSetup(database: .sqlite(path: path), policy: try DefaultPolicy.load()),
+                                        timerInterval: .seconds(3_600),
                                         dispatchInterval: .seconds(3_600))
         let began = Date()
         let days = sim.days

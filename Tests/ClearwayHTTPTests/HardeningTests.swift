@@ -77,7 +77,7 @@ struct HardeningTests {
             let clock = ManualClock(Harness.mondayNine)
             let secret = "cw_two-nodes-0123456789abcdefghijklmnopq"
             let key = try await test.database.createAPIKey(name: "temp", role: .viewer, secret: secret, at: clock.now(), by: "test setup")
-            let authenticator = Authenticator(database: nodeB, clock: clock)
+            let authenticator = KeyAuthenticator(database: nodeB, clock: clock)
             #expect(try await authenticator.principal(for: secret) != nil, "cached on node B")
             let listening = Task { try await nodeB.listenForChanges() }
             _ = await nodeB.keyRevocations.next(after: 0, timeout: .seconds(30))

@@ -19,8 +19,8 @@ struct SlowClientTests {
     func headTimeout() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-slow-\(UUID().uuidString).db").path
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        var config = ServeConfiguration(host: "127.0.0.1", port: 0, database: .sqlite(path: path), policy: try DefaultPolicy.load(),
-                                        bootstrapToken: "cw_slow-client-test-0123456789abcdefghij")
+        var config = ServeConfiguration(host: "127.0.0.1", port: 0, engine: EngineSetup(
+            database: .sqlite(path: path), policy: try DefaultPolicy.load(), bootstrapToken: "cw_slow-client-test-0123456789abcdefghij"))
         config.requestHeadTimeout = .milliseconds(300)
         var logger = Logger(label: "slow")
         logger.logLevel = .critical

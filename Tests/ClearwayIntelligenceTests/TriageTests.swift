@@ -126,7 +126,7 @@ struct TriageTests {
             await #expect(throws: EngineError.self) { try await engine.rollbackModel(by: Self.admin, reason: nil) }
             await #expect(throws: EngineError.self) { try await engine.promoteModel(version: 99, by: Self.admin, reason: nil) }
             await #expect(throws: EngineError.self) { _ = try await engine.registerModel(Array("not a model".utf8), by: Self.admin) }
-            let card = try #require(try await engine.modelCard(version: nil))
+            let card = try #require(try await engine.modelCard(version: nil, by: .localOperator("test")))
             #expect(card.stored.version == v1 && card.isServing && card.serving.count == 2)
 
             // The stored file is damaged; a node starting now cannot use it.

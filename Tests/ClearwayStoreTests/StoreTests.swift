@@ -129,7 +129,7 @@ struct StoreTests {
                 orderIds += outcome.flatMap(\.caseIds)
             }
             #expect(orderIds.count == 3)
-            let openExceptions = try await first.headlineKPIs().exceptionsOpen
+            let openExceptions = try await first.headlineKPIs(by: .localOperator("test")).exceptionsOpen
 
             // The node stops; two nodes start on the same data after every SLA has passed.
             await test.database.close()
@@ -140,7 +140,7 @@ struct StoreTests {
             async let b = nodeB.fireDueTimers(batchSize: 1)
             let fired = try await a + b
             #expect(fired == openExceptions * 2)
-            let kpis = try await nodeA.headlineKPIs()
+            let kpis = try await nodeA.headlineKPIs(by: .localOperator("test"))
             #expect(kpis.breachedOpen == openExceptions)
             let escalations = try await nodeA.database.read {
                 try await $0.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'sla.breached'").first()?.decode(column: "n", as: Int64.self)

@@ -17,6 +17,12 @@ public struct Principal: Sendable, Hashable, Codable {
     /// Whether this principal may send events as `source`.
     public func speaks(for source: String) -> Bool { systems?.contains(source) ?? true }
 
+    /// Whoever runs Clearway's command line on the host: an administrator, named in the
+    /// audit log by the command or the person given.
+    public static func localOperator(_ name: String) -> Principal {
+        Principal(id: "cli:\(name)", name: name, role: .admin)
+    }
+
     /// How the audit log names this actor.
     public var auditName: String { "\(name) (\(id))" }
 }

@@ -33,7 +33,8 @@ extension ClearwayEngine {
     /// Trains (or reuses a fit younger than ten minutes) and scores every open exception,
     /// most likely to breach first. Nil while the record has too little history (fewer
     /// than 50 snapshots with a known outcome, or no breach or no success among them).
-    public func breachRisks(limit: Int = 200) async throws -> (fit: BreachRiskFit, risks: [ExceptionRisk])? {
+    public func breachRisks(limit: Int = 200, by principal: Principal) async throws -> (fit: BreachRiskFit, risks: [ExceptionRisk])? {
+        try authorize(principal, .readCases)
         let now = clock.now()
         let facts = try await riskFacts(now: now)
         let history = RiskHistory(facts)

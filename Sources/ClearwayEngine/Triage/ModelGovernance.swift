@@ -122,7 +122,8 @@ extension ClearwayEngine {
     }
 
     /// The card of one version, or of the serving one when `version` is nil.
-    public func modelCard(version: Int?) async throws -> ModelCard? {
+    public func modelCard(version: Int?, by principal: Principal) async throws -> ModelCard? {
+        try authorize(principal, .readCases)
         let kind = MessageReader.kind
         let history = try await queries.servingHistory(kind: kind)
         let serving = ModelServingChange.stack(history).last
@@ -134,7 +135,8 @@ extension ClearwayEngine {
     }
 
     /// How recent customer messages compare with the serving model's training data.
-    public func messageDrift(days: Int = 30, limit: Int = 5_000) async throws -> TextProfile.Drift? {
+    public func messageDrift(days: Int = 30, limit: Int = 5_000, by principal: Principal) async throws -> TextProfile.Drift? {
+        try authorize(principal, .readCases)
         guard let baseline = messageReader.serving?.metadata.profile else { return nil }
         let since = Instant(millis: clock.now().millis - Int64(days) * 86_400_000)
         let recent = try await queries.recentMessages(since: since, limit: limit).filter { $0.triage != nil }

@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 import Foundation
 import OpenAPIRuntime
 
@@ -31,24 +30,23 @@ extension APIHandlers {
     }
 
     func listCaseActions(_ input: Operations.listCaseActions.Input) async throws -> Operations.listCaseActions.Output {
-        _ = try RequestPrincipal.require(.readCases)
-        guard try await engine.queries.caseExists(input.path.caseId) else { throw EngineError.notFound(what: "case", id: input.path.caseId) }
-        let items = try await engine.queries.actions(caseId: input.path.caseId)
+        let principal = try RequestPrincipal.require(.readCases)
+        let items = try await engine.caseActions(input.path.caseId, by: principal)
         return .ok(.init(body: .json(.init(items: try items.map(ActionMapping.action)))))
     }
 
     func listActions(_ input: Operations.listActions.Input) async throws -> Operations.listActions.Output {
-        _ = try RequestPrincipal.require(.readCases)
+        let principal = try RequestPrincipal.require(.readCases)
         let limit = input.query.limit ?? 100
         guard (1...500).contains(limit) else { throw Problem.invalid([FieldProblem(pointer: "/query/limit", detail: "must be between 1 and 500")]) }
         let state = input.query.state.flatMap { ActionState(rawValue: $0.rawValue) }
-        let items = try await engine.queries.actions(state: state, limit: limit)
+        let items = try await engine.actions(state: state, limit: limit, by: principal)
         return .ok(.init(body: .json(.init(items: try items.map(ActionMapping.action)))))
     }
 
     func getAction(_ input: Operations.getAction.Input) async throws -> Operations.getAction.Output {
-        _ = try RequestPrincipal.require(.readCases)
-        guard let action = try await engine.queries.action(input.path.actionId) else { throw EngineError.notFound(what: "action", id: input.path.actionId) }
+        let principal = try RequestPrincipal.require(.readCases)
+        let action = try await engine.action(input.path.actionId, by: principal)
         return .ok(.init(body: .json(try ActionMapping.action(action))))
     }
 
@@ -100,8 +98,8 @@ extension APIHandlers {
     }
 
     func listConnectors(_ input: Operations.listConnectors.Input) async throws -> Operations.listConnectors.Output {
-        _ = try RequestPrincipal.require(.readDeadLetters)
-        let counts = try await engine.queries.outboxCounts()
+        let principal = try RequestPrincipal.require(.readDeadLetters)
+        let counts = try await engine.outboxCounts(by: principal)
         let items = engine.connectors.status().map { c in
             Components.Schemas.Connector(
                 system: c.system, url: c.url, circuit: .init(rawValue: c.circuit) ?? .closed, consecutiveFailures: c.consecutiveFailures,

@@ -7,9 +7,9 @@ import OpenAPIRuntime
 /// Process intelligence: the KPI report and root-cause patterns of a period.
 extension APIHandlers {
     func getInsightReport(_ input: Operations.getInsightReport.Input) async throws -> Operations.getInsightReport.Output {
-        _ = try RequestPrincipal.require(.readCases)
+        let principal = try RequestPrincipal.require(.readCases)
         let filter = try InsightPeriod.filter(input.query, now: engine.clock.now())
-        let r = try await engine.kpiReport(filter)
+        let r = try await engine.kpiReport(filter, by: principal)
         return .ok(.init(body: .json(.init(
             from: FactFilter.day(filter.from), to: FactFilter.day(filter.to), backlogOpen: r.backlogOpen,
             backlogAging: r.backlogAging.map { .init(label: $0.label, count: $0.count) }, opened: r.opened, resolved: r.resolved,
@@ -22,9 +22,9 @@ extension APIHandlers {
     }
 
     func getRootCauses(_ input: Operations.getRootCauses.Input) async throws -> Operations.getRootCauses.Output {
-        _ = try RequestPrincipal.require(.readCases)
+        let principal = try RequestPrincipal.require(.readCases)
         let filter = try InsightPeriod.filter(input.query, now: engine.clock.now())
-        let findings = try await engine.rootCauses(filter)
+        let findings = try await engine.rootCauses(filter, by: principal)
         return .ok(.init(body: .json(findings.map { f in
             .init(_type: f.type, dimension: f.dimension, value: f.value, count: f.count, typeTotal: f.typeTotal, share: f.share,
                   baselineShare: f.baselineShare, lift: f.lift, excess: f.excess, primary: f.primary, alsoIn: f.alsoIn,
@@ -35,10 +35,10 @@ extension APIHandlers {
 
 extension APIHandlers {
     func exportOcel(_ input: Operations.exportOcel.Input) async throws -> Operations.exportOcel.Output {
-        _ = try RequestPrincipal.require(.readCases)
+        let principal = try RequestPrincipal.require(.readCases)
         let filter = try InsightPeriod.filter(from: input.query.from, to: input.query.to, site: nil, queue: nil, type: nil, segment: nil,
                                               tier: nil, channel: nil, now: engine.clock.now())
-        let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+        let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to), by: principal)
         let document = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: try OCELJSON.write(CaseTrail.log(steps)))
         return .ok(.init(body: .json(.init(additionalProperties: document))))
     }

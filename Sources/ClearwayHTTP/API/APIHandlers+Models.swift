@@ -1,29 +1,28 @@
 import ClearwayCore
 import ClearwayEngine
 import ClearwayIntelligence
-import ClearwayStore
 import Foundation
 
 /// The message classifier: its health and versions, promotion and rollback, and people's
 /// corrections of how a message was read.
 extension APIHandlers {
     func getClassifier(_ input: Operations.getClassifier.Input) async throws -> Operations.getClassifier.Output {
-        _ = try RequestPrincipal.require(.readCases)
-        return .ok(.init(body: .json(try await classifierStatus())))
+        let principal = try RequestPrincipal.require(.readCases)
+        return .ok(.init(body: .json(try await classifierStatus(by: principal))))
     }
 
     func promoteClassifier(_ input: Operations.promoteClassifier.Input) async throws -> Operations.promoteClassifier.Output {
         let principal = try RequestPrincipal.require(.manageModels)
         let body = switch input.body { case .json(let json): json }
         try await engine.promoteModel(version: body.version, by: principal, reason: body.reason.flatMap(Self.nonBlank))
-        return .ok(.init(body: .json(try await classifierStatus())))
+        return .ok(.init(body: .json(try await classifierStatus(by: principal))))
     }
 
     func rollbackClassifier(_ input: Operations.rollbackClassifier.Input) async throws -> Operations.rollbackClassifier.Output {
         let principal = try RequestPrincipal.require(.manageModels)
         let body = switch input.body { case .json(let json): json }
         try await engine.rollbackModel(by: principal, reason: body.reason.flatMap(Self.nonBlank))
-        return .ok(.init(body: .json(try await classifierStatus())))
+        return .ok(.init(body: .json(try await classifierStatus(by: principal))))
     }
 
     func correctRequestType(_ input: Operations.correctRequestType.Input) async throws -> Operations.correctRequestType.Output {
@@ -39,11 +38,10 @@ extension APIHandlers {
         return t.isEmpty ? nil : t
     }
 
-    func classifierStatus() async throws -> Components.Schemas.ClassifierStatus {
+    func classifierStatus(by principal: Principal) async throws -> Components.Schemas.ClassifierStatus {
         let health = engine.messageReader.health
-        let versions = try await engine.queries.modelVersions(kind: MessageReader.kind)
-        let history = try await engine.queries.servingHistory(kind: MessageReader.kind)
-        let drift = try await engine.messageDrift()
+        let (versions, history) = try await engine.modelVersions(kind: MessageReader.kind, by: principal)
+        let drift = try await engine.messageDrift(by: principal)
         return .init(
             serving: health.version, problem: health.problem, decidedByModel: health.decidedByModel, decidedByRules: health.decidedByRules,
             modelFailures: health.modelFailures, confidenceThreshold: engine.policy.triage.confidenceThreshold,

@@ -1,15 +1,15 @@
 import ClearwayCore
 import ClearwayEngine
+import ClearwayIntelligence
 import Foundation
 
 /// Recommended next steps, people's verdicts on them, and open exceptions by breach risk.
 extension APIHandlers {
     func getRecommendations(_ input: Operations.getRecommendations.Input) async throws -> Operations.getRecommendations.Output {
         let principal = try RequestPrincipal.require(.readCases)
-        guard let (record, exceptions, _) = try await engine.queries.detail(input.path.caseId) else {
-            throw EngineError.notFound(what: "case", id: input.path.caseId)
-        }
-        guard let e = exceptions.first(where: { $0.id == input.path.exceptionId }) else { throw EngineError.notFound(what: "exception", id: input.path.exceptionId) }
+        let detail = try await engine.caseDetail(input.path.caseId, full: false, by: principal)
+        let record = detail.record
+        guard let e = detail.exceptions.first(where: { $0.id == input.path.exceptionId }) else { throw EngineError.notFound(what: "exception", id: input.path.exceptionId) }
         let recommendations = try await engine.recommendations(for: e, in: record, by: principal)
         return .ok(.init(body: .json(recommendations.map { r in
             let (verdict, reasons): (Components.Schemas.Recommendation.guardrailsPayload.verdictPayload, [String]) = switch r.guardrails {
@@ -34,10 +34,10 @@ extension APIHandlers {
     }
 
     func getBreachRisk(_ input: Operations.getBreachRisk.Input) async throws -> Operations.getBreachRisk.Output {
-        _ = try RequestPrincipal.require(.readCases)
+        let principal = try RequestPrincipal.require(.readCases)
         let limit = input.query.limit ?? 100
         guard (1...1_000).contains(limit) else { throw Problem.invalid([FieldProblem(pointer: "/query/limit", detail: "must be between 1 and 1000")]) }
-        guard let (fit, risks) = try await engine.breachRisks(limit: limit) else { return .ok(.init(body: .json(.init(items: [])))) }
+        guard let (fit, risks) = try await engine.breachRisks(limit: limit, by: principal) else { return .ok(.init(body: .json(.init(items: [])))) }
         return .ok(.init(body: .json(.init(
             model: .init(exceptions: fit.exceptions, snapshots: fit.snapshots, heldOutAuc: fit.heldOut.auc, heldOutBrier: fit.heldOut.brier,
                          heldOutCalibrationError: fit.heldOut.expectedCalibrationError),

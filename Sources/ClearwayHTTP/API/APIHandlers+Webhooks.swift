@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 
 /// Webhook subscriptions (administrators only).
 extension APIHandlers {

@@ -1,5 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
+import Foundation
 import OpenAPIRuntime
 
 /// Working exceptions, comments and dead letters.
@@ -55,19 +56,17 @@ extension APIHandlers {
     }
 
     func listDeadLetters(_ input: Operations.listDeadLetters.Input) async throws -> Operations.listDeadLetters.Output {
-        _ = try RequestPrincipal.require(.readDeadLetters)
+        let principal = try RequestPrincipal.require(.readDeadLetters)
         let limit = input.query.limit ?? 50, offset = input.query.offset ?? 0
         guard (1...500).contains(limit) else { throw Problem.invalid([FieldProblem(pointer: "/query/limit", detail: "must be between 1 and 500")]) }
         guard offset >= 0 else { throw Problem.invalid([FieldProblem(pointer: "/query/offset", detail: "must not be negative")]) }
-        let page = try await engine.queries.deadLetters(status: input.query.status?.rawValue, limit: limit, offset: offset)
+        let page = try await engine.deadLetters(status: input.query.status?.rawValue, limit: limit, offset: offset, by: principal)
         return .ok(.init(body: .json(.init(total: page.total, items: page.items.map(ContractMapping.deadLetter)))))
     }
 
     func getDeadLetter(_ input: Operations.getDeadLetter.Input) async throws -> Operations.getDeadLetter.Output {
-        _ = try RequestPrincipal.require(.readDeadLetters)
-        guard let letter = try await engine.queries.deadLetter(input.path.deadLetterId) else {
-            throw EngineError.notFound(what: "dead letter", id: input.path.deadLetterId)
-        }
+        let principal = try RequestPrincipal.require(.readDeadLetters)
+        let letter = try await engine.deadLetter(input.path.deadLetterId, by: principal)
         return .ok(.init(body: .json(ContractMapping.deadLetter(letter))))
     }
 

@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 import Foundation
 import OpenAPIRuntime
 
@@ -10,7 +9,7 @@ struct APIHandlers: APIProtocol {
     let engine: ClearwayEngine
 
     func listCases(_ input: Operations.listCases.Input) async throws -> Operations.listCases.Output {
-        _ = try RequestPrincipal.require(.readCases)
+        let principal = try RequestPrincipal.require(.readCases)
         let q = input.query
         var filter = CaseFilter()
         var problems: [FieldProblem] = []
@@ -42,31 +41,28 @@ struct APIHandlers: APIProtocol {
         filter.sort = q.sort.flatMap { CaseFilter.Sort(rawValue: $0.rawValue) } ?? .priority
         filter.limit = q.limit ?? 50
         filter.offset = q.offset ?? 0
-        let page = try await engine.queries.list(filter)
+        let page = try await engine.cases(filter, by: principal)
         let items = page.cases.map { ContractMapping.summary($0, exceptions: page.exceptions[$0.id] ?? [], now: now) }
         return .ok(.init(body: .json(.init(total: page.total, limit: filter.limit, offset: filter.offset, items: items))))
     }
 
     func getCase(_ input: Operations.getCase.Input) async throws -> Operations.getCase.Output {
-        _ = try RequestPrincipal.require(.readCases)
-        let id = input.path.caseId
-        guard let (record, exceptions, order) = try await engine.queries.detail(id) else { throw EngineError.notFound(what: "case", id: id) }
-        let timeline = try await engine.queries.timeline(caseId: id)
+        let principal = try RequestPrincipal.require(.readCases)
+        let detail = try await engine.caseDetail(input.path.caseId, by: principal)
+        let (record, exceptions) = (detail.record, detail.exceptions)
         let now = engine.clock.now()
         let policy = engine.policy
         return .ok(.init(body: .json(.init(
             _case: ContractMapping.summary(record, exceptions: exceptions, now: now),
-            order: order.map(ContractMapping.order),
+            order: detail.order.map(ContractMapping.order),
             exceptions: exceptions.map { ContractMapping.detail($0, policy: policy, site: record.site, now: now) },
-            timeline: timeline.map(ContractMapping.timeline),
-            actions: try await engine.queries.actions(caseId: id).map(ActionMapping.action)))))
+            timeline: detail.timeline.map(ContractMapping.timeline),
+            actions: try detail.actions.map(ActionMapping.action)))))
     }
 
     func listQueues(_ input: Operations.listQueues.Input) async throws -> Operations.listQueues.Output {
-        _ = try RequestPrincipal.require(.readCases)
-        var stats = Dictionary(uniqueKeysWithValues: try await engine.queries.queueStats().map { ($0.queue, $0) })
-        for name in engine.policy.queues where stats[name] == nil { stats[name] = QueueStats(queue: name) }
-        let queues = stats.values.sorted { $0.queue < $1.queue }.map { s in
+        let principal = try RequestPrincipal.require(.readCases)
+        let queues = try await engine.allQueueStats(by: principal).map { s in
             Components.Schemas.QueueSummary(queue: s.queue, open: s.open, assigned: s.assigned, waiting: s.waiting,
                                             total: s.open + s.assigned + s.waiting, atRisk: s.atRisk, breached: s.breached,
                                             oldestOpenedAt: s.oldestOpenedAt?.date, nextDueAt: s.nextDueAt?.date)
@@ -75,8 +71,8 @@ struct APIHandlers: APIProtocol {
     }
 
     func getKpis(_ input: Operations.getKpis.Input) async throws -> Operations.getKpis.Output {
-        _ = try RequestPrincipal.require(.readCases)
-        let k = try await engine.headlineKPIs()
+        let principal = try RequestPrincipal.require(.readCases)
+        let k = try await engine.headlineKPIs(by: principal)
         return .ok(.init(body: .json(.init(
             backlogOpen: k.backlogOpen, exceptionsOpen: k.exceptionsOpen, atRiskOpen: k.atRiskOpen, breachedOpen: k.breachedOpen,
             resolvedExceptions: k.resolvedExceptions, touchlessRate: k.touchlessRate,

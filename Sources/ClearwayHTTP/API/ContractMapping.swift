@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 import Foundation
 import OpenAPIRuntime
 

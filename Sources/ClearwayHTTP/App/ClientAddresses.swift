@@ -1,4 +1,5 @@
 import ClearwayCore
+import Foundation
 import HTTPTypes
 import Hummingbird
 

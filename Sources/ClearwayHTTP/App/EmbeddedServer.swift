@@ -1,10 +1,10 @@
 import ClearwayCore
 import ClearwayEngine
 import ClearwayHTTP
-import ClearwayStore
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// A Clearway server in this process on a clock that a simulation moves, with API keys
 /// for the simulated source systems and order desk. Used by `demo`, `simulate --report`
@@ -30,10 +30,9 @@ public enum EmbeddedServer {
         // People sign in on real time: the simulation moves the business clock by days.
         let (app, engine) = try await buildApplication(config, logger: logger, clock: clock, sessionClock: SystemClock(),
                                                        onListening: { portContinuation.yield($0); portContinuation.finish() })
-        let integration = APIKeySecret.generate(), agent = APIKeySecret.generate(), approver = APIKeySecret.generate()
-        _ = try await engine.database.createAPIKey(name: "simulated source systems", role: .integration, secret: integration, at: clock.now(), by: "system:demo")
-        _ = try await engine.database.createAPIKey(name: "simulated order desk", role: .agent, secret: agent, at: clock.now(), by: "system:demo")
-        _ = try await engine.database.createAPIKey(name: "simulated credit analyst", role: .creditApprover, secret: approver, at: clock.now(), by: "system:demo")
+        let integration = try await engine.issueAPIKey(name: "simulated source systems", role: .integration, actor: "system:demo").secret
+        let agent = try await engine.issueAPIKey(name: "simulated order desk", role: .agent, actor: "system:demo").secret
+        let approver = try await engine.issueAPIKey(name: "simulated credit analyst", role: .creditApprover, actor: "system:demo").secret
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         return try await withThrowingTaskGroup(of: Ended<T>.self) { group in
             group.addTask { try await services.run(); return .server }

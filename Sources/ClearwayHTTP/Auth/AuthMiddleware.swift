@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayEngine
 import Hummingbird
 import Logging
 
@@ -7,7 +8,7 @@ import Logging
 /// contract is public.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = ClearwayRequestContext
-    let authenticator: Authenticator
+    let authenticator: KeyAuthenticator
     let logger: Logger
     let throttle = FailedKeyThrottle()
     let addresses: ClientAddresses

@@ -1,6 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
+import Foundation
 
 /// Actions in the console: each case's actions with the moves this role may make, forms to
 /// ask for an action (checked first, or asked outright), the approval inbox and the

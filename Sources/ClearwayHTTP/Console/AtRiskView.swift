@@ -1,7 +1,7 @@
 import ClearwayCore
 import ClearwayEngine
 import ClearwayIntelligence
-import ClearwayStore
+import Foundation
 
 /// Open exceptions ranked by their probability of breaching the SLA, with what the model
 /// saw and how well it did on the latest exceptions it was not trained on.

@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 import Foundation
 
 /// The what-if page: a changed policy tried on a period's recorded events, shown beside

@@ -1,6 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
+import Foundation
 
 /// One case: the order, each exception with its evidence, SLA clock and priority parts,
 /// what this person's role may do, comments and the full timeline.

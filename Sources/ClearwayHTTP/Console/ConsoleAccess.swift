@@ -1,5 +1,4 @@
 import ClearwayCore
-import ClearwayStore
 import Hummingbird
 import Synchronization
 
@@ -55,7 +54,7 @@ extension ConsoleRoutes {
 
     /// Refuses a person whose role lacks what the route needs.
     static func check(_ access: ConsoleAccess, _ session: ConsoleSession) throws {
-        guard case .permission(let permission) = access, !session.user.role.allows(permission) else { return }
+        guard case .permission(let permission) = access, session.user.principal.refusal(permission) != nil else { return }
         throw ConsoleFailure.forbidden("Your role (\(session.user.role.rawValue)) may not \(permission.phrase).")
     }
 }

@@ -1,6 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
+import Foundation
 import Hummingbird
 
 /// Console routes for actions: ask (or check) an action on an exception, decide approvals,
@@ -35,12 +35,12 @@ extension ConsoleRoutes {
             }
         }
         route(router, .get, "/console/approvals", .permission(.readCases)) { request, _, session, _ in
-            let pending = try await engine.queries.actions(state: .pendingApproval, limit: 500)
+            let pending = try await engine.actions(state: .pendingApproval, limit: 500, by: session.user.principal)
             return ConsoleHTTP.html(ActionViews.approvalsPage(pending, session: session, notice: Layout.notice(ConsoleHTTP.notice(request, session))))
         }
         route(router, .get, "/console/deliveries", .permission(.readDeadLetters)) { request, _, session, _ in
-            let dead = try await engine.queries.actions(state: .deadLettered, limit: 500)
-            return ConsoleHTTP.html(ActionViews.deliveriesPage(connectors: engine.connectors.status(), outbox: try await engine.queries.outboxCounts(),
+            let dead = try await engine.deadLetteredActions(limit: 500, by: session.user.principal)
+            return ConsoleHTTP.html(ActionViews.deliveriesPage(connectors: engine.connectors.status(), outbox: try await engine.outboxCounts(by: session.user.principal),
                                                                dead: dead, session: session,
                                                                notice: Layout.notice(ConsoleHTTP.notice(request, session))))
         }

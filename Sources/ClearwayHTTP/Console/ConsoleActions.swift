@@ -1,4 +1,5 @@
 import ClearwayEngine
+import Foundation
 
 /// Turns console forms into engine commands, and engine refusals into plain sentences.
 enum ConsoleActions {

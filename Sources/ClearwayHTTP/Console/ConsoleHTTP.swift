@@ -1,5 +1,4 @@
 import ClearwayCore
-import ClearwayStore
 import Crypto
 import Foundation
 import HTTPTypes

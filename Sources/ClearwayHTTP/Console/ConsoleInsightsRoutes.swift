@@ -1,6 +1,7 @@
 import ClearwayCore
 import ClearwayEngine
 import ClearwayInsights
+import Foundation
 import Hummingbird
 
 /// Console routes for insights: the KPI and root-cause page, and its tables as CSV.
@@ -8,16 +9,16 @@ extension ConsoleRoutes {
     func registerInsights(on router: Router<ClearwayRequestContext>) {
         route(router, .get, "/console/insights", .permission(.readCases)) { request, _, session, _ in
             let filter = try insightFilter(request)
-            let (report, findings) = try await engine.insights(filter)
+            let (report, findings) = try await engine.insights(filter, by: session.user.principal)
             return ConsoleHTTP.html(InsightsView.page(report: report, findings: findings, filter: filter, query: insightQuery(request), session: session))
         }
-        route(router, .get, "/console/insights/kpis.csv", .permission(.readCases)) { request, _, _, _ in
+        route(router, .get, "/console/insights/kpis.csv", .permission(.readCases)) { request, _, session, _ in
             let filter = try insightFilter(request)
-            return ConsoleHTTP.csv(InsightsView.kpiCSV(try await engine.kpiReport(filter), filter: filter), filename: "clearway-kpis.csv")
+            return ConsoleHTTP.csv(InsightsView.kpiCSV(try await engine.kpiReport(filter, by: session.user.principal), filter: filter), filename: "clearway-kpis.csv")
         }
-        route(router, .get, "/console/insights/root-causes.csv", .permission(.readCases)) { request, _, _, _ in
+        route(router, .get, "/console/insights/root-causes.csv", .permission(.readCases)) { request, _, session, _ in
             let filter = try insightFilter(request)
-            return ConsoleHTTP.csv(InsightsView.rootCauseCSV(try await engine.rootCauses(filter)), filename: "clearway-root-causes.csv")
+            return ConsoleHTTP.csv(InsightsView.rootCauseCSV(try await engine.rootCauses(filter, by: session.user.principal)), filename: "clearway-root-causes.csv")
         }
         registerProcessMap(on: router)
         registerImportedLogs(on: router)
@@ -27,25 +28,25 @@ extension ConsoleRoutes {
     func registerProcessMap(on router: Router<ClearwayRequestContext>) {
         route(router, .get, "/console/insights/process", .permission(.readCases)) { request, _, session, _ in
             let filter = try insightFilter(request)
-            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to), by: session.user.principal)
             let flat = try CaseTrail.log(steps).flattenedIfAny(on: "exception")
             return ConsoleHTTP.html(ProcessMapView.page(map: ProcessMap(flat), log: flat, handoffs: CaseTrail.handoffs(steps), from: filter.from, to: filter.to,
                                                         query: insightQuery(request), session: session))
         }
-        route(router, .get, "/console/insights/process.csv", .permission(.readCases)) { request, _, _, _ in
+        route(router, .get, "/console/insights/process.csv", .permission(.readCases)) { request, _, session, _ in
             let filter = try insightFilter(request)
-            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to))
+            let steps = try await engine.caseTrail(from: Instant(millis: filter.from), to: Instant(millis: filter.to), by: session.user.principal)
             return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try CaseTrail.log(steps).flattenedIfAny(on: "exception"))), filename: "clearway-process.csv")
         }
     }
 
     func registerImportedLogs(on router: Router<ClearwayRequestContext>) {
         route(router, .get, "/console/insights/logs", .permission(.readCases)) { request, _, session, _ in
-            ConsoleHTTP.html(ProcessMapView.logsPage(try await engine.queries.eventLogs(), session: session))
+            ConsoleHTTP.html(ProcessMapView.logsPage(try await engine.eventLogs(by: session.user.principal), session: session))
         }
         route(router, .get, "/console/insights/logs/:log", .permission(.readCases)) { request, context, session, _ in
             let id = try context.parameters.require("log")
-            guard let (stored, log) = try await engine.importedEventLog(id) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
+            guard let (stored, log) = try await engine.importedEventLog(id, by: session.user.principal) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
             let asked = request.uri.queryParameters["objectType"].map(String.init)
             guard let objectType = asked ?? stored.objectTypes.first, stored.objectTypes.contains(objectType) else {
                 throw ConsoleFailure.badRequest("This log has no objects of type \(asked ?? "?"); it has \(stored.objectTypes.joined(separator: ", ")).")
@@ -53,9 +54,9 @@ extension ConsoleRoutes {
             let flat = try log.flattened(on: objectType)
             return ConsoleHTTP.html(ProcessMapView.importedPage(stored: stored, objectType: objectType, map: ProcessMap(flat), log: flat, session: session))
         }
-        route(router, .get, "/console/insights/logs/:log/transitions.csv", .permission(.readCases)) { request, context, _, _ in
+        route(router, .get, "/console/insights/logs/:log/transitions.csv", .permission(.readCases)) { request, context, session, _ in
             let id = try context.parameters.require("log")
-            guard let (stored, log) = try await engine.importedEventLog(id) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
+            guard let (stored, log) = try await engine.importedEventLog(id, by: session.user.principal) else { throw ConsoleFailure.notFound("There is no imported event log \(id).") }
             let objectType = request.uri.queryParameters["objectType"].map(String.init) ?? stored.objectTypes.first ?? ""
             guard stored.objectTypes.contains(objectType) else { throw ConsoleFailure.badRequest("This log has no objects of type \(objectType).") }
             return ConsoleHTTP.csv(ProcessMapView.csv(ProcessMap(try log.flattened(on: objectType))), filename: "clearway-log-\(id)-transitions.csv")

@@ -1,6 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
+import Foundation
 import Hummingbird
 
 /// Console routes for the models: the Models page, promotion and rollback (admins), a
@@ -8,15 +8,15 @@ import Hummingbird
 extension ConsoleRoutes {
     func registerModels(on router: Router<ClearwayRequestContext>) {
         route(router, .get, "/console/models", .permission(.readCases)) { request, _, session, _ in
-            let kind = MessageReader.kind
             let health = engine.messageReader.health
+            let (versions, history) = try await engine.modelVersions(kind: MessageReader.kind, by: session.user.principal)
             return ConsoleHTTP.html(TriageViews.page(
-                health: health, threshold: engine.policy.triage.confidenceThreshold, versions: try await engine.queries.modelVersions(kind: kind),
-                history: try await engine.queries.servingHistory(kind: kind), card: try await engine.modelCard(version: health.version),
-                drift: try await engine.messageDrift(), session: session, notice: Layout.notice(ConsoleHTTP.notice(request, session))))
+                health: health, threshold: engine.policy.triage.confidenceThreshold, versions: versions,
+                history: history, card: try await engine.modelCard(version: health.version, by: session.user.principal),
+                drift: try await engine.messageDrift(by: session.user.principal), session: session, notice: Layout.notice(ConsoleHTTP.notice(request, session))))
         }
         route(router, .get, "/console/at-risk", .permission(.readCases)) { request, _, session, _ in
-            ConsoleHTTP.html(AtRiskView.page(result: try await engine.breachRisks(), session: session))
+            ConsoleHTTP.html(AtRiskView.page(result: try await engine.breachRisks(by: session.user.principal), session: session))
         }
         route(router, .post, "/console/models/promote", .permission(.manageModels)) { request, _, session, form in
             guard let version = Int(form["version"]?.first ?? "") else { throw ConsoleFailure.badRequest("Choose a version to put in service.") }

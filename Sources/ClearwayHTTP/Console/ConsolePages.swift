@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 import Foundation
 import Hummingbird
 
@@ -47,7 +46,7 @@ extension ConsoleRoutes {
     }
 
     func queuePage(_ request: Request, queue: String, session: ConsoleSession, notice: HTML?) async throws -> Response {
-        let known = Layout.queues.contains(queue) ? true : try await engine.queries.queueStats().contains { $0.queue == queue }
+        let known = Layout.queues.contains(queue) ? true : try await engine.queueStats(by: session.user.principal).contains { $0.queue == queue }
         guard known else {
             throw ConsoleFailure.notFound("There is no queue called \(queue).")
         }
@@ -74,10 +73,10 @@ extension ConsoleRoutes {
             guard let sort = QueueFilter.Sort(rawValue: s) else { throw ConsoleFailure.badRequest("Unknown sort \(s).") }
             filter.sort = sort
         }
-        let (items, total) = try await engine.queries.queueItems(filter)
+        let (items, total) = try await engine.queueItems(filter, by: session.user.principal)
         let sites = Array(Set(engine.policy.sites.keys).union(items.map(\.site))).sorted()
         return ConsoleHTTP.html(QueueView.page(queue: queue, params: params, items: items, total: total, session: session,
-                                               users: try await engine.database.users(), queues: engine.policy.queues.filter { $0 != queue }, sites: sites, notice: notice ?? "", now: engine.clock.now()))
+                                               users: try await engine.people(by: session.user.principal), queues: engine.policy.queues.filter { $0 != queue }, sites: sites, notice: notice ?? "", now: engine.clock.now()))
     }
 
     /// Applies one command to each selected exception and reports each outcome.
@@ -103,12 +102,11 @@ extension ConsoleRoutes {
     }
 
     func casePage(_ id: String, session: ConsoleSession, notice: String?) async throws -> Response {
-        guard let (record, exceptions, order) = try await engine.queries.detail(id) else { throw ConsoleFailure.notFound("There is no case \(id).") }
-        let timeline = try await engine.queries.timeline(caseId: id)
-        let actions = try await engine.queries.actions(caseId: id)
+        let detail = try await engine.caseDetail(id, by: session.user.principal)
+        let (record, exceptions) = (detail.record, detail.exceptions)
         let recommendations = try await engine.recommendations(for: exceptions, in: record, by: session.user.principal)
-        return ConsoleHTTP.html(CaseView.page(record: record, exceptions: exceptions, order: order, timeline: timeline, actions: actions, session: session,
-                                              users: try await engine.database.users(), requestTypes: engine.knownRequestTypes,
+        return ConsoleHTTP.html(CaseView.page(record: record, exceptions: exceptions, order: detail.order, timeline: detail.timeline, actions: detail.actions, session: session,
+                                              users: try await engine.people(by: session.user.principal), requestTypes: engine.knownRequestTypes,
                                               recommendations: recommendations, notice: Layout.notice(notice), now: engine.clock.now()))
     }
 }

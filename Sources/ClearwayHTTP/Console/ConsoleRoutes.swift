@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 import Foundation
 import Hummingbird
 import Logging
@@ -41,9 +40,9 @@ struct ConsoleRoutes: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OverviewView.script)))
         }
         route(router, .get, "/console", .permission(.readCases)) { request, _, session, _ in
-            ConsoleHTTP.html(OverviewView.page(session: session, live: try await liveOverview(), warning: TriageViews.warning(engine.messageReader.health)))
+            ConsoleHTTP.html(OverviewView.page(session: session, live: try await liveOverview(by: session.user.principal), warning: TriageViews.warning(engine.messageReader.health)))
         }
-        route(router, .get, "/console/live", .permission(.readCases)) { request, _, _, _ in liveStream() }
+        route(router, .get, "/console/live", .permission(.readCases)) { request, _, session, _ in liveStream(by: session.user.principal) }
         route(router, .get, "/console/queues/:queue", .permission(.readCases)) { request, context, session, _ in
             try await queuePage(request, queue: try context.parameters.require("queue"), session: session,
                           notice: Layout.notice(ConsoleHTTP.notice(request, session)))
@@ -79,7 +78,7 @@ struct ConsoleRoutes: Sendable {
     func page(_ request: Request, post: Bool, access: ConsoleAccess,
               _ body: (ConsoleSession, [String: [String]]) async throws -> Response) async throws -> Response {
         guard let token = ConsoleHTTP.sessionToken(request),
-              let session = try await engine.database.session(token: token, at: engine.sessionClock.now()) else {
+              let session = try await engine.consoleSession(token: token) else {
             if post { return ConsoleHTTP.redirect("/console/login") }
             return ConsoleHTTP.redirect("/console/login" + ConsoleHTTP.query([("next", request.uri.path)]))
         }
@@ -115,11 +114,11 @@ struct ConsoleRoutes: Sendable {
                                 status: status)
     }
 
-    func liveOverview() async throws -> HTML {
-        async let kpis = engine.headlineKPIs()
-        async let queues = engine.queries.queueStats()
+    func liveOverview(by principal: Principal) async throws -> HTML {
+        async let kpis = engine.headlineKPIs(by: principal)
+        async let queues = engine.queueStats(by: principal)
         let now = engine.clock.now()
-        let overview = try await engine.queries.backlogOverview(now: now)
+        let overview = try await engine.backlogOverview(now: now, by: principal)
         return OverviewView.live(kpis: try await kpis, queues: try await queues, overview: overview, now: now)
     }
 
@@ -128,7 +127,7 @@ struct ConsoleRoutes: Sendable {
     /// every 1.5 s per node however many browsers watch. A comment line after 20 quiet
     /// seconds notices a browser that has gone; a graceful shutdown ends the stream so the
     /// server can stop (the browser reconnects to another node).
-    func liveStream() -> Response {
+    func liveStream(by principal: Principal) -> Response {
         var headers = ConsoleHTTP.securityHeaders
         headers[.contentType] = "text/event-stream"
         return Response(status: .ok, headers: headers, body: .init { writer in
@@ -136,11 +135,11 @@ struct ConsoleRoutes: Sendable {
             // The first render is fresh: a shared one may predate the page this stream
             // belongs to, and would put older figures back on the screen.
             var maxAge: Duration = .zero
-            var seen = engine.database.changes.version
+            var seen = engine.changeVersion
             let stopping = Mutex(false)
             try await withGracefulShutdownHandler {
                 while !Task.isCancelled, !stopping.withLock({ $0 }) {
-                    let html = try await shared.current(maxAge: maxAge) { try await liveOverview() }.text
+                    let html = try await shared.current(maxAge: maxAge) { try await liveOverview(by: principal) }.text
                     maxAge = .milliseconds(1_500)
                     if html != last {
                         last = html
@@ -148,7 +147,7 @@ struct ConsoleRoutes: Sendable {
                         try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n"))
                     }
                     let before = seen
-                    seen = await engine.database.changes.next(after: seen, timeout: .seconds(20))
+                    seen = await engine.nextChange(after: seen, timeout: .seconds(20))
                     if seen == before {
                         try await writer.write(ByteBuffer(string: ": still here\n\n"))
                     } else {
@@ -158,7 +157,7 @@ struct ConsoleRoutes: Sendable {
                 }
             } onGracefulShutdown: {
                 stopping.withLock { $0 = true }
-                engine.database.changes.signal()     // wake the wait so the stream ends now
+                engine.wakeChangeWaiters()     // wake the wait so the stream ends now
             }
             try await writer.finish(nil)
         })

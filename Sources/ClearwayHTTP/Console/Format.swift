@@ -1,5 +1,5 @@
 import ClearwayCore
-import ClearwayStore
+import Foundation
 
 /// How the console writes times, ages, money and states.
 enum Format {

@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayInsights
-import ClearwayStore
 import Foundation
 
 /// The insights page: a period's KPIs with the filters a leader slices by, the backlog's

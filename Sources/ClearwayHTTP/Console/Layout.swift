@@ -1,5 +1,5 @@
 import ClearwayCore
-import ClearwayStore
+import Foundation
 
 /// The page frame: navigation, the signed-in user and the shared styles. No scripts or
 /// fonts from elsewhere: the console works offline and with a strict content policy.

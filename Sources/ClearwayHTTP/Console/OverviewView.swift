@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
 
 /// The backlog overview: headline tiles, open work per queue by SLA state, age buckets and
 /// the daily flow. The live part is re-rendered and pushed by server-sent events.

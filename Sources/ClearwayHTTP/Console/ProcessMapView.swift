@@ -1,6 +1,5 @@
 import ClearwayCore
 import ClearwayInsights
-import ClearwayStore
 import Foundation
 
 /// The process map of how exceptions were handled: activities stacked in the order cases

@@ -1,5 +1,5 @@
 import ClearwayCore
-import ClearwayStore
+import Foundation
 
 /// One queue's work list: filters, sorting, and bulk claim, assign and resolve.
 enum QueueView {

@@ -1,6 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
-import ClearwayStore
+import ClearwayIntelligence
 
 /// The recommended next steps on an open exception: what resolved similar ones fastest,
 /// with the history behind each, the guardrails' verdict, and a verdict for the person.

@@ -1,7 +1,6 @@
 import ClearwayCore
 import ClearwayEngine
 import ClearwayIntelligence
-import ClearwayStore
 import Foundation
 
 /// How a customer's message was read (on the case), the form to correct it, and the

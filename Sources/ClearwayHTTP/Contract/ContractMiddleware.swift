@@ -1,6 +1,7 @@
 import ClearwayCore
 import Foundation
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// Holds each API request to the contract before a handler sees it: a declared path with
 /// an undeclared method gets 405 and `Allow`; query parameters outside their declared

@@ -4,6 +4,7 @@ import ClearwayIntegration
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// `POST /v1/events`: CloudEvents in structured (single, batch) and binary content modes.
 struct EventsRoute {

@@ -11,12 +11,9 @@ struct OpsRoutes {
     func register(on router: Router<ClearwayRequestContext>) {
         router.get("/health/live") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("/health/ready") { _, _ in
-            do {
-                _ = try await engine.database.verifyConnection()
-                return try JSONResponse.make(["status": "ready", "database": engine.database.dialect.rawValue])
-            } catch {
-                return try JSONResponse.make(["status": "unavailable", "database": engine.database.dialect.rawValue], status: .serviceUnavailable)
-            }
+            let readiness = await engine.databaseReadiness()
+            return readiness.ready ? try JSONResponse.make(["status": "ready", "database": readiness.database])
+                : try JSONResponse.make(["status": "unavailable", "database": readiness.database], status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             _ = try RequestPrincipal.require(.readMetrics)

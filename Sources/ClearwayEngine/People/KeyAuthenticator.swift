@@ -5,17 +5,21 @@ import Synchronization
 /// Resolves a bearer token to a principal. Hits are cached for a few seconds so a busy
 /// integration does not cost a query per request; a revocation anywhere empties the cache
 /// at once (the store's `keyRevocations` signal, fed by other nodes over NOTIFY).
-final class Authenticator: Sendable {
+public final class KeyAuthenticator: Sendable {
     let database: Database
-    let clock: any BusinessClock
+    public let clock: any BusinessClock
     let cacheSeconds: Double
     private let cache = Mutex<(revision: UInt64, keys: [String: (Principal, Instant)])>((0, [:]))
 
-    init(database: Database, clock: any BusinessClock, cacheSeconds: Double = 5) {
+    public init(database: Database, clock: any BusinessClock, cacheSeconds: Double = 5) {
         self.database = database; self.clock = clock; self.cacheSeconds = cacheSeconds
     }
 
-    func principal(for token: String) async throws -> Principal? {
+    public convenience init(engine: ClearwayEngine) {
+        self.init(database: engine.database, clock: engine.clock)
+    }
+
+    public func principal(for token: String) async throws -> Principal? {
         let hash = APIKeySecret.hash(token)
         let now = clock.now()
         let revision = database.keyRevocations.version
@@ -34,21 +38,6 @@ final class Authenticator: Sendable {
             guard c.revision == revision else { return }
             if c.keys.count > 10_000 { c.keys.removeAll() }
             c.keys[hash] = (principal, now)
-        }
-        return principal
-    }
-}
-
-/// The principal of the request being handled. Generated OpenAPI handlers have no request
-/// context parameter, so the auth middleware binds it for the duration of the request.
-enum RequestPrincipal {
-    @TaskLocal static var current: Principal?
-
-    /// The caller, if its role has `permission`; otherwise a 401 or 403 problem.
-    static func require(_ permission: Permission) throws -> Principal {
-        guard let principal = current else { throw Problem.unauthorized("Send Authorization: Bearer <api key>.") }
-        guard principal.role.allows(permission) else {
-            throw Problem.forbidden("Role \(principal.role.rawValue) may not \(permission.phrase).")
         }
         return principal
     }
