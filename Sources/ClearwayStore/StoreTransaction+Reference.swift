@@ -170,7 +170,7 @@ extension StoreTransaction {
     @discardableResult
     public func saveOrder(_ o: Order, at: Instant) async throws -> Bool {
         let active = o.status.isActive ? 1 : 0
-        let doc = try JSONText.encode(o)
+        let doc = try StoredDocument.order(o)
         let inserted = try await sql.raw("""
             INSERT INTO orders (id, customer_id, site, lane, ship_date, status, active, total, doc, updated_at)
             VALUES (\(bind: o.id), \(bind: o.customerId), \(bind: o.site), \(bind: o.lane), \(bind: o.requestedShipDate.description),
