@@ -20,6 +20,7 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
     public func seconds(since other: Instant) -> Double { Double(millis - other.millis) / 1000 }
 
     public init?(iso8601 text: String) {
+        if let millis = TimeText.parseISO8601(text) { self.init(millis: millis); return }
         let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         if let d = try? withFraction.parse(text) { self.init(d); return }
         if let d = try? Date.ISO8601FormatStyle().parse(text) { self.init(d); return }
@@ -27,7 +28,7 @@ public struct Instant: Sendable, Hashable, Comparable, Codable, CustomStringConv
     }
 
     public var iso8601: String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: millis % 1000 != 0))
+        TimeText.iso8601(millis: millis) ?? date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: millis % 1000 != 0))
     }
 
     public var description: String { iso8601 }
@@ -76,7 +77,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { TimeText.date(year: year, month: month, day: day) ?? String(format: "%04d-%02d-%02d", year, month, day) }
 
     /// Days since 1970-01-01 (proleptic Gregorian), for date arithmetic without time zones.
     public var dayNumber: Int {
