@@ -153,6 +153,7 @@ public final class Database: Sendable {
         let tx = StoreTransaction(sql: sql, dialect: dialect)
         do {
             let value = try await body(tx)
+            try await tx.flushDeferred()
             let changed = try await tx.flushAudit()
             // NOTIFY is transactional: other nodes hear of the change only if it commits.
             if changed, dialect == .postgres {

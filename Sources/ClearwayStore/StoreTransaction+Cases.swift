@@ -75,23 +75,10 @@ extension StoreTransaction {
 
     // MARK: Timers
 
-    public func scheduleTimers(_ timers: [TimerRecord]) async throws {
-        for t in timers {
-            try await sql.raw("""
-                INSERT INTO timers (id, exception_id, case_id, kind, due_at, fired_at)
-                VALUES (\(bind: t.id), \(bind: t.exceptionId), \(bind: t.caseId), \(bind: t.kind.rawValue), \(bind: t.dueAt.millis), NULL)
-                """).run()
-        }
-    }
-
-    /// Pending timers of an exception stop counting once it is closed.
-    public func cancelTimers(exceptionId: String) async throws {
-        try await sql.raw("DELETE FROM timers WHERE exception_id = \(bind: exceptionId) AND fired_at IS NULL").run()
-    }
-
     /// Claims up to `limit` due timers. On PostgreSQL other nodes skip the locked rows, so
     /// each timer fires on exactly one node.
     public func claimDueTimers(now: Instant, limit: Int) async throws -> [TimerRecord] {
+        try await flushDeferred()
         let skip = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await sql.raw("""
             SELECT id, exception_id, case_id, kind, due_at FROM timers

@@ -3,17 +3,6 @@ import SQLKit
 
 /// The inbox (idempotency on source + id) and the dead-letter table.
 extension StoreTransaction {
-    public func inboxRecord(source: String, eventId: String) async throws -> InboxRecord? {
-        try await sql.raw("SELECT * FROM inbox WHERE source = \(bind: source) AND event_id = \(bind: eventId)").first().map(InboxRow.decode)
-    }
-
-    public func updateInbox(source: String, eventId: String, outcome: String, caseIds: [String]) async throws {
-        try await sql.raw("""
-            UPDATE inbox SET outcome = \(bind: outcome), cases = \(bind: try JSONText.encode(caseIds))
-            WHERE source = \(bind: source) AND event_id = \(bind: eventId)
-            """).run()
-    }
-
     public func insertDeadLetter(_ d: DeadLetter) async throws {
         try await sql.raw("""
             INSERT INTO dead_letters (id, source, event_id, type, reason_code, reason, event, received_at, status, attempts, resolved_at)

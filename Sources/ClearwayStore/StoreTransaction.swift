@@ -11,6 +11,8 @@ public final class StoreTransaction: Sendable {
     let sql: any SQLDatabase
     public let dialect: Dialect
     private let pendingAudit = Mutex<[AuditEntry]>([])
+    /// Timers and inbox outcomes written together at commit (`flushDeferred`).
+    let deferred = Mutex(DeferredWrites())
     private let wroteReference = Mutex(false)
     private let revoked = Mutex(false)
 
