@@ -37,7 +37,7 @@ struct CaseEvaluator {
             known = []
         }
         guard var current = caseRecord else { return nil }
-        try await reconcile(&current, findings: findings, customer: context.customer, site: site, exceptions: known)
+        try await reconcile(&current, findings: findings, customer: context.customer, site: site, exceptions: known, order: order)
         return current.id
     }
 
@@ -81,9 +81,10 @@ struct CaseEvaluator {
         return record
     }
 
-    /// `known`: the case's exceptions when the caller already holds them (read when nil).
+    /// `known`: the case's exceptions when the caller already holds them (read when nil);
+    /// `order`: the case's order as stored, when the caller holds it.
     func reconcile(_ current: inout CaseRecord, findings: [Finding], customer: Customer?, site: SitePolicy,
-                   exceptions known: [ExceptionRecord]? = nil) async throws {
+                   exceptions known: [ExceptionRecord]? = nil, order: Order? = nil) async throws {
         var exceptions = if let known { known } else { try await tx.exceptions(caseId: current.id) }
         let existing = exceptions.map { ExistingException(id: $0.id, identity: $0.identity, type: $0.type, lifecycle: $0.lifecycle, finding: $0.finding) }
         let steps = Reconciliation.plan(existing: existing, findings: findings, trigger: trigger)
@@ -113,7 +114,7 @@ struct CaseEvaluator {
         if let customer { current.customerTier = customer.tier; current.segment = customer.segment }
         if !opened.isEmpty, !policy.actions.autoResolution.rules.isEmpty {
             // Touchless actions change the exceptions in hand; the case is rolled up once, after.
-            let work = CaseWork(caseRecord: current, exceptions: exceptions)
+            let work = CaseWork(caseRecord: current, exceptions: exceptions, order: order)
             try await considerTouchless(opened, work: work, tier: tier)
             current = work.caseRecord
             exceptions = work.exceptions

@@ -18,7 +18,12 @@ final class ReferenceCache: Sendable {
         var etas: [String: [SupplierETA]] = [:]
         /// A lane's capacity calendar from a day on, as the guardrails read it.
         var capacityAhead: [String: [CarrierCapacity]] = [:]
-        var entries: Int { customers.count + products.count + contracts.count + inventory.count + capacity.count + etas.count + capacityAhead.count }
+        /// A SKU's stock at every site (site → position), as the guardrails read it.
+        var stockEverywhere: [String: [String: InventoryPosition]] = [:]
+        var entries: Int {
+            customers.count + products.count + contracts.count + inventory.count + capacity.count + etas.count + capacityAhead.count
+                + stockEverywhere.count
+        }
     }
 
     private let state = Mutex(State())
@@ -86,6 +91,48 @@ final class ReferenceCache: Sendable {
         return rows
     }
 
+    /// What the guardrails of an action look at besides the order: the customer, the
+    /// products and contracts of `skus`, their stock at every site (site → SKU → position)
+    /// and supplier ETAs at `site`. Call only after `validate` returned true for this
+    /// transaction.
+    func guardrailReference(customerId: String, site: String, skus: Set<String>, tx: StoreTransaction) async throws -> GuardrailReference {
+        var reference = GuardrailReference()
+        let cached = state.withLock { s in
+            (s.customers[customerId],
+             skus.compactMap { sku in s.products[sku].map { (sku, $0) } },
+             skus.compactMap { sku in s.contracts["\(customerId)|\(sku)"].map { (sku, $0) } },
+             skus.compactMap { sku in s.stockEverywhere[sku].map { (sku, $0) } },
+             skus.compactMap { sku in s.etas["\(site)|\(sku)"].map { (sku, $0) } })
+        }
+        if let customer = cached.0 { reference.customer = customer } else {
+            reference.customer = try await tx.customer(customerId)
+            state.withLock { [customer = reference.customer] in $0.customers[customerId] = .some(customer) }
+        }
+        reference.products = try await fill(skus, cached: cached.1, load: { try await tx.products($0) }, store: { s, sku, v in s.products[sku] = .some(v) })
+        reference.contracts = try await fill(skus, cached: cached.2, load: { try await tx.contracts(customerId: customerId, skus: $0) },
+                                             store: { s, sku, v in s.contracts["\(customerId)|\(sku)"] = .some(v) })
+        var stock = Dictionary(uniqueKeysWithValues: cached.3)
+        let unstocked = skus.subtracting(stock.keys)
+        if !unstocked.isEmpty {
+            var loaded: [String: [String: InventoryPosition]] = [:]
+            for (site, positions) in try await tx.inventoryAtAllSites(skus: unstocked) {
+                for (sku, position) in positions { loaded[sku, default: [:]][site] = position }
+            }
+            state.withLock { s in for sku in unstocked { s.stockEverywhere[sku] = loaded[sku] ?? [:] } }
+            for sku in unstocked { stock[sku] = loaded[sku] ?? [:] }
+        }
+        for (sku, sites) in stock { for (site, position) in sites { reference.inventory[site, default: [:]][sku] = position } }
+        var etas = Dictionary(uniqueKeysWithValues: cached.4)
+        let missing = skus.subtracting(etas.keys)
+        if !missing.isEmpty {
+            let loaded = try await tx.supplierETAs(site: site, skus: missing)
+            state.withLock { s in for sku in missing { s.etas["\(site)|\(sku)"] = loaded[sku] ?? [] } }
+            for sku in missing { etas[sku] = loaded[sku] ?? [] }
+        }
+        reference.supplierETAs = etas.filter { !$0.value.isEmpty }
+        return reference
+    }
+
     /// Cached values for `keys`, loading and remembering (as present or absent) the rest.
     private func fill<V>(_ keys: Set<String>, cached: [(String, V?)], load: (Set<String>) async throws -> [String: V],
                          store: @escaping (inout State, String, V?) -> Void) async throws -> [String: V] {
@@ -98,4 +145,13 @@ final class ReferenceCache: Sendable {
         result.merge(loaded) { a, _ in a }
         return result
     }
+}
+
+/// The reference data the guardrails of an action read (see `guardrailReference`).
+struct GuardrailReference {
+    var customer: Customer?
+    var products: [String: Product] = [:]
+    var contracts: [String: ContractPrice] = [:]
+    var inventory: [String: [String: InventoryPosition]] = [:]
+    var supplierETAs: [String: [SupplierETA]] = [:]
 }

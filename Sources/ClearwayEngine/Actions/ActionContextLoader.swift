@@ -3,26 +3,41 @@ import ClearwayStore
 
 extension ClearwayEngine {
     /// Gathers what the guardrails of an action on this case may look at. `extraSkus`
-    /// adds items the action itself names (a substitute, a purchase order's SKU).
-    func actionContext(caseRecord: CaseRecord, extraSkus: Set<String> = [], tx: StoreTransaction, policy: Policy, now: Instant) async throws -> ActionContext {
-        let order: Order? = if let id = caseRecord.orderId { try await tx.order(id) } else { nil }
-        let customer = try await tx.customer(caseRecord.customerId)
+    /// adds items the action itself names (a substitute, a purchase order's SKU); `known`
+    /// is the case's order when the caller holds it as stored (it is read otherwise).
+    /// Reference data comes from the cache unless this transaction changed it.
+    func actionContext(caseRecord: CaseRecord, extraSkus: Set<String> = [], order known: Order? = nil, tx: StoreTransaction,
+                       policy: Policy, now: Instant) async throws -> ActionContext {
+        let order: Order? = if let known, known.id == caseRecord.orderId { known }
+            else if let id = caseRecord.orderId { try await tx.order(id) } else { nil }
         let site = order?.site ?? caseRecord.site
         let sitePolicy = policy.site(site)
         let skus = (order?.skus ?? []).union(extraSkus)
-        var context = ActionContext(order: order, customer: customer, today: sitePolicy.calendar.date(of: now), detection: sitePolicy.detection)
-        context.products = try await tx.products(skus)
-        context.contracts = try await tx.contracts(customerId: caseRecord.customerId, skus: skus)
-        context.inventory = try await tx.inventoryAtAllSites(skus: skus)
+        let today = sitePolicy.calendar.date(of: now)
+        let cached = try await referenceCache.validate(tx)
+        let reference = cached
+            ? try await referenceCache.guardrailReference(customerId: caseRecord.customerId, site: site, skus: skus, tx: tx)
+            : try await Self.guardrailReference(customerId: caseRecord.customerId, site: site, skus: skus, tx: tx)
+        var context = ActionContext(order: order, customer: reference.customer, today: today, detection: sitePolicy.detection)
+        context.products = reference.products
+        context.contracts = reference.contracts
+        context.inventory = reference.inventory
+        context.supplierETAs = reference.supplierETAs
         if let lane = order?.lane {
             // The calendar is read and decoded once per reference-data version, not per action.
-            context.carrierCapacity = try await referenceCache.validate(tx)
-                ? referenceCache.capacity(lane: lane, from: context.today, tx: tx)
-                : tx.capacity(lane: lane, from: context.today)
+            context.carrierCapacity = cached ? try await referenceCache.capacity(lane: lane, from: today, tx: tx)
+                : try await tx.capacity(lane: lane, from: today)
         }
-        context.supplierETAs = try await tx.supplierETAs(site: site, skus: skus)
         if let order { context.otherOpenOrderValue = try await tx.activeOrderValue(customerId: order.customerId, excluding: order.id) }
         return context
+    }
+
+    /// The guardrails' reference data read from the transaction (it changed reference data).
+    static func guardrailReference(customerId: String, site: String, skus: Set<String>, tx: StoreTransaction) async throws -> GuardrailReference {
+        GuardrailReference(customer: try await tx.customer(customerId), products: try await tx.products(skus),
+                           contracts: try await tx.contracts(customerId: customerId, skus: skus),
+                           inventory: try await tx.inventoryAtAllSites(skus: skus),
+                           supplierETAs: try await tx.supplierETAs(site: site, skus: skus).filter { !$0.value.isEmpty })
     }
 }
 

@@ -127,9 +127,12 @@ struct ActionSteps {
 final class CaseWork {
     var caseRecord: CaseRecord
     var exceptions: [ExceptionRecord]
+    /// The case's order as stored, when the caller holds it (the guardrails then need not read it).
+    let order: Order?
 
-    init(caseRecord: CaseRecord, exceptions: [ExceptionRecord]) {
+    init(caseRecord: CaseRecord, exceptions: [ExceptionRecord], order: Order? = nil) {
         self.caseRecord = caseRecord
         self.exceptions = exceptions
+        self.order = order
     }
 }

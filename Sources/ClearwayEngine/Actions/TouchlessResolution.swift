@@ -16,7 +16,7 @@ extension CaseEvaluator {
         var loaded: ActionContext?
         for exception in opened where types.contains(exception.type) {
             // What the guardrails look at is the case's, the same for each of its exceptions.
-            let context = if let loaded { loaded } else { try await engine.actionContext(caseRecord: caseRecord, tx: tx, policy: policy, now: now) }
+            let context = if let loaded { loaded } else { try await engine.actionContext(caseRecord: caseRecord, order: work.order, tx: tx, policy: policy, now: now) }
             loaded = context
             guard let proposal = TouchlessPlanner.propose(type: exception.type, finding: exception.finding, tier: tier, context: context, rules: rules) else { continue }
             let assessment = ActionAssessment.assess(proposal.parameters, context: context, policy: policy.actions)
