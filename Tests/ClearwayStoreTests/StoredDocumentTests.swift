@@ -1,4 +1,4 @@
-import ClearwayCore
+@testable import ClearwayCore
 import Foundation
 @testable import ClearwayStore
 import Testing
@@ -49,5 +49,38 @@ struct StoredDocumentTests {
         order.lines[0].quantity = .nan
         #expect(throws: EncodingError.self) { try StoredDocument.order(order) }
         #expect(throws: EncodingError.self) { try JSONText.encode(order) }
+    }
+
+    @Test("an exception's priority, SLA clock, lifecycle and finding are written byte for byte as the Codable encoder writes them")
+    func exceptionColumnsMatchCodable() throws {
+        let texts = ["plain", "a/b \"q\" back\\slash", "line\nbreak", "Größe €", "ctl \u{01}", ""]
+        let start = Instant(millis: 1_795_878_000_123)
+        for k in 0..<300 {
+            let parts = (0..<(k % 6)).map { n in
+                PriorityScore.Part(name: texts[(k + n) % texts.count], value: Double(k * n) / 7, weight: [0, 0.25, 1, 1e-9][n % 4],
+                                   contribution: Double(n) * 3.3333333333333335)
+            }
+            let priority = PriorityScore(score: Double(k) / 3, parts: parts)
+            #expect(try StoredDocument.priority(priority) == JSONText.encode(priority))
+            let sla = SLAClock(startedAt: start.adding(seconds: Double(k) * 61.5), atRiskAt: start.adding(seconds: Double(k) * 3_600),
+                               dueAt: start.adding(seconds: Double(k) * 7_200.001), targetMinutes: [960, 240.5, 0][k % 3], calendar: texts[k % texts.count])
+            #expect(try StoredDocument.sla(sla) == JSONText.encode(sla))
+            let resolution = k % 3 == 0 ? nil : Resolution(code: texts[k % texts.count], note: k % 2 == 0 ? nil : texts[(k + 1) % texts.count],
+                                                             automatic: k % 4 == 0, touchless: k % 5 == 0)
+            let lifecycle = ExceptionLifecycle(state: ExceptionState.allCases[k % ExceptionState.allCases.count], assignee: k % 2 == 0 ? nil : "dana",
+                                               resolution: resolution, escalation: EscalationLevel.allCases[k % 3], reopenCount: k % 4)
+            #expect(try StoredDocument.lifecycle(lifecycle) == JSONText.encode(lifecycle))
+            var finding = Finding(type: ExceptionType.allCases[k % ExceptionType.allCases.count], key: "line:\(k)", summary: texts[k % texts.count],
+                                  evidence: (0..<(k % 4)).map { n in
+                                      EvidenceItem(label: texts[n % texts.count], expected: n % 2 == 0 ? nil : "10.40",
+                                                   actual: n % 3 == 0 ? nil : texts[(n + k) % texts.count], note: n == 2 ? "n/a" : nil)
+                                  },
+                                  moneyAtRisk: Money(tenThousandths: Int64(k) * 1_234_567 - 50_000), decidedBy: k % 2 == 0 ? "rules" : "model v3")
+            finding.sku = k % 3 == 0 ? nil : "SKU-\(k)"
+            finding.productFamily = k % 4 == 0 ? nil : texts[k % texts.count]
+            finding.queue = k % 5 == 0 ? "credit" : nil
+            #expect(try StoredDocument.finding(finding) == JSONText.encode(finding), "finding \(k)")
+            #expect(try JSONText.decode(Finding.self, StoredDocument.finding(finding)) == finding)
+        }
     }
 }

@@ -24,6 +24,11 @@ public struct JSONBytes {
         string(value)
     }
 
+    public mutating func field(_ key: String, _ value: Bool) {
+        name(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     public mutating func field(_ key: String, _ value: Int) {
         name(key)
         bytes.append(contentsOf: String(value).utf8)
