@@ -32,12 +32,14 @@ struct CaseEvaluator {
         var known: [ExceptionRecord]? = nil
         if caseRecord == nil {
             guard !findings.isEmpty else { return nil }
+            // Its row is written once, rolled up, when the evaluation ends.
             caseRecord = try await openCase(key: order.id, orderId: order.id, customerId: order.customerId, customer: context.customer,
-                                            site: order.site, channel: order.channel.rawValue)
+                                            site: order.site, channel: order.channel.rawValue, insert: false)
             known = []
         }
         guard var current = caseRecord else { return nil }
-        try await reconcile(&current, findings: findings, customer: context.customer, site: site, exceptions: known, order: order)
+        try await reconcile(&current, findings: findings, customer: context.customer, site: site, exceptions: known, order: order,
+                            unsaved: known != nil)
         return current.id
     }
 
@@ -70,25 +72,31 @@ struct CaseEvaluator {
         return [current.id]
     }
 
-    func openCase(key: String, orderId: String?, customerId: String, customer: Customer?, site: String, channel: String?) async throws -> CaseRecord {
+    /// Opens a case; with `insert` false the caller writes its row (`reconcile(unsaved:)`).
+    func openCase(key: String, orderId: String?, customerId: String, customer: Customer?, site: String, channel: String?,
+                  insert: Bool = true) async throws -> CaseRecord {
         let record = CaseRecord(id: engine.ids.next("CASE"), orderKey: key, orderId: orderId, customerId: customerId,
                                 customerTier: customer?.tier ?? .standard, segment: customer?.segment, site: site, channel: channel,
                                 state: .open, priority: 0, moneyAtRisk: .zero, exceptionCount: 0, openedAt: now, updatedAt: now,
                                 closedAt: nil, policyVersion: policy.version)
-        try await tx.insertCase(record)
+        if insert { try await tx.insertCase(record) }
         tx.audit(AuditEntry(at: now, actor: actor, caseId: record.id, exceptionId: nil, action: "case.opened", after: CaseState.open.rawValue,
                             reason: "Detected after \(trigger)", detail: .object(["orderKey": .string(key)]), policyVersion: policy.version))
         return record
     }
 
     /// `known`: the case's exceptions when the caller already holds them (read when nil);
-    /// `order`: the case's order as stored, when the caller holds it.
+    /// `order`: the case's order as stored, when the caller holds it; `unsaved`: the case
+    /// was opened in this evaluation and its row is written here, once.
     func reconcile(_ current: inout CaseRecord, findings: [Finding], customer: Customer?, site: SitePolicy,
-                   exceptions known: [ExceptionRecord]? = nil, order: Order? = nil) async throws {
+                   exceptions known: [ExceptionRecord]? = nil, order: Order? = nil, unsaved: Bool = false) async throws {
         var exceptions = if let known { known } else { try await tx.exceptions(caseId: current.id) }
         let existing = exceptions.map { ExistingException(id: $0.id, identity: $0.identity, type: $0.type, lifecycle: $0.lifecycle, finding: $0.finding) }
         let steps = Reconciliation.plan(existing: existing, findings: findings, trigger: trigger)
-        guard !steps.isEmpty else { return }
+        guard !steps.isEmpty else {
+            if unsaved { try await tx.insertCase(current) }
+            return
+        }
         let tier = customer?.tier ?? current.customerTier
         var opened: [ExceptionRecord] = []
         for step in steps {
@@ -119,7 +127,7 @@ struct CaseEvaluator {
             current = work.caseRecord
             exceptions = work.exceptions
         }
-        try await CaseRollup.save(&current, exceptions: exceptions, tx: tx, now: now, actor: actor, policy: policy)
+        try await CaseRollup.save(&current, exceptions: exceptions, tx: tx, now: now, actor: actor, policy: policy, insert: unsaved)
     }
 
     func openException(_ finding: Finding, caseRecord: CaseRecord, tier: CustomerTier, site: SitePolicy) async throws -> ExceptionRecord {

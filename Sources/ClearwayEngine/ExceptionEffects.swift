@@ -70,9 +70,12 @@ enum ExceptionEffects {
 /// Writes a case's roll-up (`CaseRecord.rollUp`, in Core) and carries out its effects: the
 /// case-level audit row and, when an EDI order's case closes, its 855.
 enum CaseRollup {
-    static func save(_ c: inout CaseRecord, exceptions: [ExceptionRecord], tx: StoreTransaction, now: Instant, actor: String, policy: Policy) async throws {
+    /// Rolls the case up from its exceptions and writes it: `insert` for a case opened in
+    /// this evaluation whose row is not written yet.
+    static func save(_ c: inout CaseRecord, exceptions: [ExceptionRecord], tx: StoreTransaction, now: Instant, actor: String, policy: Policy,
+                     insert: Bool = false) async throws {
         let effects = c.rollUp(exceptions, now: now, policyVersion: policy.version)
-        try await tx.updateCase(c)
+        if insert { try await tx.insertCase(c) } else { try await tx.updateCase(c) }
         for effect in effects {
             switch effect {
             case .stateChanged(let before, let after):
