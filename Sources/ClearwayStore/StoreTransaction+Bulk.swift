@@ -19,8 +19,7 @@ extension StoreTransaction {
         var seen = Set<InboxKey>()
         let unique = records.filter { seen.insert(InboxKey(source: $0.0.source, eventId: $0.0.eventId)).inserted }
         var claimed = Set<InboxKey>()
-        for start in stride(from: 0, to: unique.count, by: Self.rowsPerStatement) {
-            let chunk = unique[start..<min(start + Self.rowsPerStatement, unique.count)]
+        for chunk in unique.chunked(Self.rowsPerStatement) {
             let rows: [SQLQueryString] = try chunk.map { r, event in
                 "(\(bind: r.source), \(bind: r.eventId), \(bind: r.type), \(bind: r.receivedAt.millis), \(bind: r.outcome), \(bind: try JSONText.encode(r.caseIds)), \(bind: event))"
             }
@@ -36,9 +35,8 @@ extension StoreTransaction {
     /// Which of these orders Clearway already holds.
     public func existingOrderIds(_ ids: [String]) async throws -> Set<String> {
         var found = Set<String>()
-        for start in stride(from: 0, to: ids.count, by: Self.rowsPerStatement) {
-            let chunk = Array(ids[start..<min(start + Self.rowsPerStatement, ids.count)])
-            for row in try await sql.raw("SELECT id FROM orders WHERE id IN (\(binds: chunk))").all() {
+        for chunk in ids.chunked(Self.rowsPerStatement) {
+            for row in try await sql.raw("SELECT id FROM orders WHERE id IN (\(binds: Array(chunk)))").all() {
                 found.insert(try row.decode(column: "id", as: String.self))
             }
         }
@@ -49,11 +47,10 @@ extension StoreTransaction {
     public func activeOrderValues(customerIds: Set<String>) async throws -> [String: Money] {
         var values: [String: Money] = [:]
         let ids = customerIds.sorted()
-        for start in stride(from: 0, to: ids.count, by: Self.rowsPerStatement) {
-            let chunk = Array(ids[start..<min(start + Self.rowsPerStatement, ids.count)])
+        for chunk in ids.chunked(Self.rowsPerStatement) {
             let rows = try await sql.raw("""
                 SELECT customer_id, CAST(COALESCE(SUM(total), 0) AS BIGINT) AS total FROM orders
-                WHERE customer_id IN (\(binds: chunk)) AND active = 1 AND status <> 'released' GROUP BY customer_id
+                WHERE customer_id IN (\(binds: Array(chunk))) AND active = 1 AND status <> 'released' GROUP BY customer_id
                 """).all()
             for row in rows {
                 values[try row.decode(column: "customer_id", as: String.self)] = Money(tenThousandths: try row.decode(column: "total", as: Int64.self))
@@ -66,8 +63,7 @@ extension StoreTransaction {
     /// (`StoredDocument.order`), and their SKU index rows.
     public func insertNewOrders(_ documents: [(Order, String)], at: Instant) async throws {
         let orders = documents.map(\.0)
-        for start in stride(from: 0, to: documents.count, by: Self.rowsPerStatement) {
-            let chunk = documents[start..<min(start + Self.rowsPerStatement, documents.count)]
+        for chunk in documents.chunked(Self.rowsPerStatement) {
             let rows: [SQLQueryString] = chunk.map { o, doc in
                 "(\(bind: o.id), \(bind: o.customerId), \(bind: o.site), \(bind: o.lane), \(bind: o.requestedShipDate.description), \(bind: o.status.rawValue), \(bind: o.status.isActive ? 1 : 0), \(bind: o.total.tenThousandths), \(bind: doc), \(bind: at.millis))"
             }
@@ -77,8 +73,7 @@ extension StoreTransaction {
         let skuRows: [SQLQueryString] = orders.filter(\.status.isActive).flatMap { o in
             o.skus.sorted().map { "(\(bind: o.id), \(bind: o.site), \(bind: $0))" as SQLQueryString }
         }
-        for start in stride(from: 0, to: skuRows.count, by: Self.rowsPerStatement) {
-            let chunk = Array(skuRows[start..<min(start + Self.rowsPerStatement, skuRows.count)])
+        for chunk in skuRows.chunked(Self.rowsPerStatement) {
             try await sql.raw("INSERT INTO order_skus (order_id, site, sku) VALUES " + chunk.joined(separator: ", ")).run()
         }
     }

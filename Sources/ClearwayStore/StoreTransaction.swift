@@ -87,8 +87,8 @@ public final class StoreTransaction: Sendable {
             chained.append(entry)
         }
         // The chain is extended with a few multi-row statements, not one per row.
-        for start in stride(from: 0, to: chained.count, by: Self.auditRowsPerStatement) {
-            let rows: [SQLQueryString] = chained[start..<min(start + Self.auditRowsPerStatement, chained.count)].map { e in
+        for chunk in chained.chunked(Self.auditRowsPerStatement) {
+            let rows: [SQLQueryString] = chunk.map { e in
                 """
                 (\(bind: e.seq), \(bind: e.at.millis), \(bind: e.actor), \(bind: e.caseId), \(bind: e.exceptionId), \(bind: e.action), \(bind: e.before),
                  \(bind: e.after), \(bind: e.reason), \(bind: e.detail?.canonicalString()), \(bind: e.policyVersion), \(bind: e.prevHash), \(bind: e.hash))
