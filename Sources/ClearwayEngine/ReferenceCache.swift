@@ -45,39 +45,21 @@ final class ReferenceCache: Sendable {
     func context(for order: Order, tx: StoreTransaction) async throws -> ReferenceContext {
         let skus = order.skus
         var context = ReferenceContext()
-        let cached = state.withLock { s in
-            (s.customers[order.customerId],
-             skus.compactMap { sku in s.products[sku].map { (sku, $0) } },
-             skus.compactMap { sku in s.contracts["\(order.customerId)|\(sku)"].map { (sku, $0) } },
-             skus.compactMap { sku in s.inventory["\(order.site)|\(sku)"].map { (sku, $0) } },
-             order.lane.flatMap { s.capacity["\($0)|\(order.requestedShipDate)"] },
-             skus.compactMap { sku in s.etas["\(order.site)|\(sku)"].map { (sku, $0) } })
-        }
-        if let customer = cached.0 { context.customer = customer } else {
-            let customer = try await tx.customer(order.customerId)
-            context.customer = customer
-            state.withLock { $0.customers[order.customerId] = .some(customer) }
-        }
-        context.products = try await fill(skus, cached: cached.1, load: { try await tx.products($0) }, store: { s, sku, v in s.products[sku] = .some(v) })
-        context.contracts = try await fill(skus, cached: cached.2, load: { try await tx.contracts(customerId: order.customerId, skus: $0) },
-                                           store: { s, sku, v in s.contracts["\(order.customerId)|\(sku)"] = .some(v) })
-        context.inventory = try await fill(skus, cached: cached.3, load: { try await tx.inventory(site: order.site, skus: $0) },
+        context.customer = try await customer(order.customerId, tx: tx)
+        context.products = try await products(skus, tx: tx)
+        context.contracts = try await contracts(customerId: order.customerId, skus: skus, tx: tx)
+        let stocked = state.withLock { s in skus.compactMap { sku in s.inventory["\(order.site)|\(sku)"].map { (sku, $0) } } }
+        context.inventory = try await fill(skus, cached: stocked, load: { try await tx.inventory(site: order.site, skus: $0) },
                                            store: { s, sku, v in s.inventory["\(order.site)|\(sku)"] = .some(v) })
         if let lane = order.lane {
-            if let hit = cached.4 { context.carrierCapacity = hit } else {
+            let key = "\(lane)|\(order.requestedShipDate)"
+            if let hit = state.withLock({ $0.capacity[key] }) { context.carrierCapacity = hit } else {
                 let rows = try await tx.capacity(lane: lane, shipDate: order.requestedShipDate)
                 context.carrierCapacity = rows
-                state.withLock { $0.capacity["\(lane)|\(order.requestedShipDate)"] = rows }
+                state.withLock { $0.capacity[key] = rows }
             }
         }
-        var etas = Dictionary(uniqueKeysWithValues: cached.5)
-        let missing = skus.subtracting(etas.keys)
-        if !missing.isEmpty {
-            let loaded = try await tx.supplierETAs(site: order.site, skus: missing)
-            state.withLock { s in for sku in missing { s.etas["\(order.site)|\(sku)"] = loaded[sku] ?? [] } }
-            for sku in missing { etas[sku] = loaded[sku] ?? [] }
-        }
-        context.supplierETAs = etas.filter { !$0.value.isEmpty }
+        context.supplierETAs = try await supplierETAs(site: order.site, skus: skus, tx: tx)
         return context
     }
 
@@ -94,24 +76,13 @@ final class ReferenceCache: Sendable {
     /// What the guardrails of an action look at besides the order: the customer, the
     /// products and contracts of `skus`, their stock at every site (site → SKU → position)
     /// and supplier ETAs at `site`. Call only after `validate` returned true for this
-    /// transaction.
+    /// transaction (or on a throwaway cache).
     func guardrailReference(customerId: String, site: String, skus: Set<String>, tx: StoreTransaction) async throws -> GuardrailReference {
         var reference = GuardrailReference()
-        let cached = state.withLock { s in
-            (s.customers[customerId],
-             skus.compactMap { sku in s.products[sku].map { (sku, $0) } },
-             skus.compactMap { sku in s.contracts["\(customerId)|\(sku)"].map { (sku, $0) } },
-             skus.compactMap { sku in s.stockEverywhere[sku].map { (sku, $0) } },
-             skus.compactMap { sku in s.etas["\(site)|\(sku)"].map { (sku, $0) } })
-        }
-        if let customer = cached.0 { reference.customer = customer } else {
-            reference.customer = try await tx.customer(customerId)
-            state.withLock { [customer = reference.customer] in $0.customers[customerId] = .some(customer) }
-        }
-        reference.products = try await fill(skus, cached: cached.1, load: { try await tx.products($0) }, store: { s, sku, v in s.products[sku] = .some(v) })
-        reference.contracts = try await fill(skus, cached: cached.2, load: { try await tx.contracts(customerId: customerId, skus: $0) },
-                                             store: { s, sku, v in s.contracts["\(customerId)|\(sku)"] = .some(v) })
-        var stock = Dictionary(uniqueKeysWithValues: cached.3)
+        reference.customer = try await customer(customerId, tx: tx)
+        reference.products = try await products(skus, tx: tx)
+        reference.contracts = try await contracts(customerId: customerId, skus: skus, tx: tx)
+        var stock = Dictionary(uniqueKeysWithValues: state.withLock { s in skus.compactMap { sku in s.stockEverywhere[sku].map { (sku, $0) } } })
         let unstocked = skus.subtracting(stock.keys)
         if !unstocked.isEmpty {
             var loaded: [String: [String: InventoryPosition]] = [:]
@@ -122,15 +93,38 @@ final class ReferenceCache: Sendable {
             for sku in unstocked { stock[sku] = loaded[sku] ?? [:] }
         }
         for (sku, sites) in stock { for (site, position) in sites { reference.inventory[site, default: [:]][sku] = position } }
-        var etas = Dictionary(uniqueKeysWithValues: cached.4)
+        reference.supplierETAs = try await supplierETAs(site: site, skus: skus, tx: tx)
+        return reference
+    }
+
+    private func customer(_ id: String, tx: StoreTransaction) async throws -> Customer? {
+        if let hit = state.withLock({ $0.customers[id] }) { return hit }
+        let customer = try await tx.customer(id)
+        state.withLock { $0.customers[id] = .some(customer) }
+        return customer
+    }
+
+    private func products(_ skus: Set<String>, tx: StoreTransaction) async throws -> [String: Product] {
+        let cached = state.withLock { s in skus.compactMap { sku in s.products[sku].map { (sku, $0) } } }
+        return try await fill(skus, cached: cached, load: { try await tx.products($0) }, store: { s, sku, v in s.products[sku] = .some(v) })
+    }
+
+    private func contracts(customerId: String, skus: Set<String>, tx: StoreTransaction) async throws -> [String: ContractPrice] {
+        let cached = state.withLock { s in skus.compactMap { sku in s.contracts["\(customerId)|\(sku)"].map { (sku, $0) } } }
+        return try await fill(skus, cached: cached, load: { try await tx.contracts(customerId: customerId, skus: $0) },
+                              store: { s, sku, v in s.contracts["\(customerId)|\(sku)"] = .some(v) })
+    }
+
+    /// Supplier ETAs of `skus` at `site`, only the SKUs that have any.
+    private func supplierETAs(site: String, skus: Set<String>, tx: StoreTransaction) async throws -> [String: [SupplierETA]] {
+        var etas = Dictionary(uniqueKeysWithValues: state.withLock { s in skus.compactMap { sku in s.etas["\(site)|\(sku)"].map { (sku, $0) } } })
         let missing = skus.subtracting(etas.keys)
         if !missing.isEmpty {
             let loaded = try await tx.supplierETAs(site: site, skus: missing)
             state.withLock { s in for sku in missing { s.etas["\(site)|\(sku)"] = loaded[sku] ?? [] } }
             for sku in missing { etas[sku] = loaded[sku] ?? [] }
         }
-        reference.supplierETAs = etas.filter { !$0.value.isEmpty }
-        return reference
+        return etas.filter { !$0.value.isEmpty }
     }
 
     /// Cached values for `keys`, loading and remembering (as present or absent) the rest.

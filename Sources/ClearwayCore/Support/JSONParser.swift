@@ -228,7 +228,10 @@ enum JSONWriter {
 
     static let hex = Array("0123456789abcdef".utf8)
 
-    static func string(_ s: String, into out: inout [UInt8]) {
+    /// `s` as a JSON string. `foundationStyle` escapes as Foundation's `JSONEncoder` does
+    /// (also `/`, and `\b` and `\f` short), for documents that must equal its output; the
+    /// canonical form (audit chain, inbox) leaves those as they are.
+    static func string(_ s: String, into out: inout [UInt8], foundationStyle: Bool = false) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {
@@ -237,6 +240,9 @@ enum JSONWriter {
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case UInt8(ascii: "/") where foundationStyle: out.append(contentsOf: [0x5C, b])
+            case 0x08 where foundationStyle: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C where foundationStyle: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0..<0x20: out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
             default: out.append(b)
             }

@@ -5,13 +5,13 @@ import Foundation
 /// stored, each order's dates). Only the forms Clearway writes and systems commonly send
 /// are read here; anything else goes to Foundation's ISO 8601 parser unchanged.
 enum TimeText {
-    /// `digits` zero-padded to `width`, appended as ASCII.
+    /// A non-negative `value` zero-padded to `width`, appended as ASCII digits.
     static func append(_ value: Int, width: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
+        let start = out.count
         var v = value
-        repeat { digits.append(UInt8(48 + v % 10)); v /= 10 } while v > 0
-        if digits.count < width { out.append(contentsOf: repeatElement(UInt8(48), count: width - digits.count)) }
-        out.append(contentsOf: digits.reversed())
+        repeat { out.append(UInt8(48 + v % 10)); v /= 10 } while v > 0
+        while out.count - start < width { out.append(48) }
+        out[start...].reverse()
     }
 
     /// `YYYY-MM-DD` for years 0…9999 (and two-digit months and days); nil otherwise, and
@@ -62,7 +62,7 @@ enum TimeText {
     /// offset of at most 18 hours, as Foundation accepts); nil for any other text, which
     /// Foundation then decides.
     static func parseISO8601(_ text: String) -> Int64? {
-        var utf8 = Array(text.utf8)
+        let utf8 = Array(text.utf8)
         guard utf8.count == 20 || utf8.count == 24 || utf8.count == 25 || utf8.count == 29 else { return nil }
         func number(_ from: Int, _ count: Int) -> Int? {
             var v = 0
@@ -93,7 +93,6 @@ enum TimeText {
                   let oh = number(i + 1, 2), let om = number(i + 4, 2), om < 60, oh * 60 + om <= 18 * 60 else { return nil }
             offsetMinutes = (oh * 60 + om) * (at(i, "-") ? -1 : 1)
         }
-        utf8.removeAll()
         let day = Int64(LocalDate(year: y, month: mo, day: d).dayNumber)
         return day * 86_400_000 + Int64(h * 3_600_000 + mi * 60_000 + s * 1000 + ms) - Int64(offsetMinutes) * 60_000
     }

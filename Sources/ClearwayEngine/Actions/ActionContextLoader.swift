@@ -14,30 +14,18 @@ extension ClearwayEngine {
         let sitePolicy = policy.site(site)
         let skus = (order?.skus ?? []).union(extraSkus)
         let today = sitePolicy.calendar.date(of: now)
-        let cached = try await referenceCache.validate(tx)
-        let reference = cached
-            ? try await referenceCache.guardrailReference(customerId: caseRecord.customerId, site: site, skus: skus, tx: tx)
-            : try await Self.guardrailReference(customerId: caseRecord.customerId, site: site, skus: skus, tx: tx)
+        // After this transaction changed reference data, a throwaway cache reads it fresh.
+        let cache = try await referenceCache.validate(tx) ? referenceCache : ReferenceCache()
+        let reference = try await cache.guardrailReference(customerId: caseRecord.customerId, site: site, skus: skus, tx: tx)
         var context = ActionContext(order: order, customer: reference.customer, today: today, detection: sitePolicy.detection)
         context.products = reference.products
         context.contracts = reference.contracts
         context.inventory = reference.inventory
         context.supplierETAs = reference.supplierETAs
-        if let lane = order?.lane {
-            // The calendar is read and decoded once per reference-data version, not per action.
-            context.carrierCapacity = cached ? try await referenceCache.capacity(lane: lane, from: today, tx: tx)
-                : try await tx.capacity(lane: lane, from: today)
-        }
+        // The lane's calendar is read and decoded once per reference-data version, not per action.
+        if let lane = order?.lane { context.carrierCapacity = try await cache.capacity(lane: lane, from: today, tx: tx) }
         if let order { context.otherOpenOrderValue = try await tx.activeOrderValue(customerId: order.customerId, excluding: order.id) }
         return context
-    }
-
-    /// The guardrails' reference data read from the transaction (it changed reference data).
-    static func guardrailReference(customerId: String, site: String, skus: Set<String>, tx: StoreTransaction) async throws -> GuardrailReference {
-        GuardrailReference(customer: try await tx.customer(customerId), products: try await tx.products(skus),
-                           contracts: try await tx.contracts(customerId: customerId, skus: skus),
-                           inventory: try await tx.inventoryAtAllSites(skus: skus),
-                           supplierETAs: try await tx.supplierETAs(site: site, skus: skus).filter { !$0.value.isEmpty })
     }
 }
 
