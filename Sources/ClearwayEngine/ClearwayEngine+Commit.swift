@@ -3,8 +3,8 @@ import ClearwayIntegration
 import ClearwayStore
 
 /// One group of requests in one transaction. Events keep their arrival order; the only
-/// set-wise step is for runs of consecutive new orders, whose rows are written with a few
-/// multi-row statements. Credit exposure is computed exactly as one-by-one processing
+/// set-wise step is for runs of consecutive new orders, whose rows (orders, cases,
+/// exceptions) are written with a few multi-row statements. Credit exposure is computed exactly as one-by-one processing
 /// would: each order sees the customer's open orders before the run plus the earlier
 /// orders of the run.
 extension ClearwayEngine {
@@ -67,15 +67,18 @@ extension ClearwayEngine {
         var open = try await tx.activeOrderValues(customerIds: Set(orders.map(\.customerId)))
         try await tx.insertNewOrders(zip(orders, documents).map { order, text in (order, try text ?? StoredDocument.order(order)) }, at: now)
         var outcomes: [(Int, IngestOutcome)] = []
+        // One decision for the run; its cases and exceptions are written together at its end.
+        let evaluator = CaseEvaluator(engine: self, tx: tx, policy: policy, now: now, trigger: "", batched: true)
         for (k, order) in zip(run, orders) {
             let event = events[k]
-            let evaluator = CaseEvaluator(engine: self, tx: tx, policy: policy, now: now, trigger: "\(event.type.rawValue) \(event.id) from \(event.source)")
+            evaluator.trigger = "\(event.type.rawValue) \(event.id) from \(event.source)"
             let others = open[order.customerId] ?? .zero
             let caseIds = try await evaluator.evaluate(order: order, isNew: true, otherOpenValue: others).map { [$0] } ?? []
             if order.status.isActive, order.status != .released { open[order.customerId] = others + order.total }
             if !caseIds.isEmpty { try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "accepted", caseIds: caseIds) }
             outcomes.append((k, IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .accepted, caseIds: caseIds, deadLetterId: nil, reason: nil)))
         }
+        try await evaluator.flush()
         return outcomes
     }
 

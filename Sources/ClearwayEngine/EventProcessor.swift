@@ -84,6 +84,7 @@ struct EventProcessor {
             affected = [pick.orderId]
         }
         var touched: [String] = []
+        let evaluator = self.evaluator
         for orderId in affected {
             if let caseId = try await evaluator.evaluate(orderId: orderId) { touched.append(caseId) }
         }

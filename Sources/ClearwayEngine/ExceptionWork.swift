@@ -44,17 +44,13 @@ extension ClearwayEngine {
             guard var caseRecord = try await tx.caseRecord(caseId) else { throw EngineError.notFound(what: "case", id: caseId) }
             var all = try await tx.exceptions(caseId: caseId)
             guard let i = all.firstIndex(where: { $0.id == exceptionId }) else { throw EngineError.notFound(what: "exception", id: exceptionId) }
-            let effects: [ExceptionLifecycle.Effect]
-            do throws(ExceptionLifecycle.TransitionError) { effects = try all[i].lifecycle.handle(event) } catch { throw EngineError.conflict(error.description) }
             let reason: String? = switch command {
             case .wait(let r): r
             case .resolve(_, let note): note
             default: nil
             }
-            try await ExceptionEffects.apply(effects, to: &all[i], event: event, caseId: caseId, reason: reason, tx: tx, now: now,
-                                             actor: principal.auditName, policy: policy, ids: self.ids,
-                                             restart: { $0.sla })
-            try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: principal.auditName, policy: policy)
+            try await self.transition(&all[i], event, reason: reason, actor: principal.auditName, tx: tx, policy: policy, now: now)
+            try await self.saveRollup(&caseRecord, exceptions: all, actor: principal.auditName, tx: tx, policy: policy, now: now)
             return (caseRecord, all[i])
         }
     }
@@ -71,11 +67,8 @@ extension ClearwayEngine {
             guard var record = try await tx.exception(exceptionId), record.caseId == caseId else { throw EngineError.notFound(what: "exception", id: exceptionId) }
             guard !record.lifecycle.state.isClosed else { throw EngineError.conflict("exception \(exceptionId) is \(record.lifecycle.state.rawValue); only open work is re-routed") }
             guard record.queue != queue else { throw EngineError.conflict("exception \(exceptionId) is already in \(queue)") }
-            let event = ExceptionLifecycle.Event.reroute(from: record.queue, to: queue)
-            let effects: [ExceptionLifecycle.Effect]
-            do { effects = try record.lifecycle.handle(event) } catch { throw EngineError.conflict("\(error)") }
-            try await ExceptionEffects.apply(effects, to: &record, event: event, caseId: caseId, reason: nil, tx: tx, now: now,
-                                             actor: principal.auditName, policy: policy, ids: self.ids, restart: { $0.sla })
+            try await self.transition(&record, .reroute(from: record.queue, to: queue), reason: nil, actor: principal.auditName,
+                                      tx: tx, policy: policy, now: now)
             return (caseRecord, record)
         }
     }

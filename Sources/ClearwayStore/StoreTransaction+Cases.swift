@@ -12,16 +12,29 @@ extension StoreTransaction {
         try await sql.raw("SELECT * FROM cases WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)").first().map(CaseRow.decode)
     }
 
-    public func insertCase(_ c: CaseRecord) async throws {
-        try await sql.raw("""
-            INSERT INTO cases (id, order_key, order_id, customer_id, customer_tier, segment, site, channel, state, priority,
-                               money_at_risk, exception_count, opened_at, updated_at, closed_at, policy_version)
-            VALUES (\(bind: c.id), \(bind: c.orderKey), \(bind: c.orderId), \(bind: c.customerId), \(bind: c.customerTier.rawValue),
-                    \(bind: c.segment), \(bind: c.site), \(bind: c.channel), \(bind: c.state.rawValue), \(bind: c.priority),
-                    \(bind: c.moneyAtRisk.tenThousandths), \(bind: c.exceptionCount), \(bind: c.openedAt.millis), \(bind: c.updatedAt.millis),
-                    \(bind: c.closedAt?.millis), \(bind: c.policyVersion))
-            """).run()
+    public func insertCase(_ c: CaseRecord) async throws { try await insertCases([c]) }
+
+    /// Inserts cases with a few multi-row statements.
+    public func insertCases(_ cases: [CaseRecord]) async throws {
+        for chunk in cases.chunked(Self.caseRowsPerStatement) {
+            let rows: [SQLQueryString] = chunk.map { c in
+                """
+                (\(bind: c.id), \(bind: c.orderKey), \(bind: c.orderId), \(bind: c.customerId), \(bind: c.customerTier.rawValue),
+                 \(bind: c.segment), \(bind: c.site), \(bind: c.channel), \(bind: c.state.rawValue), \(bind: c.priority),
+                 \(bind: c.moneyAtRisk.tenThousandths), \(bind: c.exceptionCount), \(bind: c.openedAt.millis), \(bind: c.updatedAt.millis),
+                 \(bind: c.closedAt?.millis), \(bind: c.policyVersion))
+                """
+            }
+            try await sql.raw("""
+                INSERT INTO cases (id, order_key, order_id, customer_id, customer_tier, segment, site, channel, state, priority,
+                                   money_at_risk, exception_count, opened_at, updated_at, closed_at, policy_version)
+                VALUES
+                """ + rows.joined(separator: ", ")).run()
+        }
     }
+
+    /// Rows per multi-row case or exception INSERT: at most 24 binds a row, 1,200 a statement.
+    static let caseRowsPerStatement = 50
 
     public func updateCase(_ c: CaseRecord) async throws {
         try await sql.raw("""
@@ -40,26 +53,32 @@ extension StoreTransaction {
         try await sql.raw("SELECT * FROM exceptions WHERE id = \(bind: id)").first().map(ExceptionRow.decode)
     }
 
-    public func insertException(_ e: ExceptionRecord) async throws {
-        openCounts.withLock { counts in
-            if !e.lifecycle.state.isClosed, let n = counts[e.queue] { counts[e.queue] = n + 1 }
+    public func insertException(_ e: ExceptionRecord) async throws { try await insertExceptions([e]) }
+
+    /// Inserts exceptions with a few multi-row statements.
+    public func insertExceptions(_ exceptions: [ExceptionRecord]) async throws {
+        for chunk in exceptions.chunked(Self.caseRowsPerStatement) {
+            let rows: [SQLQueryString] = try chunk.map { e in
+                """
+                (\(bind: e.id), \(bind: e.caseId), \(bind: e.identity), \(bind: e.type.rawValue), \(bind: e.queue),
+                 \(bind: e.lifecycle.state.rawValue), \(bind: e.lifecycle.assignee), \(bind: e.lifecycle.escalation.rawValue),
+                 \(bind: e.priority.score), \(bind: try StoredDocument.priority(e.priority)), \(bind: try StoredDocument.finding(e.finding)),
+                 \(bind: StoredDocument.lifecycle(e.lifecycle)), \(bind: try StoredDocument.sla(e.sla)), \(bind: e.sla.dueAt.millis),
+                 \(bind: e.sla.atRiskAt.millis), \(bind: e.openedAt.millis), \(bind: e.updatedAt.millis), \(bind: e.closedAt?.millis),
+                 \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy), \(bind: e.touchlessFlag),
+                 \(bind: e.finding.sku), \(bind: e.finding.productFamily), \(bind: e.finding.moneyAtRisk.tenThousandths))
+                """
+            }
+            try await sql.raw("""
+                INSERT INTO exceptions (id, case_id, identity, type, queue, state, assignee, escalation, priority, priority_parts,
+                                        finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code,
+                                        decided_by, touchless, sku, product_family, money_at_risk)
+                VALUES
+                """ + rows.joined(separator: ", ")).run()
         }
-        try await sql.raw("""
-            INSERT INTO exceptions (id, case_id, identity, type, queue, state, assignee, escalation, priority, priority_parts,
-                                    finding, lifecycle, sla, due_at, at_risk_at, opened_at, updated_at, closed_at, resolution_code, decided_by, touchless,
-                                    sku, product_family, money_at_risk)
-            VALUES (\(bind: e.id), \(bind: e.caseId), \(bind: e.identity), \(bind: e.type.rawValue), \(bind: e.queue),
-                    \(bind: e.lifecycle.state.rawValue), \(bind: e.lifecycle.assignee), \(bind: e.lifecycle.escalation.rawValue),
-                    \(bind: e.priority.score), \(bind: try StoredDocument.priority(e.priority)), \(bind: try StoredDocument.finding(e.finding)),
-                    \(bind: StoredDocument.lifecycle(e.lifecycle)), \(bind: try StoredDocument.sla(e.sla)), \(bind: e.sla.dueAt.millis),
-                    \(bind: e.sla.atRiskAt.millis), \(bind: e.openedAt.millis), \(bind: e.updatedAt.millis), \(bind: e.closedAt?.millis),
-                    \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy), \(bind: e.touchlessFlag),
-                    \(bind: e.finding.sku), \(bind: e.finding.productFamily), \(bind: e.finding.moneyAtRisk.tenThousandths))
-            """).run()
     }
 
     public func updateException(_ e: ExceptionRecord) async throws {
-        openCounts.withLock { $0.removeAll() }
         try await sql.raw("""
             UPDATE exceptions SET queue = \(bind: e.queue), state = \(bind: e.lifecycle.state.rawValue), assignee = \(bind: e.lifecycle.assignee),
                 escalation = \(bind: e.lifecycle.escalation.rawValue), priority = \(bind: e.priority.score),
@@ -149,15 +168,15 @@ extension Optional {
 }
 
 extension StoreTransaction {
-    /// Open exceptions in a queue now: the queue load the breach-risk model reads.
-    /// Open exceptions in a queue (the queue's load, for breach risk). Counted from the
-    /// index once per transaction and queue; later calls in the transaction are answered
-    /// from that count, kept exact while only inserts happen.
-    public func openExceptionCount(queue: String) async throws -> Int {
-        if let known = openCounts.withLock({ $0[queue] }) { return known }
-        let n = try await sql.raw("SELECT COUNT(*) AS n FROM exceptions WHERE queue = \(bind: queue) AND state IN ('open', 'assigned', 'waiting')")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
-        openCounts.withLock { $0[queue] = n }
-        return n
+    /// Open exceptions in each of `queues` now (the queues' loads, for breach risk), in one
+    /// statement; a queue with none is 0.
+    public func openExceptionCounts(queues: [String]) async throws -> [String: Int] {
+        guard !queues.isEmpty else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT queue, COUNT(*) AS n FROM exceptions WHERE queue IN (\(binds: queues)) AND state IN ('open', 'assigned', 'waiting') GROUP BY queue
+            """).all()
+        var counts = Dictionary(uniqueKeysWithValues: queues.map { ($0, 0) })
+        for row in rows { counts[try row.decode(column: "queue", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        return counts
     }
 }

@@ -28,9 +28,6 @@ public final class StoreTransaction: Sendable {
     public var hasWrittenReferenceData: Bool { wroteReference.withLock { $0 } }
 
     private let readVersion = Mutex<Int64?>(nil)
-    /// Open exceptions per queue, counted once in this transaction and kept up to date as
-    /// it inserts exceptions; any other change to an exception drops the counts.
-    let openCounts = Mutex<[String: Int]>([:])
 
     /// The reference-data version as committed when this transaction first asked; read
     /// once per transaction (later writes in it are tracked by `hasWrittenReferenceData`).

@@ -102,14 +102,16 @@ struct ActionSteps {
             return
         }
         guard let event else { return }
-        let effects = try all[i].lifecycle.handle(event)
-        try await ExceptionEffects.apply(effects, to: &all[i], event: event, caseId: caseRecord.id, reason: note, tx: tx, now: now,
-                                         actor: actor, policy: policy, ids: engine.ids, restart: { $0.sla })
         if let held {
+            // The caller writes the held case's changes with its own, in order.
+            do throws(ExceptionLifecycle.TransitionError) {
+                held.writes += try all[i].handle(event, reason: note, stamp: engine.stamp(actor, policy: policy, now: now))
+            } catch { throw EngineError.conflict(error.description) }
             held.exceptions = all
             return
         }
-        try await CaseRollup.save(&caseRecord, exceptions: all, tx: tx, now: now, actor: actor, policy: policy)
+        try await engine.transition(&all[i], event, reason: note, actor: actor, tx: tx, policy: policy, now: now)
+        try await engine.saveRollup(&caseRecord, exceptions: all, actor: actor, tx: tx, policy: policy, now: now)
     }
 
     func audit(_ action: ActionRecord, _ name: String, before: String?, after: String?, reason: String?, detail: JSONValue?) {
@@ -129,6 +131,8 @@ final class CaseWork {
     var exceptions: [ExceptionRecord]
     /// The case's order as stored, when the caller holds it (the guardrails then need not read it).
     let order: Order?
+    /// Changes made to the held exceptions, for the caller to write.
+    var writes: [CaseWrite] = []
 
     init(caseRecord: CaseRecord, exceptions: [ExceptionRecord], order: Order? = nil) {
         self.caseRecord = caseRecord

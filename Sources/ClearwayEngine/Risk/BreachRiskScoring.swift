@@ -70,14 +70,28 @@ extension ClearwayEngine {
         }
     }
 
-    /// The probability for the priority score, from the last fit (never trained inside a
-    /// transaction); nil when the site does not weigh breach risk or no fit exists yet.
-    func breachRiskPart(type: ExceptionType, queue: String, tier: CustomerTier, site: String, openedAt: Instant, dueAt: Instant,
-                        money: Money, now: Instant, weights: PriorityWeights, tx: StoreTransaction) async throws -> Double? {
-        guard weights.breachRisk > 0, let (fit, _) = breachRiskCache.fit.withLock({ $0 }) else { return nil }
-        let snapshot = RiskSnapshot.at(now.millis, type: type.rawValue, queue: queue, tier: tier.rawValue, site: site, openedAt: openedAt.millis,
-                                       dueAt: dueAt.millis, queueLoad: try await tx.openExceptionCount(queue: queue), moneyAtRisk: money.doubleValue)
-        return fit.model.probability(snapshot)
+    /// The breach-risk model for the priority score, from the last fit (never trained inside
+    /// a transaction); nil when no site weighs breach risk or no fit exists yet.
+    func breachRiskScorer(policy: Policy) -> (@Sendable (BreachRiskQuestion) -> Double)? {
+        guard ([policy.global] + Array(policy.sites.values)).contains(where: { $0.priority.breachRisk > 0 }),
+              let (fit, _) = breachRiskCache.fit.withLock({ $0 }) else { return nil }
+        let model = fit.model
+        return { q in
+            model.probability(RiskSnapshot.at(q.now.millis, type: q.type.rawValue, queue: q.queue, tier: q.tier.rawValue, site: q.site,
+                                              openedAt: q.openedAt.millis, dueAt: q.dueAt.millis, queueLoad: q.queueLoad,
+                                              moneyAtRisk: q.moneyAtRisk.doubleValue))
+        }
+    }
+
+    /// A decision under `policy` at `now`, with the breach-risk model and the queues' loads
+    /// when the policy weighs breach risk.
+    func decision(actor: String, trigger: String, tx: StoreTransaction, policy: Policy, now: Instant) async throws -> CaseDecision {
+        var decision = CaseDecision(policy: policy, stamp: stamp(actor, policy: policy, now: now), trigger: trigger)
+        if let scorer = breachRiskScorer(policy: policy) {
+            decision.breachRisk = scorer
+            decision.queueLoads = try await tx.openExceptionCounts(queues: policy.queues)
+        }
+        return decision
     }
 
     static func fitBreachRisk(_ examples: [RiskHistory.Example], exceptions: Int, now: Instant) -> BreachRiskFit? {

@@ -1,4 +1,4 @@
-@testable import ClearwayEngine
+@testable import ClearwayCore
 import Testing
 
 @Suite struct IdentifierTests {

@@ -1,0 +1,129 @@
+/// One change a decision about a case asks the store to make. Decisions in Core return
+/// these instead of writing, so they run (and are tested) without a database; the engine
+/// writes a list of them in order, merging neighbours into multi-row statements.
+public enum CaseWrite: Sendable, Hashable {
+    case insertCase(CaseRecord)
+    case updateCase(CaseRecord)
+    case insertException(ExceptionRecord)
+    case updateException(ExceptionRecord)
+    case scheduleTimers([TimerRecord])
+    /// The exception's pending SLA timers stop counting.
+    case cancelTimers(exceptionId: String)
+    case audit(AuditEntry)
+    /// The case of an order closed: an order that came by EDI is acknowledged now (855).
+    case acknowledgeOrder(orderId: String, caseId: String)
+}
+
+extension TimerRecord {
+    /// The at-risk and breach timers of an exception's SLA clock as it stands.
+    public static func sla(for e: ExceptionRecord, ids: any IdentifierSource) -> [TimerRecord] {
+        [TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .atRisk, dueAt: e.sla.atRiskAt),
+         TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .breach, dueAt: e.sla.dueAt)]
+    }
+}
+
+/// Who decides and when: the same for every write of one decision.
+public struct DecisionStamp: Sendable {
+    public var now: Instant
+    public var actor: String
+    public var policyVersion: String
+    public var ids: any IdentifierSource
+
+    public init(now: Instant, actor: String, policyVersion: String, ids: any IdentifierSource) {
+        self.now = now; self.actor = actor; self.policyVersion = policyVersion; self.ids = ids
+    }
+}
+
+extension ExceptionRecord {
+    /// Applies a lifecycle event and returns what it means as writes: the exception row,
+    /// its SLA timers and one audit row per change. Throws (changing nothing) when the
+    /// event is not legal in the exception's state. `restart` gives the new SLA clock when
+    /// the event restarts it (a reopened exception).
+    public mutating func handle(_ event: ExceptionLifecycle.Event, reason: String?, stamp: DecisionStamp,
+                                restart: (ExceptionRecord) -> SLAClock = { $0.sla }) throws(ExceptionLifecycle.TransitionError) -> [CaseWrite] {
+        let effects = try lifecycle.handle(event)
+        return record(effects, of: event, reason: reason, stamp: stamp, restart: restart)
+    }
+
+    /// Turns the effects a lifecycle transition returned into writes.
+    public mutating func record(_ effects: [ExceptionLifecycle.Effect], of event: ExceptionLifecycle.Event, reason: String?,
+                                stamp: DecisionStamp, restart: (ExceptionRecord) -> SLAClock = { $0.sla }) -> [CaseWrite] {
+        let now = stamp.now
+        updatedAt = now
+        var writes: [CaseWrite] = []
+        func audit(_ action: String, before: String?, after: String?, reason: String?, detail: JSONValue? = nil) {
+            writes.append(.audit(AuditEntry(at: now, actor: stamp.actor, caseId: caseId, exceptionId: id, action: action, before: before,
+                                            after: after, reason: reason, detail: detail, policyVersion: stamp.policyVersion)))
+        }
+        for effect in effects {
+            switch effect {
+            case .stateChanged(let from, let to):
+                closedAt = to.isClosed ? now : nil
+                audit(Self.auditAction(for: event), before: from.rawValue, after: to.rawValue, reason: reason ?? lifecycle.resolution?.note,
+                      detail: Self.auditDetail(for: event))
+            case .assigneeChanged(let from, let to):
+                audit(to == nil ? "exception.unassigned" : "exception.assignee_changed", before: from, after: to, reason: reason)
+            case .stopSLAClock:
+                writes.append(.cancelTimers(exceptionId: id))
+            case .restartSLAClock:
+                sla = restart(self)
+                writes.append(.cancelTimers(exceptionId: id))
+                writes.append(.scheduleTimers(TimerRecord.sla(for: self, ids: stamp.ids)))
+            case .escalated(let level):
+                audit(level == .breached ? "sla.breached" : "sla.at_risk", before: nil, after: level.rawValue, reason: reason,
+                      detail: .object(["dueAt": .string(sla.dueAt.iso8601), "queue": .string(queue)]))
+            case .rerouted(let from, let to):
+                queue = to
+                audit("exception.rerouted", before: from, after: to, reason: reason)
+            }
+        }
+        writes.append(.updateException(self))
+        return writes
+    }
+
+    static func auditAction(for event: ExceptionLifecycle.Event) -> String {
+        switch event {
+        case .assign: "exception.assigned"
+        case .unassign: "exception.unassigned"
+        case .wait: "exception.waiting"
+        case .resume: "exception.resumed"
+        case .resolve: "exception.resolved"
+        case .actionCompleted: "exception.resolved_by_action"
+        case .causeRemoved: "exception.auto_resolved"
+        case .causeReturned: "exception.reopened"
+        case .cancel: "exception.cancelled"
+        case .slaAtRisk: "sla.at_risk"
+        case .slaBreached: "sla.breached"
+        case .reroute: "exception.rerouted"
+        }
+    }
+
+    static func auditDetail(for event: ExceptionLifecycle.Event) -> JSONValue? {
+        switch event {
+        case .resolve(let code, let note): .object(["resolutionCode": .string(code), "note": note.map(JSONValue.string) ?? .null])
+        case .causeRemoved: .object(["resolutionCode": .string("cause_removed"), "automatic": .bool(true)])
+        case .actionCompleted(let code, _, let touchless): .object(["resolutionCode": .string(code), "touchless": .bool(touchless)])
+        case .wait(let reason): .object(["waitingOn": .string(reason)])
+        default: nil
+        }
+    }
+}
+
+extension CaseRecord {
+    /// Rolls the case up from its exceptions (`rollUp`) and returns its row and what the
+    /// roll-up means: `insert` for a case opened in this decision whose row is not written yet.
+    public mutating func rolledUp(_ exceptions: [ExceptionRecord], insert: Bool = false, stamp: DecisionStamp) -> [CaseWrite] {
+        let effects = rollUp(exceptions, now: stamp.now, policyVersion: stamp.policyVersion)
+        var writes: [CaseWrite] = [insert ? .insertCase(self) : .updateCase(self)]
+        for effect in effects {
+            switch effect {
+            case .stateChanged(let before, let after):
+                writes.append(.audit(AuditEntry(at: stamp.now, actor: stamp.actor, caseId: id, exceptionId: nil, action: "case.state_changed",
+                                                before: before.rawValue, after: after.rawValue, policyVersion: stamp.policyVersion)))
+            case .acknowledgeOrder(let orderId):
+                writes.append(.acknowledgeOrder(orderId: orderId, caseId: id))
+            }
+        }
+        return writes
+    }
+}

@@ -1,0 +1,61 @@
+import ClearwayCore
+import ClearwayStore
+
+/// Writes what a decision returned (`CaseWrite`, from Core) inside the caller's transaction,
+/// in order. Neighbouring inserts of cases or exceptions become one multi-row statement;
+/// timers and audit rows are collected by the transaction and written at commit.
+enum CaseWriter {
+    static func write(_ writes: [CaseWrite], tx: StoreTransaction, policy: Policy, now: Instant) async throws {
+        var cases: [CaseRecord] = [], exceptions: [ExceptionRecord] = []
+        func flush() async throws {
+            if !exceptions.isEmpty { try await tx.insertExceptions(exceptions); exceptions.removeAll() }
+            if !cases.isEmpty { try await tx.insertCases(cases); cases.removeAll() }
+        }
+        for write in writes {
+            switch write {
+            case .insertCase(let c): cases.append(c)
+            case .insertException(let e): exceptions.append(e)
+            case .scheduleTimers(let timers): try await tx.scheduleTimers(timers)
+            case .audit(let entry): tx.audit(entry)
+            case .updateCase(let c):
+                try await flush()
+                try await tx.updateCase(c)
+            case .updateException(let e):
+                try await flush()
+                try await tx.updateException(e)
+            case .cancelTimers(let exceptionId):
+                try await flush()
+                try await tx.cancelTimers(exceptionId: exceptionId)
+            case .acknowledgeOrder(let orderId, let caseId):
+                try await flush()
+                try await PurchaseOrderAcknowledgment.acknowledge(orderId: orderId, caseId: caseId, tx: tx, policy: policy, now: now)
+            }
+        }
+        try await flush()
+    }
+}
+
+extension ClearwayEngine {
+    /// Who decides and when, for a decision made in this engine.
+    func stamp(_ actor: String, policy: Policy, now: Instant) -> DecisionStamp {
+        DecisionStamp(now: now, actor: actor, policyVersion: policy.version, ids: ids)
+    }
+
+    /// Applies a lifecycle event to an exception and writes what it means; an illegal
+    /// event is refused as a conflict and nothing changes.
+    func transition(_ record: inout ExceptionRecord, _ event: ExceptionLifecycle.Event, reason: String?, actor: String,
+                    tx: StoreTransaction, policy: Policy, now: Instant) async throws {
+        let writes: [CaseWrite]
+        do throws(ExceptionLifecycle.TransitionError) {
+            writes = try record.handle(event, reason: reason, stamp: stamp(actor, policy: policy, now: now))
+        } catch { throw EngineError.conflict(error.description) }
+        try await CaseWriter.write(writes, tx: tx, policy: policy, now: now)
+    }
+
+    /// Rolls a case up from its exceptions and writes it, with what the roll-up means.
+    func saveRollup(_ caseRecord: inout CaseRecord, exceptions: [ExceptionRecord], actor: String, tx: StoreTransaction,
+                    policy: Policy, now: Instant) async throws {
+        let writes = caseRecord.rolledUp(exceptions, stamp: stamp(actor, policy: policy, now: now))
+        try await CaseWriter.write(writes, tx: tx, policy: policy, now: now)
+    }
+}
