@@ -47,9 +47,10 @@ extension ClearwayEngine {
 
     /// The node's background work beside the server: SLA timers, model refresh, outbox
     /// delivery, other nodes' change notices, and closing the database at shutdown.
-    public func services(timerInterval: Duration, dispatchInterval: Duration, logger: Logger) -> [any Service] {
-        [SLATimerService(engine: self, interval: timerInterval, logger: logger), ModelRefreshService(engine: self),
-         OutboxDispatchService(dispatcher: OutboxDispatcher(engine: self), interval: dispatchInterval, logger: logger),
+    /// `ticker` paces the periodic ones (the wall clock unless a test steps it).
+    public func services(timerInterval: Duration, dispatchInterval: Duration, logger: Logger, ticker: any Ticker = WallTicker()) -> [any Service] {
+        [SLATimerService(engine: self, interval: timerInterval, logger: logger, ticker: ticker), ModelRefreshService(engine: self, ticker: ticker),
+         OutboxDispatchService(dispatcher: OutboxDispatcher(engine: self), interval: dispatchInterval, logger: logger, ticker: ticker),
          ChangeListener(database: database, logger: logger), DatabaseCloser(database: database)]
     }
 }

@@ -8,9 +8,10 @@ public struct SLATimerService: Service {
     let engine: ClearwayEngine
     let interval: Duration
     let logger: Logger
+    let ticker: any Ticker
 
-    public init(engine: ClearwayEngine, interval: Duration = .seconds(1), logger: Logger) {
-        self.engine = engine; self.interval = interval; self.logger = logger
+    public init(engine: ClearwayEngine, interval: Duration = .seconds(1), logger: Logger, ticker: any Ticker = WallTicker()) {
+        self.engine = engine; self.interval = interval; self.logger = logger; self.ticker = ticker
     }
 
     public func run() async throws {
@@ -23,7 +24,7 @@ public struct SLATimerService: Service {
                 logger.error("SLA timer pass failed", metadata: ["error": "\(error)"])
             }
             // Wake at once on shutdown rather than at the end of the interval.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await ticker.nextPass(interval)
         }
     }
 }

@@ -155,8 +155,10 @@ public struct OutboxDispatchService: Service {
     let interval: Duration
     let logger: Logger
 
-    public init(dispatcher: OutboxDispatcher, interval: Duration = .milliseconds(250), logger: Logger) {
-        self.dispatcher = dispatcher; self.interval = interval; self.logger = logger
+    let ticker: any Ticker
+
+    public init(dispatcher: OutboxDispatcher, interval: Duration = .milliseconds(250), logger: Logger, ticker: any Ticker = WallTicker()) {
+        self.dispatcher = dispatcher; self.interval = interval; self.logger = logger; self.ticker = ticker
     }
 
     public func run() async throws {
@@ -165,7 +167,7 @@ public struct OutboxDispatchService: Service {
             do { handled = try await dispatcher.dispatchOnce() } catch {
                 logger.error("outbox pass failed", metadata: ["error": "\(error)"])
             }
-            if handled == 0 { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } }
+            if handled == 0 { await ticker.nextPass(interval) }
         }
     }
 }

@@ -7,15 +7,16 @@ import ServiceLifecycle
 public struct ModelRefreshService: Service {
     let engine: ClearwayEngine
     let interval: Duration
+    let ticker: any Ticker
 
-    public init(engine: ClearwayEngine, interval: Duration = .seconds(30)) {
-        self.engine = engine; self.interval = interval
+    public init(engine: ClearwayEngine, interval: Duration = .seconds(30), ticker: any Ticker = WallTicker()) {
+        self.engine = engine; self.interval = interval; self.ticker = ticker
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await engine.loadServingModel()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await ticker.nextPass(interval)
         }
     }
 }
