@@ -14,9 +14,11 @@ final class CaseEvaluator {
     /// What caused the evaluation, for the audit rows; may change between orders of a run.
     var trigger: String
     let actor: String
-    let batched: Bool
+    private(set) var batched: Bool
     private var decision: CaseDecision?
     private var pending: [CaseWrite] = []
+    /// Reference data read fresh for this evaluator, once this transaction has changed it.
+    private var freshReference: ReferenceCache?
 
     init(engine: ClearwayEngine, tx: StoreTransaction, policy: Policy, now: Instant, trigger: String, actor: String = "system:ingest",
          batched: Bool = false) {
@@ -28,6 +30,41 @@ final class CaseEvaluator {
     func evaluate(orderId: String) async throws -> String? {
         guard let order = try await tx.order(orderId) else { return nil }
         return try await evaluate(order: order, isNew: false)
+    }
+
+    /// Re-evaluates known orders after an event changed what they depend on. Their orders,
+    /// milestones, picks, messages, open cases and exceptions are read set-wise, each is
+    /// decided in turn, and the writes of all of them are made together.
+    func evaluate(orderIds: [String]) async throws -> [String] {
+        guard orderIds.count > 1 else { return try await evaluate(orderId: orderIds[0]).map { [$0] } ?? [] }
+        let facts = try await tx.orderFacts(orderIds)
+        let exposure = try await tx.activeOrderValues(customerIds: Set(facts.orders.values.map(\.customerId)))
+        let wasBatched = batched
+        batched = true
+        defer { batched = wasBatched }
+        var touched: [String] = [], seen = Set<String>()
+        for id in orderIds where seen.insert(id).inserted {
+            guard let order = facts.orders[id] else { continue }
+            if order.status == .cancelled {
+                touched += try await cancel(orderKey: id, reason: "order cancelled")
+                continue
+            }
+            var context = try await loadContext(for: order, isNew: true)
+            context.milestones = facts.milestones[id] ?? []
+            context.pick = facts.picks[id]
+            context.messages = facts.messages[id] ?? []
+            if context.customer != nil {
+                let own = order.status.isActive && order.status != .released ? order.total : .zero
+                context.otherOpenOrderValue = (exposure[order.customerId] ?? .zero) - own
+            }
+            var decision = try await prepared()
+            defer { self.decision = decision }
+            guard var hand = try decision.evaluate(order: order, context: context, open: facts.openCases[id]) else { continue }
+            try await finish(&hand, decision: &decision, tier: context.customer?.tier ?? hand.caseRecord.customerTier, order: order)
+            touched.append(hand.caseRecord.id)
+        }
+        try await flush()
+        return touched
     }
 
     /// Evaluates an order already in hand. A new order cannot have milestones, picks or
@@ -105,9 +142,16 @@ final class CaseEvaluator {
         return (record, try await tx.exceptions(caseId: record.id))
     }
 
+    private func fresh() -> ReferenceCache {
+        if let freshReference { return freshReference }
+        let cache = ReferenceCache()
+        freshReference = cache
+        return cache
+    }
+
     func loadContext(for order: Order, isNew: Bool, otherOpenValue: Money? = nil) async throws -> ReferenceContext {
         // After this transaction changed reference data, a throwaway cache reads it fresh.
-        let cache = try await engine.referenceCache.validate(tx) ? engine.referenceCache : ReferenceCache()
+        let cache = try await engine.referenceCache.validate(tx) ? engine.referenceCache : fresh()
         var context = try await cache.context(for: order, tx: tx)
         if !isNew {
             context.milestones = try await tx.milestones(orderId: order.id)

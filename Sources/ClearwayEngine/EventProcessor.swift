@@ -83,12 +83,8 @@ struct EventProcessor {
             try await tx.upsertPick(pick, at: now)
             affected = [pick.orderId]
         }
-        var touched: [String] = []
-        let evaluator = self.evaluator
-        for orderId in affected {
-            if let caseId = try await evaluator.evaluate(orderId: orderId) { touched.append(caseId) }
-        }
-        return touched
+        guard !affected.isEmpty else { return [] }
+        return try await evaluator.evaluate(orderIds: affected)
     }
 
     /// Completes or fails an action the system accepted earlier. A result for an action

@@ -119,7 +119,7 @@ extension StoreTransaction {
     }
 
     public func milestones(orderId: String) async throws -> [ShipmentMilestone] {
-        try await docs(ShipmentMilestone.self, sql.raw("SELECT doc FROM milestones WHERE order_id = \(bind: orderId)"))
+        try await docs(ShipmentMilestone.self, sql.raw("SELECT doc FROM milestones WHERE order_id = \(bind: orderId) ORDER BY shipment_id"))
     }
 
     public func pick(orderId: String) async throws -> PickConfirmation? {
@@ -130,11 +130,8 @@ extension StoreTransaction {
     /// cancelled in an earlier case of the order is not raised again when the order changes.
     public func messages(orderId: String) async throws -> [CustomerMessage] {
         try await docs(CustomerMessage.self, sql.raw("""
-            SELECT m.doc FROM messages m WHERE m.order_id = \(bind: orderId) AND NOT EXISTS (
-                SELECT 1 FROM exceptions e JOIN cases c ON c.id = e.case_id
-                WHERE c.order_id = m.order_id AND c.closed_at IS NOT NULL
-                  AND e.identity = 'customer.request#message:' || m.message_id AND e.state IN ('resolved', 'cancelled'))
-            ORDER BY m.received_at
+            SELECT m.doc FROM messages m WHERE m.order_id = \(bind: orderId) AND NOT EXISTS (\(unsafeRaw: Self.answeredMessage))
+            ORDER BY m.received_at, m.message_id
             """))
     }
 
