@@ -8,7 +8,7 @@ struct BenchClassifier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classifier", abstract: "Measure the message classifier (quality, training time, texts/s) against scikit-learn.")
 
-    @Option(help: "Labelled CSV.") var data = "../shared/data/support/bitext-customer-service.csv"
+    @Option(help: "Labelled CSV.") var data = "data/support/bitext-customer-service.csv"
     @Option(help: "Text column.") var text = "utterance"
     @Option(help: "Label column.") var label = "intent"
     @Option(help: "Seed of the stratified 80/20 split.") var seed: UInt64 = 20_261_122

@@ -25,7 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "After the backfill, simulated seconds per real second.") var speed = 60.0
     @Flag(inversion: .prefixedNo, help: "Keep the distributor running after the backfill (--no-live: serve the history only).") var live = true
     @Option(help: "Labelled messages (columns utterance,intent) to train the message classifier on at start (repeat to combine); without them the rules read messages.")
-    var classifierData = ["../shared/data/support/bitext-customer-service.csv", "data/distributor-requests.csv"]
+    var classifierData = ["data/support/bitext-customer-service.csv", "data/distributor-requests.csv"]
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }

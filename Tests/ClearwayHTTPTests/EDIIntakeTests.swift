@@ -8,10 +8,7 @@ import Testing
 @Suite("EDI intake")
 struct EDIIntakeTests {
     static func corpus(_ path: String) throws -> String {
-        let data = ProcessInfo.processInfo.environment["CLEARWAY_SHARED_DATA"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("shared/data")
-        let url = data.appendingPathComponent("edi").appendingPathComponent(path)
+        let url = RepositoryFiles.url("Tests/Fixtures/edi").appendingPathComponent(path)
         return String(decoding: try Data(contentsOf: url), as: UTF8.self)
     }
 

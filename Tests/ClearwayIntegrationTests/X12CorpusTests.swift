@@ -4,15 +4,12 @@ import ClearwaySimulator
 import Foundation
 import Testing
 
-/// The public EDI fixtures in `shared/data/edi`: which are meant to be valid and which not
-/// is said by their path (`pass`/`fail`, `OK`/`ERR`, `invalid`, `Mismatch`, `Wrong`, `Failed`, `_bad`).
+/// The public EDI fixtures in `Tests/Fixtures/edi` (their sources and licences are in its
+/// SOURCES.md): which are meant to be valid and which not is said by their path
+/// (`pass`/`fail`, `OK`/`ERR`, `invalid`, `Mismatch`, `Wrong`, `Failed`, `_bad`).
 enum EDICorpus {
-    /// `shared/data/edi` beside the repository (where CI puts it), or `$CLEARWAY_SHARED_DATA/edi`.
-    static let root: URL = {
-        if let data = ProcessInfo.processInfo.environment["CLEARWAY_SHARED_DATA"] { return URL(fileURLWithPath: data).appendingPathComponent("edi") }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data/edi")
-    }()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/edi")
 
     static var files: [(path: String, text: String)] {
         guard let walker = FileManager.default.enumerator(atPath: root.path) else { return [] }
@@ -48,7 +45,7 @@ struct X12CorpusTests {
     @Test("every valid 850, 855, 856, 810 and 997 parses without a problem; every invalid X12 file is refused with its reason (other transaction sets are refused as unsupported)")
     func corpus() throws {
         let x12 = EDICorpus.files.filter { $0.text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }.hasPrefix("ISA") }
-        try #require(!x12.isEmpty, "the EDI samples are missing: expected shared/data/edi beside the repository, or set CLEARWAY_SHARED_DATA")
+        try #require(!x12.isEmpty, "the EDI samples are missing from Tests/Fixtures/edi")
         var valid = 0, refused = 0, skipped = 0, defects = 0
         var report: [String] = []
         for (path, text) in x12 {

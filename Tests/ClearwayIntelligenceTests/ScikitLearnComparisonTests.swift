@@ -12,7 +12,7 @@ struct ScikitLearnComparisonTests {
 
     @Test("macro-F1 on the held-out fifth is within one point of scikit-learn's", .enabled(if: PeerData.available, "set CLEARWAY_PEERS_PYTHON to a Python with scikit-learn"))
     func macroF1WithinOnePoint() throws {
-        let all = try LabelledTexts.read(csv: SharedData.bytes("support/bitext-customer-service.csv"), text: "utterance", label: "intent")
+        let all = try LabelledTexts.read(csv: RepositoryFiles.bytes("data/support/bitext-customer-service.csv"), text: "utterance", label: "intent")
         let (trainIndex, testIndex) = StratifiedSplit.split(labels: all.labels, testFraction: 0.2, seed: 20_261_122)
         let train = all.subset(trainIndex), test = all.subset(testIndex)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-sklearn-\(UUID().uuidString)")

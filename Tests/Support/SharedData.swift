@@ -11,3 +11,13 @@ public enum SharedData {
 
     public static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: url.appendingPathComponent(path))) }
 }
+
+/// Files the repository itself ships (`data/`, `Tests/Fixtures/`), by path from its root:
+/// present in every clone, with or without `shared` beside it.
+public enum RepositoryFiles {
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+
+    public static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: url(path))) }
+}
