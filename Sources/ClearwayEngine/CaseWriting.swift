@@ -2,8 +2,9 @@ import ClearwayCore
 import ClearwayStore
 
 /// Writes what a decision returned (`CaseWrite`, from Core) inside the caller's transaction,
-/// in order. Neighbouring inserts of cases or exceptions become one multi-row statement;
-/// timers and audit rows are collected by the transaction and written at commit.
+/// in order, each case and exception once in its final state (`coalesced`). Neighbouring
+/// inserts of cases or exceptions become one multi-row statement; timers and audit rows are
+/// collected by the transaction and written at commit.
 enum CaseWriter {
     static func write(_ writes: [CaseWrite], tx: StoreTransaction, policy: Policy, now: Instant) async throws {
         var cases: [CaseRecord] = [], exceptions: [ExceptionRecord] = []
@@ -11,7 +12,7 @@ enum CaseWriter {
             if !exceptions.isEmpty { try await tx.insertExceptions(exceptions); exceptions.removeAll() }
             if !cases.isEmpty { try await tx.insertCases(cases); cases.removeAll() }
         }
-        for write in writes {
+        for write in writes.coalesced() {
             switch write {
             case .insertCase(let c): cases.append(c)
             case .insertException(let e): exceptions.append(e)

@@ -127,4 +127,20 @@ struct CaseDecisionTests {
         #expect(decision.queueLoads["pricing"] == 7)
         #expect(hand.opened.allSatisfy { $0.priority.parts.contains { $0.name == "breachRisk" } })
     }
+
+    @Test("writes are coalesced: an exception inserted then held is inserted held; two updates become one, at the first, in the final state")
+    func coalescing() throws {
+        let (c, exceptions) = try Self.storedCase()
+        var e = exceptions[0]
+        let inserted = e
+        e.queue = "pricing-leads"
+        let held = e
+        e.priority = PriorityScore(score: 99, parts: [])
+        let latest = e
+        let audit = CaseWrite.audit(AuditEntry(at: Self.t0, actor: "t", caseId: c.id, exceptionId: e.id, action: "x", policyVersion: "p7"))
+        #expect([.insertException(inserted), audit, .updateException(held), .insertCase(c)].coalesced()
+                == [.insertException(held), audit, .insertCase(c)])
+        #expect([.updateException(held), audit, .cancelTimers(exceptionId: e.id), .updateException(latest), .updateCase(c)].coalesced()
+                == [.updateException(latest), audit, .cancelTimers(exceptionId: e.id), .updateCase(c)])
+    }
 }

@@ -127,3 +127,40 @@ extension CaseRecord {
         return writes
     }
 }
+
+extension Array where Element == CaseWrite {
+    /// The same writes with each case and exception written once, in its final state, at
+    /// its first write: an exception inserted and then put on hold by a touchless action in
+    /// the same decision is inserted on hold. Nothing between the writes reads them, so
+    /// the rows left behind are the same.
+    public func coalesced() -> [CaseWrite] {
+        var lastException: [String: ExceptionRecord] = [:], lastCase: [String: CaseRecord] = [:]
+        for write in self {
+            switch write {
+            case .insertException(let e), .updateException(let e): lastException[e.id] = e
+            case .insertCase(let c), .updateCase(let c): lastCase[c.id] = c
+            default: break
+            }
+        }
+        var writtenExceptions = Set<String>(), writtenCases = Set<String>()
+        var out: [CaseWrite] = []
+        out.reserveCapacity(count)
+        for write in self {
+            switch write {
+            case .insertException(let e):
+                writtenExceptions.insert(e.id)
+                out.append(.insertException(lastException[e.id] ?? e))
+            case .updateException(let e):
+                if writtenExceptions.insert(e.id).inserted { out.append(.updateException(lastException[e.id] ?? e)) }
+            case .insertCase(let c):
+                writtenCases.insert(c.id)
+                out.append(.insertCase(lastCase[c.id] ?? c))
+            case .updateCase(let c):
+                if writtenCases.insert(c.id).inserted { out.append(.updateCase(lastCase[c.id] ?? c)) }
+            default:
+                out.append(write)
+            }
+        }
+        return out
+    }
+}
