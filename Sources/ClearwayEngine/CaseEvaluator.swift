@@ -14,7 +14,7 @@ final class CaseEvaluator {
     /// What caused the evaluation, for the audit rows; may change between orders of a run.
     var trigger: String
     let actor: String
-    private(set) var batched: Bool
+    let batched: Bool
     private var decision: CaseDecision?
     private var pending: [CaseWrite] = []
     /// Reference data read fresh for this evaluator, once this transaction has changed it.
@@ -26,22 +26,34 @@ final class CaseEvaluator {
         self.trigger = trigger; self.actor = actor; self.batched = batched
     }
 
-    /// Returns the id of the case touched, or nil when the order is clean and has no case.
-    func evaluate(orderId: String) async throws -> String? {
-        guard let order = try await tx.order(orderId) else { return nil }
-        return try await evaluate(order: order, isNew: false)
+    /// Evaluates an order Clearway did not hold before. A new order cannot have milestones,
+    /// picks, messages or a case yet (events for unknown orders are dead-lettered), so those
+    /// are not read. `otherOpenValue`, when the caller already knows it, is the value of the
+    /// customer's other open orders (saves a query per order in set-wise processing).
+    /// Returns the id of the case opened, or nil when the order is clean.
+    func evaluate(newOrder order: Order, otherOpenValue: Money? = nil) async throws -> String? {
+        if order.status == .cancelled { return try await cancel(orderKey: order.id, reason: "order cancelled").first }
+        var context = try await referenceContext(for: order)
+        if context.customer != nil {
+            context.otherOpenOrderValue = if let otherOpenValue { otherOpenValue } else {
+                try await tx.activeOrderValue(customerId: order.customerId, excluding: order.id)
+            }
+        }
+        let caseId = try await decide(order: order, customer: context.customer) { [context] in
+            try $0.evaluate(order: order, context: context, open: nil)
+        }
+        try await flushUnlessBatched()
+        return caseId
     }
 
     /// Re-evaluates known orders after an event changed what they depend on. Their orders,
     /// milestones, picks, messages, open cases and exceptions are read set-wise, each is
-    /// decided in turn, and the writes of all of them are made together.
+    /// decided in turn, and the writes of all of them are made together. Returns the ids of
+    /// the cases touched.
     func evaluate(orderIds: [String]) async throws -> [String] {
-        guard orderIds.count > 1 else { return try await evaluate(orderId: orderIds[0]).map { [$0] } ?? [] }
+        guard !orderIds.isEmpty else { return [] }
         let facts = try await tx.orderFacts(orderIds)
         let exposure = try await tx.activeOrderValues(customerIds: Set(facts.orders.values.map(\.customerId)))
-        let wasBatched = batched
-        batched = true
-        defer { batched = wasBatched }
         var touched: [String] = [], seen = Set<String>()
         for id in orderIds where seen.insert(id).inserted {
             guard let order = facts.orders[id] else { continue }
@@ -49,7 +61,7 @@ final class CaseEvaluator {
                 touched += try await cancel(orderKey: id, reason: "order cancelled")
                 continue
             }
-            var context = try await loadContext(for: order, isNew: true)
+            var context = try await referenceContext(for: order)
             context.milestones = facts.milestones[id] ?? []
             context.pick = facts.picks[id]
             context.messages = facts.messages[id] ?? []
@@ -57,50 +69,35 @@ final class CaseEvaluator {
                 let own = order.status.isActive && order.status != .released ? order.total : .zero
                 context.otherOpenOrderValue = (exposure[order.customerId] ?? .zero) - own
             }
-            var decision = try await prepared()
-            defer { self.decision = decision }
-            guard var hand = try decision.evaluate(order: order, context: context, open: facts.openCases[id]) else { continue }
-            try await finish(&hand, decision: &decision, tier: context.customer?.tier ?? hand.caseRecord.customerTier, order: order)
-            touched.append(hand.caseRecord.id)
+            let caseId = try await decide(order: order, customer: context.customer) { [context] in
+                try $0.evaluate(order: order, context: context, open: facts.openCases[id])
+            }
+            if let caseId { touched.append(caseId) }
         }
-        try await flush()
+        try await flushUnlessBatched()
         return touched
-    }
-
-    /// Evaluates an order already in hand. A new order cannot have milestones, picks or
-    /// messages yet (events for unknown orders are dead-lettered), so those are not read.
-    /// `otherOpenValue`, when the caller already knows it, is the value of the customer's
-    /// other open orders (saves a query per order in set-wise processing).
-    func evaluate(order: Order, isNew: Bool, otherOpenValue: Money? = nil) async throws -> String? {
-        if order.status == .cancelled { return try await cancel(orderKey: order.id, reason: "order cancelled").first }
-        let context = try await loadContext(for: order, isNew: isNew, otherOpenValue: otherOpenValue)
-        let open = isNew ? nil : try await openCase(orderKey: order.id)
-        var decision = try await prepared()
-        defer { self.decision = decision }
-        guard var hand = try decision.evaluate(order: order, context: context, open: open) else { return nil }
-        try await finish(&hand, decision: &decision, tier: context.customer?.tier ?? hand.caseRecord.customerTier, order: order)
-        return hand.caseRecord.id
     }
 
     /// A customer message that names no known order gets a case of its own per customer.
     func customerMessage(_ message: CustomerMessage, referencedOrder: String?) async throws -> String? {
         let customer = try await tx.customer(message.customerId)
         let open = try await openCase(orderKey: "customer:\(message.customerId)")
-        var decision = try await prepared()
-        defer { self.decision = decision }
-        var hand = try decision.customerMessage(message, referencedOrder: referencedOrder, customer: customer, open: open)
-        try await finish(&hand, decision: &decision, tier: customer?.tier ?? hand.caseRecord.customerTier, order: nil)
-        return hand.caseRecord.id
+        let caseId = try await decide(order: nil, customer: customer) {
+            try $0.customerMessage(message, referencedOrder: referencedOrder, customer: customer, open: open)
+        }
+        try await flushUnlessBatched()
+        return caseId
     }
 
     /// Cancels every open exception of the order's open case.
     func cancel(orderKey: String, reason: String) async throws -> [String] {
         guard let (caseRecord, exceptions) = try await openCase(orderKey: orderKey) else { return [] }
-        var decision = try await prepared()
-        defer { self.decision = decision }
-        var hand = CaseInHand(stored: caseRecord, exceptions: exceptions, changed: true)
-        try decision.cancel(&hand, reason: reason)
-        try await finish(&hand, decision: &decision, tier: caseRecord.customerTier, order: nil)
+        _ = try await decide(order: nil, customer: nil) { decision in
+            var hand = CaseInHand(stored: caseRecord, exceptions: exceptions, changed: true)
+            try decision.cancel(&hand, reason: reason)
+            return hand
+        }
+        try await flushUnlessBatched()
         return [caseRecord.id]
     }
 
@@ -125,6 +122,20 @@ final class CaseEvaluator {
         }
         decision.rollUp(&hand)
         pending += decision.takeWrites()
+    }
+
+    /// Runs one decision with this evaluator's decision state (its queue loads carry from
+    /// one order to the next), then touchless rules and the roll-up. Returns the case's id.
+    private func decide(order: Order?, customer: Customer?,
+                        _ make: (inout CaseDecision) throws -> CaseInHand?) async throws -> String? {
+        var decision = try await prepared()
+        defer { self.decision = decision }
+        guard var hand = try make(&decision) else { return nil }
+        try await finish(&hand, decision: &decision, tier: customer?.tier ?? hand.caseRecord.customerTier, order: order)
+        return hand.caseRecord.id
+    }
+
+    private func flushUnlessBatched() async throws {
         if !batched { try await flush() }
     }
 
@@ -149,20 +160,10 @@ final class CaseEvaluator {
         return cache
     }
 
-    func loadContext(for order: Order, isNew: Bool, otherOpenValue: Money? = nil) async throws -> ReferenceContext {
-        // After this transaction changed reference data, a throwaway cache reads it fresh.
+    /// What the detectors look at from reference data: the engine's cache, or one read
+    /// fresh for this evaluator once this transaction has changed reference data.
+    func referenceContext(for order: Order) async throws -> ReferenceContext {
         let cache = try await engine.referenceCache.validate(tx) ? engine.referenceCache : fresh()
-        var context = try await cache.context(for: order, tx: tx)
-        if !isNew {
-            context.milestones = try await tx.milestones(orderId: order.id)
-            context.pick = try await tx.pick(orderId: order.id)
-            context.messages = try await tx.messages(orderId: order.id)
-        }
-        if context.customer != nil {
-            if let otherOpenValue { context.otherOpenOrderValue = otherOpenValue } else {
-                context.otherOpenOrderValue = try await tx.activeOrderValue(customerId: order.customerId, excluding: order.id)
-            }
-        }
-        return context
+        return try await cache.context(for: order, tx: tx)
     }
 }

@@ -46,11 +46,17 @@ extension ClearwayEngine {
     /// event is refused as a conflict and nothing changes.
     func transition(_ record: inout ExceptionRecord, _ event: ExceptionLifecycle.Event, reason: String?, actor: String,
                     tx: StoreTransaction, policy: Policy, now: Instant) async throws {
-        let writes: [CaseWrite]
-        do throws(ExceptionLifecycle.TransitionError) {
-            writes = try record.handle(event, reason: reason, stamp: stamp(actor, policy: policy, now: now))
-        } catch { throw EngineError.conflict(error.description) }
+        let writes = try writes(of: event, on: &record, reason: reason, actor: actor, policy: policy, now: now)
         try await CaseWriter.write(writes, tx: tx, policy: policy, now: now)
+    }
+
+    /// What a lifecycle event means as writes, for the caller to make; an illegal event is
+    /// refused as a conflict and the exception is left as it was.
+    func writes(of event: ExceptionLifecycle.Event, on record: inout ExceptionRecord, reason: String?, actor: String,
+                policy: Policy, now: Instant) throws -> [CaseWrite] {
+        do throws(ExceptionLifecycle.TransitionError) {
+            return try record.handle(event, reason: reason, stamp: stamp(actor, policy: policy, now: now))
+        } catch { throw EngineError.conflict(error.description) }
     }
 
     /// Rolls a case up from its exceptions and writes it, with what the roll-up means.

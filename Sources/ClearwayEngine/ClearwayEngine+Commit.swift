@@ -73,7 +73,7 @@ extension ClearwayEngine {
             let event = events[k]
             evaluator.trigger = "\(event.type.rawValue) \(event.id) from \(event.source)"
             let others = open[order.customerId] ?? .zero
-            let caseIds = try await evaluator.evaluate(order: order, isNew: true, otherOpenValue: others).map { [$0] } ?? []
+            let caseIds = try await evaluator.evaluate(newOrder: order, otherOpenValue: others).map { [$0] } ?? []
             if order.status.isActive, order.status != .released { open[order.customerId] = others + order.total }
             if !caseIds.isEmpty { try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "accepted", caseIds: caseIds) }
             outcomes.append((k, IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .accepted, caseIds: caseIds, deadLetterId: nil, reason: nil)))

@@ -20,8 +20,8 @@ struct EventProcessor {
         var affected: [String] = []
         switch event {
         case .order(let order):
-            let isNew = try await tx.saveOrder(order, at: now)
-            return try await evaluator.evaluate(order: order, isNew: isNew).map { [$0] } ?? []
+            guard try await tx.saveOrder(order, at: now) else { return try await evaluator.evaluate(orderIds: [order.id]) }
+            return try await evaluator.evaluate(newOrder: order).map { [$0] } ?? []
         case .orderCancelled(let orderId, let reason):
             guard var order = try await tx.order(orderId) else { throw unknownOrder(orderId) }
             order.status = .cancelled

@@ -9,7 +9,8 @@ struct BenchInsights: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insights", abstract: "Measure process mining (read, flatten, DFG, variants, durations) against pm4py.")
 
-    @Option(help: "OCEL-CSV or OCEL 2.0 JSON log.") var log = "../shared/data/eventlogs/ocel-order-management.csv"
+    @Option(help: "OCEL-CSV or OCEL 2.0 JSON log to mine, e.g. pm4py's order-management example (ocel_order_simulated.csv).")
+    var log: String
     @Option(help: "Object types to flatten on (repeat the option).") var objectType: [String] = ["orders", "items", "packages"]
     @Option(help: "Repeat the log this many times (ids prefixed per copy) for a larger volume.") var scale = 1
     @Option(help: "Runs per measurement; the best is reported.") var runs = 5

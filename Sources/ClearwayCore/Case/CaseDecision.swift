@@ -114,11 +114,10 @@ public struct CaseDecision: Sendable {
 
     func openCase(key: String, orderId: String?, customerId: String, customer: Customer?, site: String, channel: String?) -> CaseRecord {
         let now = stamp.now
-        let record = CaseRecord(id: stamp.ids.next("CASE"), orderKey: key, orderId: orderId, customerId: customerId,
+        return CaseRecord(id: stamp.ids.next("CASE"), orderKey: key, orderId: orderId, customerId: customerId,
                                 customerTier: customer?.tier ?? .standard, segment: customer?.segment, site: site, channel: channel,
                                 state: .open, priority: 0, moneyAtRisk: .zero, exceptionCount: 0, openedAt: now, updatedAt: now,
                                 closedAt: nil, policyVersion: policy.version)
-        return record
     }
 
     /// Compares the findings with the case's exceptions and applies what reconciliation asks.
@@ -242,12 +241,8 @@ extension CaseDecision {
             : "SLA of \(Int(exception.sla.targetMinutes)) business minutes passed at \(exception.sla.dueAt.iso8601)"
         writes += exception.record(effects, of: event, reason: reason, stamp: stamp)
         if kind == .breach, let target = rule.breachQueue, target != exception.queue {
-            let from = exception.queue
-            if let moved = try? exception.handle(.reroute(from: from, to: target), reason: "Escalation ladder on SLA breach", stamp: stamp) {
-                writes += moved
-                queueLoads[from, default: 0] -= 1
-                queueLoads[target, default: 0] += 1
-            }
+            try? transition(&exception, .reroute(from: exception.queue, to: target), caseRecord: caseRecord,
+                            reason: "Escalation ladder on SLA breach")
         }
         hand.exceptions[index] = exception
         hand.changed = true

@@ -104,9 +104,7 @@ struct ActionSteps {
         guard let event else { return }
         if let held {
             // The caller writes the held case's changes with its own, in order.
-            do throws(ExceptionLifecycle.TransitionError) {
-                held.writes += try all[i].handle(event, reason: note, stamp: engine.stamp(actor, policy: policy, now: now))
-            } catch { throw EngineError.conflict(error.description) }
+            held.writes += try engine.writes(of: event, on: &all[i], reason: note, actor: actor, policy: policy, now: now)
             held.exceptions = all
             return
         }
