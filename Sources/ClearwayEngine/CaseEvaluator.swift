@@ -39,7 +39,7 @@ final class CaseEvaluator {
                 try await tx.activeOrderValue(customerId: order.customerId, excluding: order.id)
             }
         }
-        let caseId = try await decide(order: order, customer: context.customer) { [context] in
+        let caseId = try await decide(order: order, customer: context.customer, exposure: context.otherOpenOrderValueIfRead) { [context] in
             try $0.evaluate(order: order, context: context, open: nil)
         }
         try await flushUnlessBatched()
@@ -54,6 +54,7 @@ final class CaseEvaluator {
         guard !orderIds.isEmpty else { return [] }
         let facts = try await tx.orderFacts(orderIds)
         let exposure = try await tx.activeOrderValues(customerIds: Set(facts.orders.values.map(\.customerId)))
+        try await prefetch(orderIds.compactMap { facts.orders[$0] })
         var touched: [String] = [], seen = Set<String>()
         for id in orderIds where seen.insert(id).inserted {
             guard let order = facts.orders[id] else { continue }
@@ -69,7 +70,7 @@ final class CaseEvaluator {
                 let own = order.status.isActive && order.status != .released ? order.total : .zero
                 context.otherOpenOrderValue = (exposure[order.customerId] ?? .zero) - own
             }
-            let caseId = try await decide(order: order, customer: context.customer) { [context] in
+            let caseId = try await decide(order: order, customer: context.customer, exposure: context.otherOpenOrderValueIfRead) { [context] in
                 try $0.evaluate(order: order, context: context, open: facts.openCases[id])
             }
             if let caseId { touched.append(caseId) }
@@ -110,12 +111,13 @@ final class CaseEvaluator {
     }
 
     /// Touchless rules for what the decision opened, then the roll-up, then the writes.
-    private func finish(_ hand: inout CaseInHand, decision: inout CaseDecision, tier: CustomerTier, order: Order?) async throws {
+    private func finish(_ hand: inout CaseInHand, decision: inout CaseDecision, tier: CustomerTier, order: Order?,
+                        exposure: Money?) async throws {
         pending += decision.takeWrites()
         if !hand.opened.isEmpty, !policy.actions.autoResolution.rules.isEmpty {
             // Touchless actions change the exceptions in hand; the case is rolled up once, after.
             let work = CaseWork(caseRecord: hand.caseRecord, exceptions: hand.exceptions, order: order)
-            try await considerTouchless(hand.opened, work: work, tier: tier)
+            try await considerTouchless(hand.opened, work: work, tier: tier, exposure: exposure)
             hand.caseRecord = work.caseRecord
             hand.exceptions = work.exceptions
             pending += work.writes
@@ -126,12 +128,14 @@ final class CaseEvaluator {
 
     /// Runs one decision with this evaluator's decision state (its queue loads carry from
     /// one order to the next), then touchless rules and the roll-up. Returns the case's id.
-    private func decide(order: Order?, customer: Customer?,
+    /// `exposure` is the value of the customer's other open orders as the decision saw it;
+    /// the guardrails of a touchless action see the same.
+    private func decide(order: Order?, customer: Customer?, exposure: Money? = nil,
                         _ make: (inout CaseDecision) throws -> CaseInHand?) async throws -> String? {
         var decision = try await prepared()
         defer { self.decision = decision }
         guard var hand = try make(&decision) else { return nil }
-        try await finish(&hand, decision: &decision, tier: customer?.tier ?? hand.caseRecord.customerTier, order: order)
+        try await finish(&hand, decision: &decision, tier: customer?.tier ?? hand.caseRecord.customerTier, order: order, exposure: exposure)
         return hand.caseRecord.id
     }
 
@@ -160,10 +164,19 @@ final class CaseEvaluator {
         return cache
     }
 
-    /// What the detectors look at from reference data: the engine's cache, or one read
-    /// fresh for this evaluator once this transaction has changed reference data.
+    /// What the detectors look at from reference data.
     func referenceContext(for order: Order) async throws -> ReferenceContext {
-        let cache = try await engine.referenceCache.validate(tx) ? engine.referenceCache : fresh()
-        return try await cache.context(for: order, tx: tx)
+        try await reference().context(for: order, tx: tx)
+    }
+
+    /// Reads the reference data of all `orders` at once, before they are decided one by one.
+    func prefetch(_ orders: [Order]) async throws {
+        try await reference().prefetch(orders, tx: tx)
+    }
+
+    /// The engine's cache, or one read fresh for this evaluator once this transaction has
+    /// changed reference data.
+    private func reference() async throws -> ReferenceCache {
+        try await engine.referenceCache.validate(tx) ? engine.referenceCache : fresh()
     }
 }

@@ -69,6 +69,7 @@ extension ClearwayEngine {
         var outcomes: [(Int, IngestOutcome)] = []
         // One decision for the run; its cases and exceptions are written together at its end.
         let evaluator = CaseEvaluator(engine: self, tx: tx, policy: policy, now: now, trigger: "", batched: true)
+        try await evaluator.prefetch(orders)
         for (k, order) in zip(run, orders) {
             let event = events[k]
             evaluator.trigger = "\(event.type.rawValue) \(event.id) from \(event.source)"

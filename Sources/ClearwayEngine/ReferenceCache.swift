@@ -63,6 +63,47 @@ final class ReferenceCache: Sendable {
         return context
     }
 
+    /// Reads, in a few statements, everything `context(for:)` will ask about `orders` that is
+    /// not cached yet (absent entries are remembered as absent), so a group of orders costs
+    /// one read per kind of reference data instead of several per order. Call only after
+    /// `validate` returned true for this transaction (or on a cache of its own).
+    func prefetch(_ orders: [Order], tx: StoreTransaction) async throws {
+        var customers = Set<String>(), products = Set<String>()
+        var contracts = Set<ReferenceKey>(), stock = Set<ReferenceKey>(), lanes = Set<ReferenceKey>()
+        state.withLock { s in
+            for order in orders {
+                if s.customers[order.customerId] == nil { customers.insert(order.customerId) }
+                for sku in order.skus {
+                    if s.products[sku] == nil { products.insert(sku) }
+                    if s.contracts["\(order.customerId)|\(sku)"] == nil { contracts.insert(ReferenceKey(order.customerId, sku)) }
+                    // Stock and supplier ETAs are cached per (site, SKU) and read together.
+                    if s.inventory["\(order.site)|\(sku)"] == nil || s.etas["\(order.site)|\(sku)"] == nil {
+                        stock.insert(ReferenceKey(order.site, sku))
+                    }
+                }
+                if let lane = order.lane, s.capacity["\(lane)|\(order.requestedShipDate)"] == nil {
+                    lanes.insert(ReferenceKey(lane, order.requestedShipDate.description))
+                }
+            }
+        }
+        let loadedCustomers = customers.isEmpty ? [:] : try await tx.customers(customers)
+        let loadedProducts = products.isEmpty ? [:] : try await tx.products(products)
+        let loadedContracts = contracts.isEmpty ? [:] : try await tx.contracts(contracts)
+        let loadedStock = stock.isEmpty ? [:] : try await tx.inventory(stock)
+        let loadedETAs = stock.isEmpty ? [:] : try await tx.supplierETAs(stock)
+        let loadedLanes = lanes.isEmpty ? [:] : try await tx.capacity(lanes)
+        state.withLock { s in
+            for id in customers { s.customers[id] = .some(loadedCustomers[id]) }
+            for sku in products { s.products[sku] = .some(loadedProducts[sku]) }
+            for key in contracts { s.contracts["\(key.first)|\(key.second)"] = .some(loadedContracts[key]) }
+            for key in stock {
+                s.inventory["\(key.first)|\(key.second)"] = .some(loadedStock[key])
+                s.etas["\(key.first)|\(key.second)"] = loadedETAs[key] ?? []
+            }
+            for key in lanes { s.capacity["\(key.first)|\(key.second)"] = loadedLanes[key] ?? [] }
+        }
+    }
+
     /// A lane's capacity from `day` on (at most 200 days, see `StoreTransaction.capacity(lane:from:)`).
     /// Call only after `validate` returned true for this transaction.
     func capacity(lane: String, from day: LocalDate, tx: StoreTransaction) async throws -> [CarrierCapacity] {

@@ -109,12 +109,15 @@ extension StoreTransaction {
     }
 
     public func capacity(lane: String, shipDate: LocalDate) async throws -> [CarrierCapacity] {
-        try await docs(CarrierCapacity.self, sql.raw("SELECT doc FROM carrier_capacity WHERE lane = \(bind: lane) AND ship_date = \(bind: shipDate.description)"))
+        try await docs(CarrierCapacity.self, sql.raw("SELECT doc FROM carrier_capacity WHERE lane = \(bind: lane) AND ship_date = \(bind: shipDate.description) ORDER BY carrier"))
     }
 
     public func supplierETAs(site: String, skus: Set<String>) async throws -> [String: [SupplierETA]] {
         guard !skus.isEmpty else { return [:] }
-        let etas = try await docs(SupplierETA.self, sql.raw("SELECT doc FROM supplier_etas WHERE site = \(bind: site) AND sku IN (\(binds: skus.sorted()))"))
+        let etas = try await docs(SupplierETA.self, sql.raw("""
+            SELECT doc FROM supplier_etas WHERE site = \(bind: site) AND sku IN (\(binds: skus.sorted()))
+            ORDER BY purchase_order
+            """))
         return Dictionary(grouping: etas, by: \.sku)
     }
 

@@ -56,25 +56,25 @@ struct BenchCluster: AsyncParsableCommand {
         }
         print("database: \(location), \(nodes) node\(nodes == 1 ? "" : "s"), \(clients) clients over HTTP, workload seed \(seed)")
         print("")
-        print("| mode | events | requests | with a case | events/s | p50 ms | p99 ms | p999 ms | CPU µs/event | bare inserts, events/s | Clearway ÷ bare |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("| mode | events | requests | with a case | events/s | p50 ms | p99 ms | p999 ms | CPU µs/event | "
+              + "database CPU µs/event | load CPU µs/event | busy cores | bare inserts, events/s | Clearway ÷ bare |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         let (single, batch, size) = (singleOrders, batchOrders, batchSize)
-        var phases: [(String, IngestLoad.Totals, Int, Double)] = []
-        /// CPU seconds all nodes used so far.
-        let cpu = { servers.reduce(0) { $0 + $1.cpuSeconds } }
+        var phases: [(String, IngestLoad.Totals, Int, CPUUse)] = []
+        let cpu = CPUUse.Meter(servers: servers, databaseIsLocal: cluster.databaseIsLocal)
         if single > 0 {
-            let before = cpu()
+            let before = cpu.reading()
             let totals = await IngestLoad(nodes: urls, token: token, client: client).run(clients: clients) { n in
                 n < single ? IngestLoad.orders(n..<n + 1, from: workload.order) : nil
             }
-            phases.append(("single", totals, 1, cpu() - before))
+            phases.append(("single", totals, 1, cpu.reading() - before))
         }
         if batch > 0 {
-            let before = cpu()
+            let before = cpu.reading()
             let totals = await IngestLoad(nodes: urls, token: token, client: client).run(clients: clients) { n in
                 n * size < batch ? IngestLoad.orders(single + n * size..<single + min(batch, (n + 1) * size), from: workload.order) : nil
             }
-            phases.append(("batch of \(size)", totals, size, cpu() - before))
+            phases.append(("batch of \(size)", totals, size, cpu.reading() - before))
         }
         if cloneOpenCases > 0 {
             let start = ContinuousClock.now
@@ -83,16 +83,16 @@ struct BenchCluster: AsyncParsableCommand {
         }
         if memory { try await reportMemory(servers, token: token, client: client) }
         for server in servers { await server.stop() }
-        for (name, totals, perRequest, cpuSeconds) in phases {
+        for (name, totals, perRequest, used) in phases {
             guard totals.refused.isEmpty else { throw CLIError.failure("requests were refused: \(totals.refused.prefix(3))") }
             let rows = rawRows(totals.acknowledged, workload: workload, prefix: "\(name)-")
             let bare = try await db.rawInsertBaseline(rows, perTransaction: perRequest, concurrency: clients)
             let rate = Double(totals.events) / Latency.seconds(totals.elapsed)
             let bareRate = Double(rows.count) / Latency.seconds(bare)
             let share = String(format: "%.0f%%", 100 * Double(totals.withCase) / Double(max(1, totals.events)))
-            let cpuPerEvent = Int(cpuSeconds * 1e6 / Double(max(1, totals.events)))
+            let cpuColumns = used.columns(events: totals.events, elapsed: Latency.seconds(totals.elapsed))
             print("| \(name) | \(totals.events) | \(totals.requests) | \(share) | \(Int(rate)) | \(Latency.percentile(totals.latencies, 0.5)) | "
-                  + "\(Latency.percentile(totals.latencies, 0.99)) | \(Latency.percentile(totals.latencies, 0.999)) | \(cpuPerEvent) | "
+                  + "\(Latency.percentile(totals.latencies, 0.99)) | \(Latency.percentile(totals.latencies, 0.999)) | \(cpuColumns) | "
                   + "\(Int(bareRate)) | \(String(format: "%.2f", rate / bareRate)) |")
         }
         if peer, single > 0 { try runPeer(workload: workload, reference: reference, orders: single, dir: dir) }

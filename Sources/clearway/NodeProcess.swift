@@ -22,14 +22,7 @@ final class NodeProcess: @unchecked Sendable {
     var pid: Int32? { process?.processIdentifier }
 
     /// CPU time the process has used so far, user and system (from /proc), in seconds.
-    var cpuSeconds: Double {
-        guard let pid, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
-        // Fields after the command name: state is field 3; utime and stime are 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    var cpuSeconds: Double { pid.map(ProcessCPU.seconds(pid:)) ?? 0 }
 
     /// Starts the process (appending to its log) and waits until `/health/ready` answers 200.
     func start(client: HTTPClient, timeout: Duration = .seconds(120)) async throws {

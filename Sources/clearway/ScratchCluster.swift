@@ -49,5 +49,12 @@ struct ScratchCluster {
         }
     }
 
+    /// Whether the database server runs on this machine (PostgreSQL on loopback), so its
+    /// processes' CPU time can be read and reported beside the nodes'.
+    var databaseIsLocal: Bool {
+        guard case .postgres(let url) = location, let host = URLComponents(string: url)?.host else { return false }
+        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
+    }
+
     func removeFolder() { try? FileManager.default.removeItem(atPath: dir) }
 }

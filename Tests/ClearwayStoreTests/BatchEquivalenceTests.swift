@@ -44,7 +44,15 @@ struct BatchEquivalenceTests {
             let audit = try await sql.raw("SELECT action, COUNT(*) AS n FROM audit_log GROUP BY action ORDER BY action").all().map {
                 "\(try $0.decode(column: "action", as: String.self))=\(try $0.decode(column: "n", as: Int64.self))"
             }
-            return exceptions + audit
+            // What touchless rules proposed and what their guardrails saw (exposure included).
+            let actions = try await sql.raw("""
+                SELECT c.order_key, a.kind, a.state, a.assessment FROM actions a JOIN cases c ON c.id = a.case_id
+                ORDER BY c.order_key, a.kind, a.state, a.assessment
+                """).all().map { row in
+                "\(try row.decode(column: "order_key", as: String.self)) \(try row.decode(column: "kind", as: String.self)) "
+                    + "\(try row.decode(column: "state", as: String.self)) \(try row.decode(column: "assessment", as: String.self))"
+            }
+            return exceptions + actions + audit
         }
     }
 
@@ -68,6 +76,7 @@ struct BatchEquivalenceTests {
         }
         #expect(batched.contains { $0.contains("credit.limit_exceeded") }, "the stream should exercise credit exposure")
         #expect(batched.count > 20)
+        #expect(batched.contains { $0.contains(" override_price ") }, "the stream should exercise touchless actions")
         #expect(batched == single)
     }
 }

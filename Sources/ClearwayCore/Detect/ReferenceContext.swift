@@ -14,6 +14,9 @@ public struct ReferenceContext: Sendable {
     /// Value of other active orders of the same customer, not yet in reported exposure.
     public var otherOpenOrderValue: Money
 
+    /// The customer's other open order value when it was read (there is a customer), else nil.
+    public var otherOpenOrderValueIfRead: Money? { customer == nil ? nil : otherOpenOrderValue }
+
     public init(customer: Customer? = nil, products: [String: Product] = [:], contracts: [String: ContractPrice] = [:],
                 inventory: [String: InventoryPosition] = [:], carrierCapacity: [CarrierCapacity] = [],
                 supplierETAs: [String: [SupplierETA]] = [:], milestones: [ShipmentMilestone] = [],

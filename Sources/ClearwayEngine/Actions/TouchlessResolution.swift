@@ -7,8 +7,9 @@ extension CaseEvaluator {
     /// the policy is in `act` mode, nothing needs approval and a connector reaches the
     /// system; otherwise it is left as a recommendation a person can execute with one click.
     /// `work` holds the case and its exceptions as this evaluation has them; the actions'
-    /// effects on them are made there, and the caller writes the case once.
-    func considerTouchless(_ opened: [ExceptionRecord], work: CaseWork, tier: CustomerTier) async throws {
+    /// effects on them are made there, and the caller writes the case once. `exposure`, when
+    /// the caller knows it, is the value of the customer's other open orders.
+    func considerTouchless(_ opened: [ExceptionRecord], work: CaseWork, tier: CustomerTier, exposure: Money?) async throws {
         let auto = policy.actions.autoResolution
         let rules = auto.rules.filter(\.enabled)
         let types = Set(rules.map(\.exceptionType))
@@ -16,7 +17,8 @@ extension CaseEvaluator {
         var loaded: ActionContext?
         for exception in opened where types.contains(exception.type) {
             // What the guardrails look at is the case's, the same for each of its exceptions.
-            let context = if let loaded { loaded } else { try await engine.actionContext(caseRecord: caseRecord, order: work.order, tx: tx, policy: policy, now: now) }
+            let context = if let loaded { loaded } else { try await engine.actionContext(caseRecord: caseRecord, order: work.order, otherOpenValue: exposure,
+                                                                                                tx: tx, policy: policy, now: now) }
             loaded = context
             guard let proposal = TouchlessPlanner.propose(type: exception.type, finding: exception.finding, tier: tier, context: context, rules: rules) else { continue }
             let assessment = ActionAssessment.assess(proposal.parameters, context: context, policy: policy.actions)
