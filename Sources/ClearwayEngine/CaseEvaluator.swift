@@ -171,7 +171,8 @@ final class CaseEvaluator {
 
     /// Reads the reference data of all `orders` at once, before they are decided one by one.
     func prefetch(_ orders: [Order]) async throws {
-        try await reference().prefetch(orders, tx: tx)
+        let touchless = policy.actions.autoResolution.rules.contains(where: \.enabled)
+        try await reference().prefetch(orders, everywhere: touchless, tx: tx)
     }
 
     /// The engine's cache, or one read fresh for this evaluator once this transaction has

@@ -66,15 +66,18 @@ final class ReferenceCache: Sendable {
     /// Reads, in a few statements, everything `context(for:)` will ask about `orders` that is
     /// not cached yet (absent entries are remembered as absent), so a group of orders costs
     /// one read per kind of reference data instead of several per order. Call only after
-    /// `validate` returned true for this transaction (or on a cache of its own).
-    func prefetch(_ orders: [Order], tx: StoreTransaction) async throws {
-        var customers = Set<String>(), products = Set<String>()
+    /// `validate` returned true for this transaction (or on a cache of its own). With
+    /// `everywhere`, the SKUs' stock at every site is read too, as touchless actions'
+    /// guardrails look at it (`guardrailReference`).
+    func prefetch(_ orders: [Order], everywhere: Bool, tx: StoreTransaction) async throws {
+        var customers = Set<String>(), products = Set<String>(), unstocked = Set<String>()
         var contracts = Set<ReferenceKey>(), stock = Set<ReferenceKey>(), lanes = Set<ReferenceKey>()
         state.withLock { s in
             for order in orders {
                 if s.customers[order.customerId] == nil { customers.insert(order.customerId) }
                 for sku in order.skus {
                     if s.products[sku] == nil { products.insert(sku) }
+                    if everywhere, s.stockEverywhere[sku] == nil { unstocked.insert(sku) }
                     if s.contracts["\(order.customerId)|\(sku)"] == nil { contracts.insert(ReferenceKey(order.customerId, sku)) }
                     // Stock and supplier ETAs are cached per (site, SKU) and read together.
                     if s.inventory["\(order.site)|\(sku)"] == nil || s.etas["\(order.site)|\(sku)"] == nil {
@@ -92,6 +95,7 @@ final class ReferenceCache: Sendable {
         let loadedStock = stock.isEmpty ? [:] : try await tx.inventory(stock)
         let loadedETAs = stock.isEmpty ? [:] : try await tx.supplierETAs(stock)
         let loadedLanes = lanes.isEmpty ? [:] : try await tx.capacity(lanes)
+        if !unstocked.isEmpty { try await loadStockEverywhere(unstocked, tx: tx) }
         state.withLock { s in
             for id in customers { s.customers[id] = .some(loadedCustomers[id]) }
             for sku in products { s.products[sku] = .some(loadedProducts[sku]) }
@@ -125,17 +129,22 @@ final class ReferenceCache: Sendable {
         reference.contracts = try await contracts(customerId: customerId, skus: skus, tx: tx)
         var stock = Dictionary(uniqueKeysWithValues: state.withLock { s in skus.compactMap { sku in s.stockEverywhere[sku].map { (sku, $0) } } })
         let unstocked = skus.subtracting(stock.keys)
-        if !unstocked.isEmpty {
-            var loaded: [String: [String: InventoryPosition]] = [:]
-            for (site, positions) in try await tx.inventoryAtAllSites(skus: unstocked) {
-                for (sku, position) in positions { loaded[sku, default: [:]][site] = position }
-            }
-            state.withLock { s in for sku in unstocked { s.stockEverywhere[sku] = loaded[sku] ?? [:] } }
-            for sku in unstocked { stock[sku] = loaded[sku] ?? [:] }
-        }
+        if !unstocked.isEmpty { stock.merge(try await loadStockEverywhere(unstocked, tx: tx)) { a, _ in a } }
         for (sku, sites) in stock { for (site, position) in sites { reference.inventory[site, default: [:]][sku] = position } }
         reference.supplierETAs = try await supplierETAs(site: site, skus: skus, tx: tx)
         return reference
+    }
+
+    /// Reads and remembers the stock of `skus` at every site (site → position per SKU).
+    @discardableResult
+    private func loadStockEverywhere(_ skus: Set<String>, tx: StoreTransaction) async throws -> [String: [String: InventoryPosition]] {
+        var loaded: [String: [String: InventoryPosition]] = [:]
+        for (site, positions) in try await tx.inventoryAtAllSites(skus: skus) {
+            for (sku, position) in positions { loaded[sku, default: [:]][site] = position }
+        }
+        for sku in skus where loaded[sku] == nil { loaded[sku] = [:] }
+        state.withLock { s in for (sku, sites) in loaded { s.stockEverywhere[sku] = sites } }
+        return loaded
     }
 
     private func customer(_ id: String, tx: StoreTransaction) async throws -> Customer? {

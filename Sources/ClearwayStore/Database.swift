@@ -156,8 +156,9 @@ public final class Database: Sendable {
         let tx = StoreTransaction(sql: sql, dialect: dialect)
         do {
             let value = try await body(tx)
-            try await tx.flushDeferred()
+            // The audit first: the deliveries it queues for webhook subscribers are deferred too.
             let changed = try await tx.flushAudit()
+            try await tx.flushDeferred()
             // NOTIFY is transactional: other nodes hear of the change only if it commits.
             if changed, dialect == .postgres {
                 // The payload says a key was revoked, so other nodes drop their cached keys too.

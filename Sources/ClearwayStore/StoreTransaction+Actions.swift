@@ -4,20 +4,22 @@ import SQLKit
 
 /// Actions and the outbox.
 extension StoreTransaction {
+    /// Queues a new action; it is inserted with the transaction's other new actions, in one
+    /// statement, before the transaction reads actions again or commits. An update made to
+    /// it in the meantime changes what will be inserted.
     public func insertAction(_ a: ActionRecord) async throws {
-        try await sql.raw("""
-            INSERT INTO actions (id, case_id, exception_id, kind, parameters, state, system, requested_by, requester_id, requested_at,
-                rule_id, override_reason, approval, decided_by, decided_at, decision_reason, assessment, attempts, last_error, result,
-                completed_at, updated_at)
-            VALUES (\(bind: a.id), \(bind: a.caseId), \(bind: a.exceptionId), \(bind: a.kind.rawValue), \(bind: try JSONText.encode(a.parameters)),
-                \(bind: a.state.rawValue), \(bind: a.system), \(bind: a.requestedBy), \(bind: a.requesterId), \(bind: a.requestedAt.millis),
-                \(bind: a.ruleId), \(bind: a.overrideReason), \(bind: try a.approval.map(JSONText.encode)), \(bind: a.decidedBy),
-                \(bind: a.decidedAt?.millis), \(bind: a.decisionReason), \(bind: try ActionRow.assessment(a)), \(bind: a.attempts),
-                \(bind: a.lastError), \(bind: a.result?.canonicalString()), \(bind: a.completedAt?.millis), \(bind: a.updatedAt.millis))
-            """).run()
+        deferred.withLock { d in
+            if d.actions.updateValue(a, forKey: a.id) == nil { d.actionOrder.append(a.id) }
+        }
     }
 
     public func updateAction(_ a: ActionRecord) async throws {
+        let pending = deferred.withLock { d in
+            guard d.actions[a.id] != nil else { return false }
+            d.actions[a.id] = a
+            return true
+        }
+        guard !pending else { return }
         try await sql.raw("""
             UPDATE actions SET state = \(bind: a.state.rawValue), approval = \(bind: try a.approval.map(JSONText.encode)),
                 decided_by = \(bind: a.decidedBy), decided_at = \(bind: a.decidedAt?.millis), decision_reason = \(bind: a.decisionReason),
@@ -28,26 +30,49 @@ extension StoreTransaction {
             """).run()
     }
 
+    static let actionColumns = """
+        INSERT INTO actions (id, case_id, exception_id, kind, parameters, state, system, requested_by, requester_id, requested_at,
+            rule_id, override_reason, approval, decided_by, decided_at, decision_reason, assessment, attempts, last_error, result,
+            completed_at, updated_at) VALUES
+        """
+
+    /// One action's row for `actionColumns`.
+    static func actionRow(_ a: ActionRecord) throws -> SQLQueryString {
+        """
+        (\(bind: a.id), \(bind: a.caseId), \(bind: a.exceptionId), \(bind: a.kind.rawValue), \(bind: try JSONText.encode(a.parameters)),
+            \(bind: a.state.rawValue), \(bind: a.system), \(bind: a.requestedBy), \(bind: a.requesterId), \(bind: a.requestedAt.millis),
+            \(bind: a.ruleId), \(bind: a.overrideReason), \(bind: try a.approval.map(JSONText.encode)), \(bind: a.decidedBy),
+            \(bind: a.decidedAt?.millis), \(bind: a.decisionReason), \(bind: try ActionRow.assessment(a)), \(bind: a.attempts),
+            \(bind: a.lastError), \(bind: a.result?.canonicalString()), \(bind: a.completedAt?.millis), \(bind: a.updatedAt.millis))
+        """
+    }
+
     /// The action, locked for update on PostgreSQL.
     public func action(_ id: String) async throws -> ActionRecord? {
-        try await sql.raw("SELECT * FROM actions WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)").first().map(ActionRow.decode)
+        if let pending = deferred.withLock({ $0.actions[id] }) { return pending }
+        return try await sql.raw("SELECT * FROM actions WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)").first().map(ActionRow.decode)
     }
 
     public func actions(exceptionId: String) async throws -> [ActionRecord] {
-        try await sql.raw("SELECT * FROM actions WHERE exception_id = \(bind: exceptionId) ORDER BY requested_at, id").all().map(ActionRow.decode)
+        try await flushDeferredRows()
+        return try await sql.raw("SELECT * FROM actions WHERE exception_id = \(bind: exceptionId) ORDER BY requested_at, id").all().map(ActionRow.decode)
     }
 
+    /// Queues a delivery; like an action, it is inserted with the others before the
+    /// transaction reads the outbox again or commits.
     public func insertOutbox(_ o: Delivery) async throws {
-        try await sql.raw("""
-            INSERT INTO outbox (id, action_id, kind, target, payload, idempotency_key, state, attempts, next_attempt_at, lease_until,
-                last_error, created_at, delivered_at)
-            VALUES (\(bind: o.id), \(bind: o.actionId), \(bind: o.kind.rawValue), \(bind: o.target), \(bind: o.payload.canonicalString()),
-                \(bind: o.idempotencyKey), \(bind: o.state.rawValue), \(bind: o.attempts), \(bind: o.nextAttemptAt.millis), NULL,
-                \(bind: o.lastError), \(bind: o.createdAt.millis), \(bind: o.deliveredAt?.millis))
-            """).run()
+        deferred.withLock { d in
+            if d.outbox.updateValue(o, forKey: o.id) == nil { d.outboxOrder.append(o.id) }
+        }
     }
 
     public func updateOutbox(_ o: Delivery) async throws {
+        let pending = deferred.withLock { d in
+            guard d.outbox[o.id] != nil else { return false }
+            d.outbox[o.id] = o
+            return true
+        }
+        guard !pending else { return }
         try await sql.raw("""
             UPDATE outbox SET state = \(bind: o.state.rawValue), attempts = \(bind: o.attempts), next_attempt_at = \(bind: o.nextAttemptAt.millis),
                 lease_until = NULL, last_error = \(bind: o.lastError), delivered_at = \(bind: o.deliveredAt?.millis)
@@ -55,18 +80,35 @@ extension StoreTransaction {
             """).run()
     }
 
+    static let outboxColumns = """
+        INSERT INTO outbox (id, action_id, kind, target, payload, idempotency_key, state, attempts, next_attempt_at, lease_until,
+            last_error, created_at, delivered_at) VALUES
+        """
+
+    /// One delivery's row for `outboxColumns`.
+    static func outboxRow(_ o: Delivery) -> SQLQueryString {
+        """
+        (\(bind: o.id), \(bind: o.actionId), \(bind: o.kind.rawValue), \(bind: o.target), \(bind: o.payload.canonicalString()),
+            \(bind: o.idempotencyKey), \(bind: o.state.rawValue), \(bind: o.attempts), \(bind: o.nextAttemptAt.millis), NULL,
+            \(bind: o.lastError), \(bind: o.createdAt.millis), \(bind: o.deliveredAt?.millis))
+        """
+    }
+
     public func outbox(_ id: String) async throws -> Delivery? {
-        try await sql.raw("SELECT * FROM outbox WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)").first().map(OutboxRow.decode)
+        try await flushDeferredRows()
+        return try await sql.raw("SELECT * FROM outbox WHERE id = \(bind: id)\(unsafeRaw: dialect.forUpdate)").first().map(OutboxRow.decode)
     }
 
     public func outbox(actionId: String) async throws -> Delivery? {
-        try await sql.raw("SELECT * FROM outbox WHERE action_id = \(bind: actionId) ORDER BY created_at DESC\(unsafeRaw: dialect.forUpdate)").first().map(OutboxRow.decode)
+        try await flushDeferredRows()
+        return try await sql.raw("SELECT * FROM outbox WHERE action_id = \(bind: actionId) ORDER BY created_at DESC\(unsafeRaw: dialect.forUpdate)").first().map(OutboxRow.decode)
     }
 
     /// Leases up to `limit` due deliveries for `leaseSeconds`. A node that dies mid-delivery
     /// leaves its lease to expire and another node delivers again with the same
     /// idempotency key. On PostgreSQL other nodes skip the locked rows.
     public func leaseDueOutbox(now: Instant, limit: Int, leaseSeconds: Double, skipping targets: Set<String>) async throws -> [Delivery] {
+        try await flushDeferredRows()
         let skip = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let waiting = targets.isEmpty ? SQLQueryString("") : " AND target NOT IN (\(binds: targets.sorted()))"
         let rows = try await sql.raw("""
@@ -153,7 +195,8 @@ extension StoreTransaction {
 
     /// Whether the action's delivery has been tried at least once (or is being tried now).
     public func deliveryStarted(actionId: String) async throws -> Bool {
-        try await sql.raw("""
+        try await flushDeferredRows()
+        return try await sql.raw("""
             SELECT 1 AS n FROM outbox WHERE action_id = \(bind: actionId)
             AND (attempts > 0 OR lease_until IS NOT NULL OR state = 'delivered')
             """).first() != nil

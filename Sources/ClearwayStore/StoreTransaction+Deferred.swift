@@ -1,16 +1,22 @@
 import ClearwayCore
 import SQLKit
 
-/// Rows a transaction writes but never reads back before it commits are collected and
+/// Rows a transaction writes but rarely reads back before it commits are collected and
 /// written together just before the commit, a few multi-row statements instead of one
-/// statement each: an exception's SLA timers, and the outcome recorded on an event's inbox
-/// row. Reads of those rows inside the transaction see the collected values
-/// (`inboxRecord`) or flush them first (`claimDueTimers`).
+/// statement each: an exception's SLA timers, the outcome recorded on an event's inbox
+/// row, new actions and new deliveries in the outbox. Reads of those rows inside the
+/// transaction see the collected values (`inboxRecord`, `action`) or flush them first
+/// (`claimDueTimers`, `actions(exceptionId:)`, the outbox's reads).
 struct DeferredWrites {
     var timers: [TimerRecord] = []
     var inbox: [StoreTransaction.InboxKey: (outcome: String, caseIds: [String])] = [:]
     /// The order outcomes were first recorded in, so statements are the same on every run.
     var inboxOrder: [StoreTransaction.InboxKey] = []
+    /// New actions and deliveries by id, in the order they were first queued.
+    var actions: [String: ActionRecord] = [:]
+    var actionOrder: [String] = []
+    var outbox: [String: Delivery] = [:]
+    var outboxOrder: [String] = []
 }
 
 extension StoreTransaction {
@@ -46,8 +52,26 @@ extension StoreTransaction {
         return record
     }
 
+    /// Rows per multi-row action insert (22 binds each).
+    static let actionRowsPerStatement = 40
+
+    /// Inserts the new actions and deliveries queued so far (before a read of either table).
+    func flushDeferredRows() async throws {
+        let (actions, outbox) = deferred.withLock { d in
+            defer { (d.actions, d.actionOrder, d.outbox, d.outboxOrder) = ([:], [], [:], []) }
+            return (d.actionOrder.compactMap { d.actions[$0] }, d.outboxOrder.compactMap { d.outbox[$0] })
+        }
+        for chunk in actions.chunked(Self.actionRowsPerStatement) {
+            try await sql.raw(SQLQueryString(Self.actionColumns) + chunk.map(Self.actionRow).joined(separator: ", ")).run()
+        }
+        for chunk in outbox.chunked(Self.deferredRowsPerStatement) {
+            try await sql.raw(SQLQueryString(Self.outboxColumns) + chunk.map(Self.outboxRow).joined(separator: ", ")).run()
+        }
+    }
+
     /// Writes what was deferred; called before any read that needs it and before commit.
     func flushDeferred() async throws {
+        try await flushDeferredRows()
         let pending = deferred.withLock { d in
             defer { d = DeferredWrites() }
             return d
