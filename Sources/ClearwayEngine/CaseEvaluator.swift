@@ -171,8 +171,7 @@ final class CaseEvaluator {
 
     /// Reads the reference data of all `orders` at once, before they are decided one by one.
     func prefetch(_ orders: [Order]) async throws {
-        let touchless = policy.actions.autoResolution.rules.contains(where: \.enabled)
-        try await reference().prefetch(orders, everywhere: touchless, tx: tx)
+        try await reference().prefetch(orders, tx: tx)
     }
 
     /// The engine's cache, or one read fresh for this evaluator once this transaction has
