@@ -42,20 +42,22 @@ extension ClearwayEngine {
         DecisionStamp(now: now, actor: actor, policyVersion: policy.version, ids: ids)
     }
 
-    /// Applies a lifecycle event to an exception and writes what it means; an illegal
-    /// event is refused as a conflict and nothing changes.
-    func transition(_ record: inout ExceptionRecord, _ event: ExceptionLifecycle.Event, reason: String?, actor: String,
+    /// Applies a lifecycle event to an exception of a case at `site` and writes what it
+    /// means; an illegal event is refused as a conflict and nothing changes.
+    func transition(_ record: inout ExceptionRecord, _ event: ExceptionLifecycle.Event, site: String, reason: String?, actor: String,
                     tx: StoreTransaction, policy: Policy, now: Instant) async throws {
-        let writes = try writes(of: event, on: &record, reason: reason, actor: actor, policy: policy, now: now)
+        let writes = try writes(of: event, on: &record, site: site, reason: reason, actor: actor, policy: policy, now: now)
         try await CaseWriter.write(writes, tx: tx, policy: policy, now: now)
     }
 
     /// What a lifecycle event means as writes, for the caller to make; an illegal event is
-    /// refused as a conflict and the exception is left as it was.
-    func writes(of event: ExceptionLifecycle.Event, on record: inout ExceptionRecord, reason: String?, actor: String,
+    /// refused as a conflict and the exception is left as it was. The exception's SLA
+    /// clock follows the policy of its type at the case's site (a wait may pause it).
+    func writes(of event: ExceptionLifecycle.Event, on record: inout ExceptionRecord, site: String, reason: String?, actor: String,
                 policy: Policy, now: Instant) throws -> [CaseWrite] {
         do throws(ExceptionLifecycle.TransitionError) {
-            return try record.handle(event, reason: reason, stamp: stamp(actor, policy: policy, now: now))
+            return try record.handle(event, reason: reason, stamp: stamp(actor, policy: policy, now: now),
+                                     sla: policy.site(site).sla(for: record.type))
         } catch { throw EngineError.conflict(error.description) }
     }
 

@@ -7,7 +7,8 @@ public enum ExceptionCommand: Sendable, Hashable {
     case claim
     case assign(to: String)
     case unassign
-    case wait(reason: String)
+    /// The exception waits on `party`; the policy says whether its SLA clock pauses.
+    case wait(on: WaitingParty, reason: String)
     case resume
     case resolve(code: String, note: String?)
     /// Move the exception to another queue (supervisors); its SLA clock keeps running.
@@ -30,7 +31,11 @@ extension ClearwayEngine {
             }
             event = .assign(to: who)
         case .unassign: event = .unassign
-        case .wait(let reason): event = .wait(reason: reason)
+        case .wait(let party, let reason):
+            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw EngineError.invalid(field: "/reason", detail: "say what the exception is waiting for")
+            }
+            event = .wait(on: party, reason: reason)
         case .resume: event = .resume
         case .resolve(let code, let note):
             try Self.validateResolution(code: code, note: note)
@@ -45,11 +50,12 @@ extension ClearwayEngine {
             var all = try await tx.exceptions(caseId: caseId)
             guard let i = all.firstIndex(where: { $0.id == exceptionId }) else { throw EngineError.notFound(what: "exception", id: exceptionId) }
             let reason: String? = switch command {
-            case .wait(let r): r
+            case .wait(_, let r): r
             case .resolve(_, let note): note
             default: nil
             }
-            try await self.transition(&all[i], event, reason: reason, actor: principal.auditName, tx: tx, policy: policy, now: now)
+            try await self.transition(&all[i], event, site: caseRecord.site, reason: reason, actor: principal.auditName, tx: tx,
+                                      policy: policy, now: now)
             try await self.saveRollup(&caseRecord, exceptions: all, actor: principal.auditName, tx: tx, policy: policy, now: now)
             return (caseRecord, all[i])
         }
@@ -67,7 +73,7 @@ extension ClearwayEngine {
             guard var record = try await tx.exception(exceptionId), record.caseId == caseId else { throw EngineError.notFound(what: "exception", id: exceptionId) }
             guard !record.lifecycle.state.isClosed else { throw EngineError.conflict("exception \(exceptionId) is \(record.lifecycle.state.rawValue); only open work is re-routed") }
             guard record.queue != queue else { throw EngineError.conflict("exception \(exceptionId) is already in \(queue)") }
-            try await self.transition(&record, .reroute(from: record.queue, to: queue), reason: nil, actor: principal.auditName,
+            try await self.transition(&record, .reroute(from: record.queue, to: queue), site: caseRecord.site, reason: nil, actor: principal.auditName,
                                       tx: tx, policy: policy, now: now)
             return (caseRecord, record)
         }

@@ -28,6 +28,10 @@ extension StoredDocument {
         json.field("atRiskAt", s.atRiskAt.iso8601)
         json.field("calendar", s.calendar)
         json.field("dueAt", s.dueAt.iso8601)
+        if let max = s.maxPausedMinutes { try json.field("maxPausedMinutes", max) }
+        json.field("pausedAt", s.pausedAt?.iso8601)
+        if s.pausedMinutes != 0 { try json.field("pausedMinutes", s.pausedMinutes) }
+        json.field("pausedOn", s.pausedOn?.rawValue)
         json.field("startedAt", s.startedAt.iso8601)
         try json.field("targetMinutes", s.targetMinutes)
         json.endObject()

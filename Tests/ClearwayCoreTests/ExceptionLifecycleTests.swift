@@ -14,7 +14,7 @@ struct ExceptionLifecycleTests {
             switch self {
             case .open: break
             case .assigned: _ = try! l.handle(.assign(to: "ana"))
-            case .waiting: _ = try! l.handle(.wait(reason: "customer"))
+            case .waiting: _ = try! l.handle(.wait(on: .customer, reason: "customer"))
             case .resolvedByPerson: _ = try! l.handle(.resolve(code: "price_corrected", note: nil))
             case .resolvedAutomatically: _ = try! l.handle(.causeRemoved(note: "stock arrived"))
             case .cancelled: _ = try! l.handle(.cancel(reason: "order cancelled"))
@@ -25,7 +25,7 @@ struct ExceptionLifecycleTests {
 
     static let events: [(String, ExceptionLifecycle.Event)] = [
         ("assign to bob", .assign(to: "bob")), ("assign to ana", .assign(to: "ana")), ("unassign", .unassign),
-        ("wait", .wait(reason: "supplier")), ("resume", .resume), ("resolve", .resolve(code: "fixed", note: nil)),
+        ("wait", .wait(on: .supplier, reason: "supplier")), ("resume", .resume), ("resolve", .resolve(code: "fixed", note: nil)),
         ("cause removed", .causeRemoved(note: "gone")), ("cause returned", .causeReturned), ("cancel", .cancel(reason: "x")),
         ("at risk", .slaAtRisk), ("breached", .slaBreached),
     ]
@@ -89,7 +89,7 @@ struct ExceptionLifecycleTests {
     func resumeReturnsToAssignee() throws {
         var l = ExceptionLifecycle()
         _ = try l.handle(.assign(to: "ana"))
-        _ = try l.handle(.wait(reason: "customer"))
+        _ = try l.handle(.wait(on: .customer, reason: "customer"))
         _ = try l.handle(.resume)
         #expect(l.state == .assigned)
         #expect(l.assignee == "ana")

@@ -54,6 +54,37 @@ struct PolicyTests {
         }
     }
 
+    @Test("SLA pause rules: a site and a type override the global rule, and a wrong party or limit is named by line")
+    func slaPauseRules() throws {
+        let policy = try PolicyParser.parse("""
+            version: "1"
+            slaPause: {pauseWhenWaitingOn: [customer, supplier], maxPaused: 72h}
+            exceptionTypes:
+              credit.limit_exceeded:
+                slaPause: {pauseWhenWaitingOn: [customer]}
+            sites:
+              DC-EU:
+                slaPause: {maxPaused: none}
+            """)
+        #expect(policy.global.sla(for: .pricingContractMismatch).pause == SLAPauseRule(pausesFor: [.customer, .supplier], maxPausedMinutes: 4_320))
+        #expect(policy.global.sla(for: .creditLimitExceeded).pause == SLAPauseRule(pausesFor: [.customer], maxPausedMinutes: 4_320),
+                "a type's rule starts from the global one")
+        #expect(policy.site("DC-EU").sla(for: .pricingContractMismatch).pause.maxPausedMinutes == nil)
+        do {
+            _ = try PolicyParser.parse("""
+                version: "1"
+                slaPause:
+                  pauseWhenWaitingOn: [customer, vendor]
+                  maxPaused: forever
+                """)
+            Issue.record("expected the policy to be refused")
+        } catch {
+            let byLine = Dictionary(grouping: error.issues, by: \.line)
+            #expect(byLine[3]?.first?.message.contains("unknown party") == true)
+            #expect(byLine[4]?.first?.message.contains("maxPaused") == true)
+        }
+    }
+
     @Test("a YAML syntax error is reported at its line")
     func syntaxError() {
         do {

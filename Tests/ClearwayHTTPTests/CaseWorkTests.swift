@@ -10,11 +10,7 @@ struct CaseWorkTests {
           arguments: TestDatabaseKind.available)
     func claimCommentResolve(_ kind: TestDatabaseKind) async throws {
         try await Harness.run(kind) { h in
-            try await h.post(events: Events.reference + [Events.seedOrder])
-            let summary = try #require(try await h.get("/v1/cases?queue=pricing").list("items").first)
-            let caseId = try #require(summary.str("id"))
-            let exceptionId = try #require(summary.list("exceptions").first { $0.str("queue") == "pricing" }?.str("id"))
-            let base = "/v1/cases/\(caseId)/exceptions/\(exceptionId)"
+            let (caseId, exceptionId, base) = try await h.seededPricingException()
 
             // A viewer may look but not touch.
             #expect(try await h.send(.post, base + "/claim", as: .viewer).status == .forbidden)

@@ -65,6 +65,16 @@ struct Harness: Sendable {
     func json(_ response: TestResponse) throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
     }
+
+    /// Sends the reference data and the seed order, and returns its case and its pricing
+    /// exception, with the exception's path in the API.
+    func seededPricingException() async throws -> (caseId: String, exceptionId: String, path: String) {
+        try await post(events: Events.reference + [Events.seedOrder])
+        let summary = try #require(try await get("/v1/cases?queue=pricing").list("items").first)
+        let caseId = try #require(summary.str("id"))
+        let exceptionId = try #require(summary.list("exceptions").first { $0.str("queue") == "pricing" }?.str("id"))
+        return (caseId, exceptionId, "/v1/cases/\(caseId)/exceptions/\(exceptionId)")
+    }
 }
 
 /// CloudEvents for the seed scenario, as an ERP, WMS and TMS would send them.

@@ -65,6 +65,13 @@ struct StoredDocumentTests {
             let sla = SLAClock(startedAt: start.adding(seconds: Double(k) * 61.5), atRiskAt: start.adding(seconds: Double(k) * 3_600),
                                dueAt: start.adding(seconds: Double(k) * 7_200.001), targetMinutes: [960, 240.5, 0][k % 3], calendar: texts[k % texts.count])
             #expect(try StoredDocument.sla(sla) == JSONText.encode(sla))
+            // A clock that paused: in a pause now, or with pauses behind it, with or without a limit.
+            var paused = sla
+            paused.pausedMinutes = [0, 90, 12.5][k % 3]
+            paused.pausedAt = k % 2 == 0 ? start.adding(seconds: Double(k) * 90) : nil
+            paused.pausedOn = paused.pausedAt == nil ? nil : WaitingParty.allCases[k % WaitingParty.allCases.count]
+            paused.maxPausedMinutes = k % 4 == 0 ? nil : 2_880
+            #expect(try StoredDocument.sla(paused) == JSONText.encode(paused))
             let resolution = k % 3 == 0 ? nil : Resolution(code: texts[k % texts.count], note: k % 2 == 0 ? nil : texts[(k + 1) % texts.count],
                                                              automatic: k % 4 == 0, touchless: k % 5 == 0)
             let lifecycle = ExceptionLifecycle(state: ExceptionState.allCases[k % ExceptionState.allCases.count], assignee: k % 2 == 0 ? nil : "dana",

@@ -207,9 +207,9 @@ public struct CaseDecision: Sendable {
                                     tier: CustomerTier? = nil, site: SitePolicy? = nil) throws(ExceptionLifecycle.TransitionError) {
         let wasOpen = !record.lifecycle.state.isClosed, queue = record.queue
         let policy = self.policy, now = stamp.now
-        writes += try record.handle(event, reason: reason, stamp: stamp, restart: { rec in
-            let s = site ?? policy.site(caseRecord.site)
-            return SLAClock.start(at: now, rule: s.rule(for: rec.type), tier: tier ?? caseRecord.customerTier, calendar: s.calendar)
+        let s = site ?? policy.site(caseRecord.site)
+        writes += try record.handle(event, reason: reason, stamp: stamp, sla: s.sla(for: record.type), restart: { rec in
+            SLAClock.start(at: now, rule: s.rule(for: rec.type), tier: tier ?? caseRecord.customerTier, calendar: s.calendar)
         })
         if wasOpen { queueLoads[queue, default: 0] -= 1 }
         if !record.lifecycle.state.isClosed { queueLoads[record.queue, default: 0] += 1 }

@@ -16,9 +16,16 @@ public enum CaseWrite: Sendable, Hashable {
 
 extension TimerRecord {
     /// The at-risk and breach timers of an exception's SLA clock as it stands.
+    /// The exception's SLA timers for the levels it has not reached yet.
     public static func sla(for e: ExceptionRecord, ids: any IdentifierSource) -> [TimerRecord] {
-        [TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .atRisk, dueAt: e.sla.atRiskAt),
-         TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .breach, dueAt: e.sla.dueAt)]
+        var timers: [TimerRecord] = []
+        if e.lifecycle.escalation < .atRisk {
+            timers.append(TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .atRisk, dueAt: e.sla.atRiskAt))
+        }
+        if e.lifecycle.escalation < .breached {
+            timers.append(TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .breach, dueAt: e.sla.dueAt))
+        }
+        return timers
     }
 }
 
@@ -38,16 +45,18 @@ extension ExceptionRecord {
     /// Applies a lifecycle event and returns what it means as writes: the exception row,
     /// its SLA timers and one audit row per change. Throws (changing nothing) when the
     /// event is not legal in the exception's state. `restart` gives the new SLA clock when
-    /// the event restarts it (a reopened exception).
-    public mutating func handle(_ event: ExceptionLifecycle.Event, reason: String?, stamp: DecisionStamp,
+    /// the event restarts it (a reopened exception); `sla`, the policy its clock follows
+    /// (without it, waiting never pauses the clock).
+    public mutating func handle(_ event: ExceptionLifecycle.Event, reason: String?, stamp: DecisionStamp, sla settings: SLASettings? = nil,
                                 restart: (ExceptionRecord) -> SLAClock = { $0.sla }) throws(ExceptionLifecycle.TransitionError) -> [CaseWrite] {
         let effects = try lifecycle.handle(event)
-        return record(effects, of: event, reason: reason, stamp: stamp, restart: restart)
+        return record(effects, of: event, reason: reason, stamp: stamp, sla: settings, restart: restart)
     }
 
     /// Turns the effects a lifecycle transition returned into writes.
     public mutating func record(_ effects: [ExceptionLifecycle.Effect], of event: ExceptionLifecycle.Event, reason: String?,
-                                stamp: DecisionStamp, restart: (ExceptionRecord) -> SLAClock = { $0.sla }) -> [CaseWrite] {
+                                stamp: DecisionStamp, sla settings: SLASettings? = nil,
+                                restart: (ExceptionRecord) -> SLAClock = { $0.sla }) -> [CaseWrite] {
         let now = stamp.now
         updatedAt = now
         var writes: [CaseWrite] = []
@@ -64,7 +73,29 @@ extension ExceptionRecord {
             case .assigneeChanged(let from, let to):
                 audit(to == nil ? "exception.unassigned" : "exception.assignee_changed", before: from, after: to, reason: reason)
             case .stopSLAClock:
+                // A pause ends with the clock: its time counts as paused, the due time moves.
+                if let settings, sla.isPaused { sla.resume(at: now, settings: settings) }
                 writes.append(.cancelTimers(exceptionId: id))
+            case .waitingStarted(let party):
+                guard let settings, settings.pause.pausesFor.contains(party) else { break }
+                guard sla.pause(at: now, on: party, settings: settings) else {
+                    audit("sla.pause_refused", before: nil, after: nil, reason: "the SLA clock has been paused for its allowance "
+                          + "(\(Self.minutes(sla.maxPausedMinutes ?? 0))); it keeps running", detail: .object(["waitingOn": .string(party.rawValue)]))
+                    break
+                }
+                writes.append(.cancelTimers(exceptionId: id))
+                // With an allowance, the clock runs again once it is used: the timers stay armed at the moved due times.
+                if sla.maxPausedMinutes != nil { writes.append(.scheduleTimers(TimerRecord.sla(for: self, ids: stamp.ids))) }
+                var detail: [String: JSONValue] = ["waitingOn": .string(party.rawValue)]
+                if let allowance = sla.pauseAllowance { detail["allowanceMinutes"] = .number(allowance) }
+                audit("sla.paused", before: SLAClock.State.running.rawValue, after: SLAClock.State.paused.rawValue, reason: reason, detail: .object(detail))
+            case .waitingEnded:
+                guard let settings, sla.isPaused else { break }
+                let minutes = sla.resume(at: now, settings: settings)
+                writes.append(.cancelTimers(exceptionId: id))
+                writes.append(.scheduleTimers(TimerRecord.sla(for: self, ids: stamp.ids)))
+                audit("sla.resumed", before: SLAClock.State.paused.rawValue, after: SLAClock.State.running.rawValue, reason: reason,
+                      detail: .object(["pausedMinutes": .number(minutes), "dueAt": .string(sla.dueAt.iso8601)]))
             case .restartSLAClock:
                 sla = restart(self)
                 writes.append(.cancelTimers(exceptionId: id))
@@ -79,6 +110,11 @@ extension ExceptionRecord {
         }
         writes.append(.updateException(self))
         return writes
+    }
+
+    /// "90 min" or "2.5 h", for sentences.
+    static func minutes(_ m: Double) -> String {
+        m < 120 ? "\(Int(m.rounded())) min" : "\((m / 60 * 10).rounded() / 10) h"
     }
 
     static func auditAction(for event: ExceptionLifecycle.Event) -> String {
@@ -103,7 +139,7 @@ extension ExceptionRecord {
         case .resolve(let code, let note): .object(["resolutionCode": .string(code), "note": note.map(JSONValue.string) ?? .null])
         case .causeRemoved: .object(["resolutionCode": .string("cause_removed"), "automatic": .bool(true)])
         case .actionCompleted(let code, _, let touchless): .object(["resolutionCode": .string(code), "touchless": .bool(touchless)])
-        case .wait(let reason): .object(["waitingOn": .string(reason)])
+        case .wait(let party, _): .object(["waitingOn": .string(party.rawValue)])
         default: nil
         }
     }

@@ -59,8 +59,8 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         /// A person takes the exception or is given it.
         case assign(to: String)
         case unassign
-        /// Work paused on someone outside the queue (customer, supplier, another team).
-        case wait(reason: String)
+        /// Work paused on someone outside the queue: whose move it is, and why.
+        case wait(on: WaitingParty, reason: String)
         case resume
         case resolve(code: String, note: String?)
         /// An action carried out in the source system cleared the exception.
@@ -84,6 +84,10 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         case stopSLAClock
         /// A reopened exception gets a fresh SLA clock.
         case restartSLAClock
+        /// The exception now waits on `party`; the policy says whether its clock pauses.
+        case waitingStarted(on: WaitingParty)
+        /// It no longer waits; a paused clock runs again.
+        case waitingEnded
         case escalated(EscalationLevel)
         case rerouted(from: String, to: String)
     }
@@ -109,14 +113,14 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
             state = .open
             return [.stateChanged(from: .assigned, to: .open), .assigneeChanged(from: previous, to: nil)]
 
-        case (.open, .wait), (.assigned, .wait):
+        case (.open, .wait(let party, _)), (.assigned, .wait(let party, _)):
             let before = state
             state = .waiting
-            return [.stateChanged(from: before, to: .waiting)]
+            return [.stateChanged(from: before, to: .waiting), .waitingStarted(on: party)]
 
         case (.waiting, .resume):
             state = assignee == nil ? .open : .assigned
-            return [.stateChanged(from: .waiting, to: state)]
+            return [.stateChanged(from: .waiting, to: state), .waitingEnded]
 
         case (.open, .resolve(let code, let note)), (.assigned, .resolve(let code, let note)), (.waiting, .resolve(let code, let note)):
             return close(.resolved, Resolution(code: code, note: note, automatic: false))

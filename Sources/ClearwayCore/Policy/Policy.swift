@@ -9,6 +9,8 @@ public struct ExceptionRule: Sendable, Hashable {
     public var fulfilmentDependency: Double
     /// Where a breached exception is re-routed; nil keeps it in its queue.
     public var breachQueue: String?
+    /// When waiting pauses this type's SLA clock; nil follows the site's (or global) rule.
+    public var slaPause: SLAPauseRule?
 
     public init(queue: String, slaMinutes: [CustomerTier: Double], atRiskFraction: Double,
                 fulfilmentDependency: Double, breachQueue: String? = nil) {
@@ -47,12 +49,20 @@ public struct SitePolicy: Sendable, Hashable {
     public var rules: [ExceptionType: ExceptionRule]
     public var priority: PriorityWeights
     public var detection: DetectionSettings
+    /// When waiting pauses an SLA clock, for types that do not say.
+    public var slaPause = SLAPauseRule()
 
     public init(calendar: BusinessCalendar, rules: [ExceptionType: ExceptionRule], priority: PriorityWeights, detection: DetectionSettings) {
         self.calendar = calendar; self.rules = rules; self.priority = priority; self.detection = detection
     }
 
     public func rule(for type: ExceptionType) -> ExceptionRule { rules[type] ?? .builtIn(for: type) }
+
+    /// What the SLA clock of an exception of `type` follows here.
+    public func sla(for type: ExceptionType) -> SLASettings {
+        let rule = rule(for: type)
+        return SLASettings(calendar: calendar, atRiskFraction: rule.atRiskFraction, pause: rule.slaPause ?? slaPause)
+    }
 }
 
 /// A versioned policy: global rules, per-site overrides and the status maps that translate

@@ -51,26 +51,29 @@ enum CalendarSection {
 
 /// Reads the sections that both the global policy and a site may state.
 enum RulesSection {
-    static let ruleKeys: Set<String> = ["queue", "sla", "atRiskFraction", "fulfilmentDependency", "breachQueue"]
+    static let ruleKeys: Set<String> = ["queue", "sla", "atRiskFraction", "fulfilmentDependency", "breachQueue", "slaPause"]
+    static let pauseKeys: Set<String> = ["pauseWhenWaitingOn", "maxPaused"]
     static let priorityKeys: Set<String> = ["weights", "moneyCeiling", "tierScores"]
     static let weightKeys: Set<String> = ["moneyAtRisk", "age", "customerTier", "fulfilmentDependency", "breachRisk"]
     static let detectionKeys: Set<String> = ["priceTolerancePercent", "marginFloors", "recordMismatchTolerance", "creditTolerancePercent"]
 
     static func read(_ node: Node, base: SitePolicy, _ r: YAMLNodeReader) -> SitePolicy {
         var policy = base
+        // Read first: exception types that state no pause rule of their own follow this one.
+        if let p = r.child(node, "slaPause") { policy.slaPause = slaPause(p, base: policy.slaPause, name: "slaPause", r) }
         for (typeName, keyNode, ruleNode) in r.mapping(r.child(node, "exceptionTypes"), "exceptionTypes") {
             guard let type = ExceptionType(rawValue: typeName) else {
                 r.issue(keyNode, "unknown exception type '\(typeName)' (see the taxonomy in DESIGN.md)")
                 continue
             }
-            policy.rules[type] = rule(ruleNode, base: policy.rule(for: type), name: typeName, r)
+            policy.rules[type] = rule(ruleNode, base: policy.rule(for: type), pauseDefault: policy.slaPause, name: typeName, r)
         }
         if let p = r.child(node, "priority") { policy.priority = priority(p, base: policy.priority, r) }
         if let d = r.child(node, "detection") { policy.detection = detection(d, base: policy.detection, r) }
         return policy
     }
 
-    static func rule(_ node: Node, base: ExceptionRule, name: String, _ r: YAMLNodeReader) -> ExceptionRule {
+    static func rule(_ node: Node, base: ExceptionRule, pauseDefault: SLAPauseRule, name: String, _ r: YAMLNodeReader) -> ExceptionRule {
         var rule = base
         _ = r.mapping(node, name, allowed: ruleKeys)
         if let q = r.string(r.child(node, "queue"), "\(name).queue") { rule.queue = q }
@@ -84,6 +87,29 @@ enum RulesSection {
         }
         if let f = r.number(r.child(node, "atRiskFraction"), "\(name).atRiskFraction", range: 0.05...0.99) { rule.atRiskFraction = f }
         if let d = r.number(r.child(node, "fulfilmentDependency"), "\(name).fulfilmentDependency", range: 0...1) { rule.fulfilmentDependency = d }
+        if let p = r.child(node, "slaPause") { rule.slaPause = slaPause(p, base: rule.slaPause ?? pauseDefault, name: "\(name).slaPause", r) }
+        return rule
+    }
+
+    /// `{pauseWhenWaitingOn: [customer, supplier], maxPaused: 48h}`; either key may be left out.
+    static func slaPause(_ node: Node, base: SLAPauseRule, name: String, _ r: YAMLNodeReader) -> SLAPauseRule {
+        var rule = base
+        _ = r.mapping(node, name, allowed: pauseKeys)
+        if let list = r.child(node, "pauseWhenWaitingOn") {
+            var parties = Set<WaitingParty>()
+            for item in r.sequence(list, "\(name).pauseWhenWaitingOn") {
+                guard let text = r.string(item, "\(name).pauseWhenWaitingOn"), let party = WaitingParty(rawValue: text) else {
+                    r.issue(item, "\(name).pauseWhenWaitingOn: unknown party (\(WaitingParty.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    continue
+                }
+                parties.insert(party)
+            }
+            rule.pausesFor = parties
+        }
+        if let max = r.child(node, "maxPaused") {
+            // `none` lifts a limit a wider rule set.
+            rule.maxPausedMinutes = max.scalar?.string == "none" ? nil : r.duration(max, "\(name).maxPaused")
+        }
         return rule
     }
 

@@ -49,6 +49,50 @@ public struct SLAClock: Sendable, Codable, Hashable {
     public var dueAt: Instant
     public var targetMinutes: Double
     public var calendar: String
+    /// Business minutes the clock stood still in closed pauses (see `SLAPause.swift`).
+    public var pausedMinutes: Double = 0
+    /// Set while the clock is paused: since when, and whose move it is.
+    public var pausedAt: Instant?
+    public var pausedOn: WaitingParty?
+    /// The most business minutes the clock may stand still in all, as the policy said when
+    /// it last paused (nil: no limit).
+    public var maxPausedMinutes: Double?
+
+    public init(startedAt: Instant, atRiskAt: Instant, dueAt: Instant, targetMinutes: Double, calendar: String) {
+        self.startedAt = startedAt; self.atRiskAt = atRiskAt; self.dueAt = dueAt
+        self.targetMinutes = targetMinutes; self.calendar = calendar
+    }
+
+    private enum Keys: String, CodingKey {
+        case startedAt, atRiskAt, dueAt, targetMinutes, calendar, pausedMinutes, pausedAt, pausedOn, maxPausedMinutes
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        startedAt = try c.decode(Instant.self, forKey: .startedAt)
+        atRiskAt = try c.decode(Instant.self, forKey: .atRiskAt)
+        dueAt = try c.decode(Instant.self, forKey: .dueAt)
+        targetMinutes = try c.decode(Double.self, forKey: .targetMinutes)
+        calendar = try c.decode(String.self, forKey: .calendar)
+        pausedMinutes = try c.decodeIfPresent(Double.self, forKey: .pausedMinutes) ?? 0
+        pausedAt = try c.decodeIfPresent(Instant.self, forKey: .pausedAt)
+        pausedOn = try c.decodeIfPresent(WaitingParty.self, forKey: .pausedOn)
+        maxPausedMinutes = try c.decodeIfPresent(Double.self, forKey: .maxPausedMinutes)
+    }
+
+    /// Clocks that never paused are stored as before pauses existed.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(atRiskAt, forKey: .atRiskAt)
+        try c.encode(dueAt, forKey: .dueAt)
+        try c.encode(targetMinutes, forKey: .targetMinutes)
+        try c.encode(calendar, forKey: .calendar)
+        if pausedMinutes != 0 { try c.encode(pausedMinutes, forKey: .pausedMinutes) }
+        try c.encodeIfPresent(pausedAt, forKey: .pausedAt)
+        try c.encodeIfPresent(pausedOn, forKey: .pausedOn)
+        try c.encodeIfPresent(maxPausedMinutes, forKey: .maxPausedMinutes)
+    }
 
     public static func start(at start: Instant, rule: ExceptionRule, tier: CustomerTier, calendar: BusinessCalendar) -> SLAClock {
         let target = rule.slaMinutes[tier] ?? 960
@@ -59,13 +103,15 @@ public struct SLAClock: Sendable, Codable, Hashable {
             targetMinutes: target, calendar: calendar.name)
     }
 
-    /// Fraction of the SLA used up at `now` (can exceed 1 after breach).
+    /// Fraction of the SLA used up at `now`, net of pauses (can exceed 1 after breach).
     public func consumed(at now: Instant, calendar: BusinessCalendar) -> Double {
         guard targetMinutes > 0 else { return 1 }
-        return calendar.businessMinutes(from: startedAt, to: now) / targetMinutes
+        return used(at: now, calendar: calendar) / targetMinutes
     }
 
+    /// How far the clock has run at `now`. A clock paused without a limit stands still.
     public func status(at now: Instant) -> EscalationLevel {
-        now >= dueAt ? .breached : now >= atRiskAt ? .atRisk : .none
+        let at = if let pausedAt, maxPausedMinutes == nil { min(now, pausedAt) } else { now }
+        return at >= dueAt ? .breached : at >= atRiskAt ? .atRisk : .none
     }
 }

@@ -90,7 +90,10 @@ struct ActionSteps {
         switch action.state {
         case .pendingApproval, .queued, .delivered:
             note = "Waiting on \(action.id) (\(action.kind.label))\(action.state == .pendingApproval ? " for approval" : "")"
-            event = state == .open || state == .assigned ? .wait(reason: note) : nil
+            // An approver is the distributor's own; a source system applying the action is not a
+            // party whose move stops the clock either (see `WaitingParty`).
+            let party: WaitingParty = action.state == .pendingApproval ? .team : .system
+            event = state == .open || state == .assigned ? .wait(on: party, reason: note) : nil
         case .completed:
             note = "\(action.kind.label) carried out in \(action.system) (\(action.id))\(action.ruleId.map { " by touchless rule \($0)" } ?? "")"
             event = state.isClosed ? nil : .actionCompleted(code: action.kind.resolutionCode, note: note, touchless: action.isTouchless)
@@ -104,11 +107,11 @@ struct ActionSteps {
         guard let event else { return }
         if let held {
             // The caller writes the held case's changes with its own, in order.
-            held.writes += try engine.writes(of: event, on: &all[i], reason: note, actor: actor, policy: policy, now: now)
+            held.writes += try engine.writes(of: event, on: &all[i], site: caseRecord.site, reason: note, actor: actor, policy: policy, now: now)
             held.exceptions = all
             return
         }
-        try await engine.transition(&all[i], event, reason: note, actor: actor, tx: tx, policy: policy, now: now)
+        try await engine.transition(&all[i], event, site: caseRecord.site, reason: note, actor: actor, tx: tx, policy: policy, now: now)
         try await engine.saveRollup(&caseRecord, exceptions: all, actor: actor, tx: tx, policy: policy, now: now)
     }
 

@@ -35,7 +35,8 @@ extension APIHandlers {
     func waitException(_ input: Operations.waitException.Input) async throws -> Operations.waitException.Output {
         let body = switch input.body { case .json(let json): json }
         let reason = try text(body.reason, at: "/reason", max: 2000)
-        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .wait(reason: reason)))))
+        let party = body.waitingOn.flatMap { WaitingParty(rawValue: $0.rawValue) } ?? .team
+        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .wait(on: party, reason: reason)))))
     }
 
     func resumeException(_ input: Operations.resumeException.Input) async throws -> Operations.resumeException.Output {

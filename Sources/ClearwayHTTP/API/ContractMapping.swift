@@ -35,12 +35,22 @@ enum ContractMapping {
             moneyAtRisk: e.finding.moneyAtRisk.doubleValue, decidedBy: e.finding.decidedBy, triage: e.finding.triage.map(triage),
             priority: e.priority.score,
             priorityParts: e.priority.parts.map { .init(name: $0.name, value: $0.value, weight: $0.weight, contribution: $0.contribution) },
-            sla: .init(startedAt: e.sla.startedAt.date, atRiskAt: e.sla.atRiskAt.date, dueAt: e.sla.dueAt.date,
-                       targetMinutes: e.sla.targetMinutes, calendar: e.sla.calendar, consumed: (consumed * 1000).rounded() / 1000, status: status),
+            sla: sla(e, consumed: consumed, status: status, calendar: calendar, now: now),
             resolutionCode: e.lifecycle.resolution?.code, resolutionNote: e.lifecycle.resolution?.note,
             resolvedAutomatically: e.lifecycle.resolution?.automatic,
             resolvedTouchless: e.lifecycle.resolution?.touchless, reopenCount: e.lifecycle.reopenCount,
             openedAt: e.openedAt.date, updatedAt: e.updatedAt.date, closedAt: e.closedAt?.date)
+    }
+
+    static func sla(_ e: ExceptionRecord, consumed: Double, status: Components.Schemas.Escalation, calendar: BusinessCalendar,
+                    now: Instant) -> Components.Schemas.SlaClock {
+        let s = e.sla
+        let state: Components.Schemas.SlaClock.statePayload = e.lifecycle.state.isClosed ? .stopped : s.isPaused ? .paused : .running
+        let paused = s.paused(at: e.closedAt ?? now, calendar: calendar)
+        return .init(startedAt: s.startedAt.date, atRiskAt: s.atRiskAt.date, dueAt: s.dueAt.date, targetMinutes: s.targetMinutes,
+                     calendar: s.calendar, consumed: (consumed * 1000).rounded() / 1000, status: status, state: state,
+                     pausedMinutes: (paused * 10).rounded() / 10, pausedSince: s.pausedAt?.date,
+                     waitingOn: s.pausedOn.flatMap { .init(rawValue: $0.rawValue) }, maxPausedMinutes: s.maxPausedMinutes)
     }
 
     static func triage(_ t: MessageTriage) -> Components.Schemas.MessageTriage {

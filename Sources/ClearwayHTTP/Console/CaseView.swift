@@ -77,7 +77,11 @@ enum CaseView {
         if e.lifecycle.state == .waiting {
             forms.append(button("resume", "Resume"))
         } else {
-            forms.append(button("wait", "Wait", extra: "<label>Waiting for<input name=\"reason\" required maxlength=\"500\"></label>"))
+            let parties = WaitingParty.allCases.map { p -> HTML in "<option value=\"\(p.rawValue)\">\(p.rawValue)</option>" }
+            forms.append(button("wait", "Wait", extra: """
+                <label>Waiting on<select name="waitingOn">\(parties)</select></label>
+                <label>Waiting for<input name="reason" required maxlength="500"></label>
+                """))
         }
         forms.append(button("resolve", "Resolve", extra: """
             <label>Resolution code<select name="code">\(QueueView.resolutionCodes.map { c -> HTML in "<option value=\"\(c)\">\(c)</option>" })</select></label>

@@ -1,3 +1,4 @@
+import ClearwayCore
 import ClearwayEngine
 import Foundation
 
@@ -13,7 +14,11 @@ enum ConsoleActions {
         case "unassign": return .unassign
         case "wait":
             guard !field("reason").isEmpty else { throw ConsoleFailure.badRequest("Say what the exception is waiting for.") }
-            return .wait(reason: field("reason"))
+            let on = field("waitingOn").isEmpty ? "team" : field("waitingOn")
+            guard let party = WaitingParty(rawValue: on) else {
+                throw ConsoleFailure.badRequest("Choose whose move it is: \(WaitingParty.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return .wait(on: party, reason: field("reason"))
         case "resume": return .resume
         case "resolve":
             guard !field("code").isEmpty else { throw ConsoleFailure.badRequest("Choose a resolution code.") }

@@ -28,8 +28,19 @@ enum Format {
     }
 
     static func sla(_ e: ExceptionRecord, now: Instant) -> String {
-        if let closed = e.closedAt { return "closed \(time(closed))" }
+        if let closed = e.closedAt { return "closed \(time(closed))" + pausedNote(e.sla.pausedMinutes) }
+        if let since = e.sla.pausedAt {
+            let party = e.sla.pausedOn.map { " on the \($0.rawValue)" } ?? ""
+            let limit = e.sla.maxPausedMinutes == nil ? "" : "; runs again by \(time(e.sla.dueAt)) at the latest"
+            return "clock paused (waiting\(party)) since \(time(since))\(limit)" + pausedNote(e.sla.pausedMinutes)
+        }
         let left = e.sla.dueAt.seconds(since: now)
-        return left >= 0 ? "due in \(age(left)) (\(time(e.sla.dueAt)))" : "overdue by \(age(-left)) (due \(time(e.sla.dueAt)))"
+        let due = left >= 0 ? "due in \(age(left)) (\(time(e.sla.dueAt)))" : "overdue by \(age(-left)) (due \(time(e.sla.dueAt)))"
+        return due + pausedNote(e.sla.pausedMinutes)
+    }
+
+    /// ", paused 3h 10m before" when earlier pauses moved the due time.
+    static func pausedNote(_ minutes: Double) -> String {
+        minutes > 0 ? ", paused \(age(minutes * 60)) of business time before" : ""
     }
 }
