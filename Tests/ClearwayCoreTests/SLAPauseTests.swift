@@ -57,6 +57,7 @@ struct SLAPauseTests {
         #expect(paused.contains(.cancelTimers(exceptionId: "EX-1")))
         #expect(Self.timers(paused).isEmpty, "a pause without a limit arms no timer")
         #expect(e.sla.state == .paused && e.sla.pausedOn == .customer)
+        #expect(e.sla.scheduledDueAt == .endOfTime, "queues and KPIs treat a clock paused without a limit as due never")
         // Long past the old due time, the clock still shows one business hour used.
         let tuesday = Self.at("2026-12-01T10:00:00Z")
         #expect(e.sla.used(at: tuesday, calendar: Self.office) == 60)
@@ -105,6 +106,7 @@ struct SLAPauseTests {
         // 1 h used, 2 h allowance: at risk (2 h used) at 13:00, due (4 h used) at 15:00 if it waits all along.
         #expect(Self.timers(paused).map(\.dueAt) == [Self.at("2026-11-30T13:00:00Z"), Self.at("2026-11-30T15:00:00Z")])
         #expect(e.sla.status(at: Self.at("2026-11-30T14:00:00Z")) == .atRisk, "the clock runs again once the allowance is used")
+        #expect(e.sla.scheduledDueAt == Self.at("2026-11-30T15:00:00Z"))
         _ = try e.handle(.resume, reason: nil, stamp: Self.stamp(Self.at("2026-12-01T09:00:00Z")), sla: limited)
         #expect(e.sla.pausedMinutes == 120, "the pause counts up to the allowance only")
         let again = try e.handle(.wait(on: .customer, reason: "again"), reason: nil, stamp: Self.stamp(Self.at("2026-12-01T09:30:00Z")), sla: limited)

@@ -32,6 +32,11 @@ public struct SLASettings: Sendable {
     }
 }
 
+extension Instant {
+    /// Later than any due time (9999-12-31T23:59:59Z).
+    public static let endOfTime = Instant(millis: 253_402_300_799_000)
+}
+
 extension SLAClock {
     /// Running, paused (the exception waits on a party whose move it is) or stopped.
     public enum State: String, Sendable, Hashable { case running, paused, stopped }
@@ -86,6 +91,14 @@ extension SLAClock {
 
     /// Where the clock stands: paused time is kept until it resumes or the exception closes.
     public var state: State { isPaused ? .paused : .running }
+
+    /// The due time the store sorts, filters and counts by: where the clock is heading. A
+    /// clock paused without a limit is heading nowhere, so its exception sorts last among
+    /// due work and cannot count as breached while it waits.
+    public var scheduledDueAt: Instant { standsStill ? .endOfTime : dueAt }
+    public var scheduledAtRiskAt: Instant { standsStill ? .endOfTime : atRiskAt }
+
+    private var standsStill: Bool { isPaused && maxPausedMinutes == nil }
 
     private mutating func dueTimes(extraMinutes: Double, settings: SLASettings) {
         let shift = pausedMinutes + extraMinutes
