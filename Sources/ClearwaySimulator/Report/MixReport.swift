@@ -69,6 +69,7 @@ public struct MixReport: Sendable {
         func pct(_ x: Double) -> String { String(format: "%5.2f%%", x * 100) }
         var out = "Orders created: \(ordersCreated)   events sent: \(stats.eventsSent)   open cases now: \(openCases)\n"
         out += "Resolved by the order desk: \(stats.resolvedByDesk)   fixes made in source systems: \(stats.sourceFixes)\n"
+        out += "Price queries put to the customer first (SLA clock paused while waiting): \(stats.customersAsked)\n"
         out += "Orders entered off contract price: \(stats.ordersMispriced)\n"
         out += "Resolved touchless: \(touchlessResolved) (\(pct(touchlessRate)) of resolved exceptions)   actions carried out by the simulated systems: \(stats.actionsPlayed)\n"
         out += "Credit releases asked by the desk: \(stats.actionsAsked)   approved by the simulated credit analyst: \(stats.approvalsGiven)\n\n"

@@ -58,17 +58,46 @@ extension Simulation {
         guard capacity > 0 else { return }
         deskCredit -= Double(capacity)
         try await approveWaitingReleases(at: t)
+        // The buyers who answered: the desk corrects the price and closes the exception.
+        let answered = askedCustomers.filter { $0.value <= t }.map(\.key).sorted { $0.exceptionId < $1.exceptionId }
+        for item in answered {
+            askedCustomers[item] = nil
+            await resolve(item)
+        }
         let work = try await connection.openWork(limit: max(10, capacity * 2))
         for item in work.prefix(capacity) {
             if item.type == ExceptionType.creditLimitExceeded.rawValue, try await askForCreditRelease(item) { continue }
-            do {
-                try await connection.claimAndResolve(item, code: Self.resolutionCode(for: item.type))
-                stats.resolvedByDesk += 1
-                if let orderId = item.orderId { orders[orderId]?.held = false }
-            } catch {
-                // Someone else (a person in the console) got there first: leave it to them.
-                continue
-            }
+            if await askCustomer(item, at: t) { continue }
+            await resolve(item)
         }
+    }
+
+    /// Claims (when open) and resolves with the team's code; someone else (a person in the
+    /// console) may have got there first, and then it is left to them.
+    private func resolve(_ item: WorkItem) async {
+        do {
+            try await connection.claimAndResolve(item, code: Self.resolutionCode(for: item.type))
+            stats.resolvedByDesk += 1
+            if let orderId = item.orderId { orders[orderId]?.held = false }
+        } catch {
+            return
+        }
+    }
+
+    /// Every third price query (chosen by the exception's id, so runs repeat) is put to the
+    /// customer first: the exception waits on the customer, its SLA clock paused, and the
+    /// buyer answers four hours later. Returns false when the desk resolves it now.
+    private func askCustomer(_ item: WorkItem, at t: Instant) async -> Bool {
+        guard item.type == ExceptionType.pricingContractMismatch.rawValue,
+              item.exceptionId.unicodeScalars.reduce(0, { $0 &+ Int($1.value) }) % 3 == 0 else { return false }
+        do {
+            try await connection.claimAndWait(item, on: .customer, reason: "Asked the buyer to confirm the price on the PO")
+        } catch {
+            return false
+        }
+        stats.customersAsked += 1
+        askedCustomers[WorkItem(caseId: item.caseId, orderId: item.orderId, exceptionId: item.exceptionId, type: item.type,
+                                state: "waiting")] = t.adding(seconds: 4 * 3_600)
+        return true
     }
 }

@@ -18,6 +18,8 @@ public final class Simulation {
     var eventCounter = 0
     var orderCounter = 0
     var deskCredit = 0.0
+    /// Price queries the desk put to the customer, and when the buyer's answer comes back.
+    var askedCustomers: [WorkItem: Instant] = [:]
     /// Simulated time reached so far.
     public private(set) var now: Instant
     public internal(set) var stats = SimulationStats()
@@ -125,6 +127,8 @@ public struct SimulationStats: Sendable, Hashable {
     public var ordersHeldAtEntry = 0
     public var sourceFixes = 0
     public var resolvedByDesk = 0
+    /// Price queries the desk put to the customer (the exception waits, its SLA clock paused).
+    public var customersAsked = 0
     public var ordersShipped = 0
     /// Actions Clearway had carried out in the simulated systems.
     public var actionsPlayed = 0

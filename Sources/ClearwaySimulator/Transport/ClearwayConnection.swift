@@ -89,6 +89,14 @@ public final class ClearwayConnection: Sendable {
                            body: JSONValue.object(["code": .string(code)]).canonicalData())
     }
 
+    /// Claims the exception and puts it on waiting for `party`, with the reason.
+    public func claimAndWait(_ item: WorkItem, on party: WaitingParty, reason: String) async throws {
+        let path = "/v1/cases/\(item.caseId)/exceptions/\(item.exceptionId)"
+        if item.state == "open" { _ = try await call("POST", path + "/claim", key: agentKey, body: Data("{}".utf8)) }
+        _ = try await call("POST", path + "/wait", key: agentKey,
+                           body: JSONValue.object(["reason": .string(reason), "waitingOn": .string(party.rawValue)]).canonicalData())
+    }
+
     /// Claims the exception and asks for an action on it; the answer is the action.
     public func claimAndAsk(_ item: WorkItem, kind: ActionKind, parameters: JSONValue = .object([:])) async throws -> JSONValue {
         let path = "/v1/cases/\(item.caseId)/exceptions/\(item.exceptionId)"
