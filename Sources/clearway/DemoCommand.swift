@@ -107,7 +107,12 @@ struct DemoCommand: AsyncParsableCommand {
             let (bytes, metadata) = try ModelFiles.train(data: data, text: "utterance", label: "intent", holdout: 0.2, seed: 20_261_122)
             let who = Principal(id: "demo", name: "Clearway demo", role: .admin)
             let stored = try await engine.registerModel(bytes, by: who)
-            try await engine.promoteModel(version: stored.version, by: who, reason: "demo: trained on the public customer-service corpus")
+            let problems = try await engine.promoteIfQualified(version: stored.version, by: who,
+                                                              reason: "demo: trained on the public customer-service corpus")
+            guard problems.isEmpty else {
+                return "Message classifier: version \(stored.version) is not put in service, as it is below the policy's quality gate ("
+                    + problems.joined(separator: "; ") + "); customer messages are read by the rules. An admin may still promote it on /console/models."
+            }
             return String(format: "Message classifier: version %d serves, trained on %d messages (held-out macro-F1 %.3f); see /console/models.",
                           stored.version, metadata.summary.examples, metadata.evaluation?.macroF1 ?? 0)
         } catch {

@@ -127,7 +127,8 @@ enum ModelFiles {
         let (train, test) = holdout > 0 ? split(all, holdout: holdout, seed: seed) : (all, nil)
         let (model, summary) = TextClassifier.train(texts: train.texts, labels: train.labels, options: options, progress: progress)
         let metadata = ModelMetadata(trainingDataHash: hash(train), trainedAt: ISO8601DateFormatter().string(from: Date()),
-                                     training: options, summary: summary, evaluation: test.map { $0.evaluate(model) }, profile: profile(train, model))
+                                     training: options, summary: summary, evaluation: test.map { $0.evaluate(model) }, profile: profile(train, model),
+                                     labelCounts: train.labelCounts)
         return (try ModelArtefact.encode(model, metadata: metadata), metadata)
     }
 

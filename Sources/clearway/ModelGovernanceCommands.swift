@@ -44,8 +44,12 @@ extension ModelCommand {
             guard let bytes = FileManager.default.contents(atPath: file) else { throw CLIError.badInput("cannot read \(file)") }
             let engine = try await actor.engine()
             let stored = try await engineCall { try await engine.registerModel(Array(bytes), by: actor.principal) }
+            let problems = try await engineCall { try await engine.gateProblems(version: stored.version) }
             await engine.database.close()
             print("Stored \(stored.kind)@\(stored.version) (training data \(stored.dataHash.prefix(12))…). Put it in service with: clearway model promote \(stored.version)")
+            if !problems.isEmpty {
+                print("It is below the policy's quality gate (\(problems.joined(separator: "; "))): promoting it needs --reason.")
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import ClearwayStore
 import ClearwayTestSupport
 import Foundation
 import Logging
+import SQLKit
 import Testing
 
 /// Customer messages read at intake: by the serving model when it is sure enough, by the
@@ -21,7 +22,18 @@ struct TriageTests {
         let (model, summary) = TextClassifier.train(texts: train.texts, labels: train.labels)
         let metadata = ModelMetadata(trainingDataHash: "sample", trainedAt: "2026-11-22T00:00:00Z", training: ClassifierTraining(), summary: summary,
                                      evaluation: test.evaluate(model),
-                                     profile: TextProfile(texts: train.texts, predictions: train.labels))
+                                     profile: TextProfile(texts: train.texts, predictions: train.labels), labelCounts: train.labelCounts)
+        return (try? ModelArtefact.encode(model, metadata: metadata)) ?? []
+    }()
+
+    /// A model trained on a dozen messages: it passes no quality gate.
+    static let poorModelFile: [UInt8] = {
+        let (train, _) = ClassifierTests.corpus
+        // Twelve examples spread over the labels.
+        let few = train.subset(Array(stride(from: 0, to: train.texts.count, by: train.texts.count / 12).prefix(12)))
+        let (model, summary) = TextClassifier.train(texts: few.texts, labels: few.labels)
+        let metadata = ModelMetadata(trainingDataHash: "few", trainedAt: "2026-11-22T00:00:00Z", training: ClassifierTraining(), summary: summary,
+                                     evaluation: ClassifierTests.corpus.test.evaluate(model), labelCounts: few.labelCounts)
         return (try? ModelArtefact.encode(model, metadata: metadata)) ?? []
     }()
 
@@ -104,6 +116,36 @@ struct TriageTests {
             #expect(unsure.finding.triage?.requestType == "cancel_order")
             #expect(unsure.finding.triage?.confidence != nil && unsure.finding.triage?.modelVersion == "message-classifier@1")
             #expect(unsure.finding.triage?.note?.contains("below the policy's 100%") == true)
+        }
+    }
+
+    @Test("a model below the policy's quality gate is not put in service automatically (audited with the reasons); by hand it needs a reason",
+          arguments: TestDatabaseKind.available)
+    func qualityGate(_ kind: TestDatabaseKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let engine = try engine(db)
+            let poor = try await engine.registerModel(Self.poorModelFile, by: Self.admin).version
+            let problems = try await engine.promoteIfQualified(version: poor, by: Self.admin, reason: "nightly retraining")
+            #expect(problems.contains { $0.contains("macro-F1") && $0.contains("below the policy's minimum of 0.800") })
+            #expect(problems.contains { $0.contains("fewer than 20 training examples") })
+            #expect(engine.messageReader.health.version == nil, "nothing serves")
+            do {
+                try await engine.promoteModel(version: poor, by: Self.admin, reason: nil)
+                Issue.record("a model below the gate was promoted by hand without a reason")
+            } catch let EngineError.invalid(field, detail) {
+                #expect(field == "/reason" && detail.contains("below the policy's quality gate"))
+            }
+            try await engine.promoteModel(version: poor, by: Self.admin, reason: "a pilot on one queue, reviewed daily")
+            #expect(engine.messageReader.health.version == poor)
+            let good = try await engine.registerModel(Self.modelFile, by: Self.admin).version
+            #expect(try await engine.promoteIfQualified(version: good, by: Self.admin, reason: "retrained").isEmpty)
+            #expect(engine.messageReader.health.version == good)
+            let audit = try await db.read { sql in
+                try await sql.raw("SELECT action, reason, detail FROM audit_log WHERE action LIKE 'model.%' ORDER BY seq").all()
+                    .map { "\(try $0.decode(column: "action", as: String.self)) \(try $0.decode(column: "detail", as: String?.self) ?? "")" }
+            }
+            #expect(audit.contains { $0.hasPrefix("model.promotion_refused") && $0.contains("belowGate") })
+            #expect(audit.contains { $0.hasPrefix("model.promoted") && $0.contains("belowGate") }, "the promotion by hand names what it falls short of")
         }
     }
 

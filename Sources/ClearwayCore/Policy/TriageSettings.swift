@@ -6,6 +6,8 @@ import Yams
 public struct TriageSettings: Sendable, Hashable {
     public var confidenceThreshold: Double
     public var requestQueues: [String: String]
+    /// What a classifier must show to be put in service automatically.
+    public var modelGate = ModelGate()
 
     public init(confidenceThreshold: Double = 0.6, requestQueues: [String: String] = [:]) {
         self.confidenceThreshold = confidenceThreshold; self.requestQueues = requestQueues
@@ -19,7 +21,8 @@ public struct TriageSettings: Sendable, Hashable {
 }
 
 enum TriageSection {
-    static let keys: Set<String> = ["confidenceThreshold", "requestQueues"]
+    static let keys: Set<String> = ["confidenceThreshold", "requestQueues", "modelGate"]
+    static let gateKeys: Set<String> = ["minMacroF1", "minExamplesPerLabel"]
 
     static func read(_ root: Node, _ r: YAMLNodeReader) -> TriageSettings {
         var settings = TriageSettings()
@@ -33,6 +36,13 @@ enum TriageSection {
             guard let queue = r.string(queueNode, "triage.requestQueues.\(type)") else { continue }
             guard isName(queue) else { r.issue(queueNode, "triage.requestQueues.\(type): '\(queue)' is not a queue name (lower case letters, digits and _)"); continue }
             settings.requestQueues[type] = queue
+        }
+        if let gate = r.child(node, "modelGate") {
+            _ = r.mapping(gate, "triage.modelGate", allowed: gateKeys)
+            if let f1 = r.number(r.child(gate, "minMacroF1"), "triage.modelGate.minMacroF1", range: 0...1) { settings.modelGate.minMacroF1 = f1 }
+            if let n = r.number(r.child(gate, "minExamplesPerLabel"), "triage.modelGate.minExamplesPerLabel", range: 0...1_000_000) {
+                settings.modelGate.minExamplesPerLabel = Int(n)
+            }
         }
         return settings
     }

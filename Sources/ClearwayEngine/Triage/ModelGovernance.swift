@@ -12,6 +12,8 @@ public struct ModelCard: Sendable {
     /// Promotions and rollbacks that named this version.
     public var serving: [ModelServingChange]
     public var isServing: Bool
+    /// Why it falls short of the policy's quality gate (empty: it passes).
+    public var belowGate: [String]
 }
 
 extension StoredModelVersion {
@@ -80,14 +82,52 @@ extension ClearwayEngine {
     }
 
     /// Puts a stored version in service; audited with who did it and why.
+    /// By hand, a version below the policy's quality gate (`triage.modelGate`) needs a
+    /// reason; the audit row names what it falls short of.
     public func promoteModel(version: Int, by principal: Principal, reason: String?) async throws {
-        try await changeServing(by: principal, reason: reason) { tx, stack in
+        try authorize(principal, .manageModels)
+        let problems = try await gateProblems(version: version)
+        if !problems.isEmpty, reason == nil {
+            throw EngineError.invalid(field: "/reason", detail: "version \(version) is below the policy's quality gate (\(problems.joined(separator: "; "))); "
+                                      + "say why it should serve anyway")
+        }
+        let detail: JSONValue? = problems.isEmpty ? nil : .object(["belowGate": .array(problems.map(JSONValue.string))])
+        try await changeServing(by: principal, reason: reason, detail: detail) { tx, stack in
             guard try await tx.modelVersionExists(kind: MessageReader.kind, version: version) else {
                 throw EngineError.notFound(what: "model version", id: "\(version)")
             }
             guard stack.last != version else { throw EngineError.conflict("\(MessageReader.kind)@\(version) already serves") }
             return (version, .promote)
         }
+    }
+
+    /// Puts a version in service only if it passes the policy's quality gate, as automatic
+    /// promotions (the demo's) do. Returns why it falls short, empty when it now serves;
+    /// a refusal is audited with the reasons, and the version stays stored for a person to
+    /// review (and promote by hand, with a reason).
+    public func promoteIfQualified(version: Int, by principal: Principal, reason: String) async throws -> [String] {
+        try authorize(principal, .manageModels)
+        let problems = try await gateProblems(version: version)
+        guard problems.isEmpty else {
+            let now = clock.now(), policy = self.policy, by = principal.auditName
+            try await database.transaction { tx in
+                tx.audit(AuditEntry(at: now, actor: by, caseId: nil, exceptionId: nil, action: "model.promotion_refused",
+                                    after: "\(MessageReader.kind)@\(version)", reason: "below the quality gate: " + problems.joined(separator: "; "),
+                                    detail: .object(["belowGate": .array(problems.map(JSONValue.string))]), policyVersion: policy.version))
+            }
+            return problems
+        }
+        try await promoteModel(version: version, by: principal, reason: reason)
+        return []
+    }
+
+    /// Why a stored version falls short of the policy's quality gate (empty: it passes).
+    public func gateProblems(version: Int) async throws -> [String] {
+        guard let stored = try await queries.modelVersions(kind: MessageReader.kind).first(where: { $0.version == version }) else {
+            throw EngineError.notFound(what: "model version", id: "\(version)")
+        }
+        guard let metadata = stored.metadata else { return ["its stored summary cannot be read"] }
+        return metadata.problems(under: policy.triage.modelGate)
     }
 
     /// Returns to the version that served before the current one; returns it.
@@ -102,7 +142,7 @@ extension ClearwayEngine {
         }
     }
 
-    private func changeServing(by principal: Principal, reason: String?,
+    private func changeServing(by principal: Principal, reason: String?, detail: JSONValue? = nil,
                                _ decide: @escaping @Sendable (StoreTransaction, [Int]) async throws -> (Int, ModelServingChange.Change)) async throws -> Int {
         try authorize(principal, .manageModels)
         let now = clock.now(), policy = self.policy, by = principal.auditName
@@ -114,7 +154,7 @@ extension ClearwayEngine {
                 seq: (history.map(\.seq).max() ?? 0) + 1, version: version, change: change, changedBy: by, changedAt: now, reason: reason))
             tx.audit(AuditEntry(at: now, actor: by, caseId: nil, exceptionId: nil, action: "model.\(change == .promote ? "promoted" : "rolled_back")",
                                 before: stack.last.map { "\(MessageReader.kind)@\($0)" }, after: "\(MessageReader.kind)@\(version)",
-                                reason: reason, policyVersion: policy.version))
+                                reason: reason, detail: detail, policyVersion: policy.version))
             return version
         }
         await loadServingModel()
@@ -131,7 +171,8 @@ extension ClearwayEngine {
               let stored = try await queries.modelVersions(kind: kind).first(where: { $0.version == wanted }) else { return nil }
         guard let metadata = stored.metadata else { throw ModelArtefactError.damaged("the stored summary of version \(wanted) is not readable") }
         let labels = metadata.evaluation?.labels ?? metadata.profile.map { $0.labelShares.keys.sorted() } ?? []
-        return ModelCard(stored: stored, metadata: metadata, labels: labels, serving: history.filter { $0.version == wanted }, isServing: wanted == serving)
+        return ModelCard(stored: stored, metadata: metadata, labels: labels, serving: history.filter { $0.version == wanted }, isServing: wanted == serving,
+                         belowGate: metadata.problems(under: policy.triage.modelGate))
     }
 
     /// How recent customer messages compare with the serving model's training data.

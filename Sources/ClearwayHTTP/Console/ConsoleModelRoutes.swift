@@ -11,7 +11,7 @@ extension ConsoleRoutes {
             let health = engine.messageReader.health
             let (versions, history) = try await engine.modelVersions(kind: MessageReader.kind, by: session.user.principal)
             return ConsoleHTTP.html(TriageViews.page(
-                health: health, threshold: engine.policy.triage.confidenceThreshold, versions: versions,
+                health: health, threshold: engine.policy.triage.confidenceThreshold, gate: engine.policy.triage.modelGate, versions: versions,
                 history: history, card: try await engine.modelCard(version: health.version, by: session.user.principal),
                 drift: try await engine.messageDrift(by: session.user.principal), session: session, notice: Layout.notice(ConsoleHTTP.notice(request, session))))
         }

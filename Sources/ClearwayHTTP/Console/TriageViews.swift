@@ -33,7 +33,7 @@ enum TriageViews {
         return "<p class=\"notice error\" role=\"alert\">Message classifier unavailable: \(problem). <a href=\"/console/models\">Models</a></p>"
     }
 
-    static func page(health: MessageReader.Health, threshold: Double, versions: [StoredModelVersion], history: [ModelServingChange],
+    static func page(health: MessageReader.Health, threshold: Double, gate: ModelGate, versions: [StoredModelVersion], history: [ModelServingChange],
                      card: ModelCard?, drift: TextProfile.Drift?, session: ConsoleSession, notice: HTML) -> HTML {
         let status: HTML = if let v = health.version {
             "<p>Serving <strong>\(MessageReader.kind)@\(v)</strong> (\(health.labels) request types). Its answers are used at \(percent(threshold)) confidence or more; below that the rules decide.</p>"
@@ -51,10 +51,14 @@ enum TriageViews {
         let manage = session.user.role.allows(.manageModels)
         let rows = versions.map { v -> HTML in
             let m = v.metadata
+            let problems = m?.problems(under: gate) ?? ["its stored summary cannot be read"]
+            // Below the quality gate, a person may still put it in service, saying why.
+            let why: HTML = problems.isEmpty ? "" : "<label>Why, although below the gate<input name=\"reason\" required maxlength=\"500\"></label>"
             let promote: HTML = manage && v.version != health.version ? """
-                <form method="post" action="/console/models/promote" class="actions">\(Layout.csrfField(session))<input type="hidden" name="version" value="\(v.version)"><button type="submit">Put in service</button></form>
+                <form method="post" action="/console/models/promote" class="actions">\(Layout.csrfField(session))<input type="hidden" name="version" value="\(v.version)">\(why)<button type="submit">Put in service</button></form>
                 """ : ""
-            return "<tr><td>\(v.version)\(v.version == health.version ? " (serving)" : "")</td><td>\(Format.time(v.createdAt))</td><td>\(v.createdBy)</td><td>\(m?.summary.examples ?? 0)</td><td><code>\(String(v.dataHash.prefix(12)))</code></td><td class=\"num\">\(m?.evaluation.map { String(format: "%.4f", $0.macroF1) } ?? "–")</td><td>\(promote)</td></tr>"
+            let quality: HTML = problems.isEmpty ? "passes" : "<span class=\"warn\">below the quality gate: \(problems.joined(separator: "; "))</span>"
+            return "<tr><td>\(v.version)\(v.version == health.version ? " (serving)" : "")</td><td>\(Format.time(v.createdAt))</td><td>\(v.createdBy)</td><td>\(m?.summary.examples ?? 0)</td><td><code>\(String(v.dataHash.prefix(12)))</code></td><td class=\"num\">\(m?.evaluation.map { String(format: "%.4f", $0.macroF1) } ?? "–")</td><td>\(quality)</td><td>\(promote)</td></tr>"
         }
         let rollback: HTML = manage && history.count > 1 ? """
             <form method="post" action="/console/models/rollback" class="actions">\(Layout.csrfField(session))<label>Why<input name="reason" maxlength="500"></label><button type="submit">Roll back to the previous version</button></form>
@@ -65,7 +69,7 @@ enum TriageViews {
         let body: HTML = """
         \(notice)\(warning(health))\(status)\(counts)
         <section class="card" aria-labelledby="versions-h"><h2 id="versions-h">Versions</h2>
-        <div class="tablewrap"><table><thead><tr><th scope="col">Version</th><th scope="col">Stored</th><th scope="col">By</th><th scope="col">Examples</th><th scope="col">Training data</th><th scope="col" class="num">Held-out macro-F1</th><th scope="col"></th></tr></thead>
+        <div class="tablewrap"><table><thead><tr><th scope="col">Version</th><th scope="col">Stored</th><th scope="col">By</th><th scope="col">Examples</th><th scope="col">Training data</th><th scope="col" class="num">Held-out macro-F1</th><th scope="col">Quality gate (macro-F1 ≥ \(String(format: "%.2f", gate.minMacroF1)), ≥ \(gate.minExamplesPerLabel) examples a label)</th><th scope="col"></th></tr></thead>
         <tbody>\(rows)</tbody></table></div>\(rollback)<ol class="timeline">\(changes)</ol></section>
         \(driftPart)\(card.map(cardPart) ?? "")
         """

@@ -1,3 +1,4 @@
+import ClearwayCore
 import Foundation
 
 /// What a model file says about itself besides its weights.
@@ -11,11 +12,18 @@ public struct ModelMetadata: Sendable, Hashable, Codable {
     public var evaluation: ClassificationReport?
     /// The training set's profile, the baseline drift is measured against.
     public var profile: TextProfile?
+    /// Training examples per label (absent in files written before it was recorded).
+    public var labelCounts: [String: Int]?
 
     public init(trainingDataHash: String, trainedAt: String, training: ClassifierTraining, summary: TextClassifier.TrainingSummary,
-                evaluation: ClassificationReport? = nil, profile: TextProfile? = nil) {
+                evaluation: ClassificationReport? = nil, profile: TextProfile? = nil, labelCounts: [String: Int]? = nil) {
         self.trainingDataHash = trainingDataHash; self.trainedAt = trainedAt; self.training = training
-        self.summary = summary; self.evaluation = evaluation; self.profile = profile
+        self.summary = summary; self.evaluation = evaluation; self.profile = profile; self.labelCounts = labelCounts
+    }
+
+    /// Why this model may not be put in service automatically under `gate`; empty when it may.
+    public func problems(under gate: ModelGate) -> [String] {
+        gate.problems(macroF1: evaluation?.macroF1, labelCounts: labelCounts)
     }
 }
 

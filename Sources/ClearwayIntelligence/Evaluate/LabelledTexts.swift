@@ -77,6 +77,9 @@ public struct LabelledTexts: Sendable {
     }
 
     /// Evaluates a classifier on these examples.
+    /// How many examples each label has.
+    public var labelCounts: [String: Int] { labels.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
+
     public func evaluate(_ model: TextClassifier) -> ClassificationReport {
         var scratch = TextClassifier.Scratch()
         var predicted: [String] = [], confidence: [Double] = []
