@@ -8,18 +8,12 @@ extension StoreTransaction {
     /// statement, before the transaction reads actions again or commits. An update made to
     /// it in the meantime changes what will be inserted.
     public func insertAction(_ a: ActionRecord) async throws {
-        deferred.withLock { d in
-            if d.actions.updateValue(a, forKey: a.id) == nil { d.actionOrder.append(a.id) }
-        }
+        deferred.withLock { $0.actions.queue(a, for: a.id) }
     }
 
     public func updateAction(_ a: ActionRecord) async throws {
-        let pending = deferred.withLock { d in
-            guard d.actions[a.id] != nil else { return false }
-            d.actions[a.id] = a
-            return true
-        }
-        guard !pending else { return }
+        // An action still waiting to be inserted is inserted as it now stands.
+        guard !deferred.withLock({ $0.actions.replace(a, for: a.id) }) else { return }
         try await sql.raw("""
             UPDATE actions SET state = \(bind: a.state.rawValue), approval = \(bind: try a.approval.map(JSONText.encode)),
                 decided_by = \(bind: a.decidedBy), decided_at = \(bind: a.decidedAt?.millis), decision_reason = \(bind: a.decisionReason),
@@ -61,18 +55,11 @@ extension StoreTransaction {
     /// Queues a delivery; like an action, it is inserted with the others before the
     /// transaction reads the outbox again or commits.
     public func insertOutbox(_ o: Delivery) async throws {
-        deferred.withLock { d in
-            if d.outbox.updateValue(o, forKey: o.id) == nil { d.outboxOrder.append(o.id) }
-        }
+        deferred.withLock { $0.outbox.queue(o, for: o.id) }
     }
 
     public func updateOutbox(_ o: Delivery) async throws {
-        let pending = deferred.withLock { d in
-            guard d.outbox[o.id] != nil else { return false }
-            d.outbox[o.id] = o
-            return true
-        }
-        guard !pending else { return }
+        guard !deferred.withLock({ $0.outbox.replace(o, for: o.id) }) else { return }
         try await sql.raw("""
             UPDATE outbox SET state = \(bind: o.state.rawValue), attempts = \(bind: o.attempts), next_attempt_at = \(bind: o.nextAttemptAt.millis),
                 lease_until = NULL, last_error = \(bind: o.lastError), delivered_at = \(bind: o.deliveredAt?.millis)

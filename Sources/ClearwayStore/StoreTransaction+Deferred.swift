@@ -9,14 +9,35 @@ import SQLKit
 /// (`claimDueTimers`, `actions(exceptionId:)`, the outbox's reads).
 struct DeferredWrites {
     var timers: [TimerRecord] = []
-    var inbox: [StoreTransaction.InboxKey: (outcome: String, caseIds: [String])] = [:]
-    /// The order outcomes were first recorded in, so statements are the same on every run.
-    var inboxOrder: [StoreTransaction.InboxKey] = []
-    /// New actions and deliveries by id, in the order they were first queued.
-    var actions: [String: ActionRecord] = [:]
-    var actionOrder: [String] = []
-    var outbox: [String: Delivery] = [:]
-    var outboxOrder: [String] = []
+    var inbox = PendingRows<StoreTransaction.InboxKey, (outcome: String, caseIds: [String])>()
+    var actions = PendingRows<String, ActionRecord>()
+    var outbox = PendingRows<String, Delivery>()
+}
+
+/// Rows waiting to be written, by key, in the order each key was first queued (so the
+/// statements are the same on every run); queuing a key again replaces its row in place.
+struct PendingRows<Key: Hashable, Row> {
+    private var byKey: [Key: Row] = [:]
+    private var order: [Key] = []
+
+    subscript(key: Key) -> Row? { byKey[key] }
+
+    mutating func queue(_ row: Row, for key: Key) {
+        if byKey.updateValue(row, forKey: key) == nil { order.append(key) }
+    }
+
+    /// Replaces a queued row; false (and nothing changes) when the key is not queued.
+    mutating func replace(_ row: Row, for key: Key) -> Bool {
+        guard byKey[key] != nil else { return false }
+        byKey[key] = row
+        return true
+    }
+
+    /// The queued rows in order, leaving none queued.
+    mutating func take() -> [(key: Key, row: Row)] {
+        defer { self = PendingRows() }
+        return order.map { ($0, byKey[$0]!) }
+    }
 }
 
 extension StoreTransaction {
@@ -37,7 +58,7 @@ extension StoreTransaction {
     public func updateInbox(source: String, eventId: String, outcome: String, caseIds: [String]) async throws {
         let key = InboxKey(source: source, eventId: eventId)
         deferred.withLock { d in
-            if d.inbox.updateValue((outcome, caseIds), forKey: key) == nil { d.inboxOrder.append(key) }
+            d.inbox.queue((outcome, caseIds), for: key)
         }
     }
 
@@ -57,10 +78,7 @@ extension StoreTransaction {
 
     /// Inserts the new actions and deliveries queued so far (before a read of either table).
     func flushDeferredRows() async throws {
-        let (actions, outbox) = deferred.withLock { d in
-            defer { (d.actions, d.actionOrder, d.outbox, d.outboxOrder) = ([:], [], [:], []) }
-            return (d.actionOrder.compactMap { d.actions[$0] }, d.outboxOrder.compactMap { d.outbox[$0] })
-        }
+        let (actions, outbox) = deferred.withLock { d in (d.actions.take().map(\.row), d.outbox.take().map(\.row)) }
         for chunk in actions.chunked(Self.actionRowsPerStatement) {
             try await sql.raw(SQLQueryString(Self.actionColumns) + chunk.map(Self.actionRow).joined(separator: ", ")).run()
         }
@@ -72,7 +90,7 @@ extension StoreTransaction {
     /// Writes what was deferred; called before any read that needs it and before commit.
     func flushDeferred() async throws {
         try await flushDeferredRows()
-        let pending = deferred.withLock { d in
+        var pending = deferred.withLock { d in
             defer { d = DeferredWrites() }
             return d
         }
@@ -82,10 +100,9 @@ extension StoreTransaction {
             }
             try await sql.raw("INSERT INTO timers (id, exception_id, case_id, kind, due_at, fired_at) VALUES " + rows.joined(separator: ", ")).run()
         }
-        for chunk in pending.inboxOrder.chunked(Self.deferredRowsPerStatement) {
-            let rows: [SQLQueryString] = try chunk.map { key in
-                let value = pending.inbox[key]!
-                return "(\(bind: key.source), \(bind: key.eventId), \(bind: value.outcome), \(bind: try JSONText.encode(value.caseIds)))"
+        for chunk in pending.inbox.take().chunked(Self.deferredRowsPerStatement) {
+            let rows: [SQLQueryString] = try chunk.map { key, value in
+                "(\(bind: key.source), \(bind: key.eventId), \(bind: value.outcome), \(bind: try JSONText.encode(value.caseIds)))"
             }
             // VALUES columns are column1… on both databases.
             try await sql.raw("""

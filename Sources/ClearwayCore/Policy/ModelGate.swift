@@ -1,3 +1,5 @@
+import Foundation
+
 /// The quality a message classifier must show before it is put in service automatically
 /// (the demo, a scheduled retraining): a minimum held-out macro-F1 and a minimum number of
 /// training examples for every label. A person with the right to manage models may still
@@ -35,13 +37,5 @@ public struct ModelGate: Sendable, Hashable {
         return problems
     }
 
-    static func text(_ x: Double) -> String { String(Int((x * 1000).rounded())).leftPadded() }
-}
-
-private extension String {
-    /// "996" → "0.996", "80" → "0.080", "1000" → "1.000".
-    func leftPadded() -> String {
-        let digits = String(repeating: "0", count: max(0, 4 - count)) + self
-        return digits.dropLast(3) + "." + digits.suffix(3)
-    }
+    static func text(_ x: Double) -> String { String(format: "%.3f", x) }
 }

@@ -86,7 +86,11 @@ extension ClearwayEngine {
     /// reason; the audit row names what it falls short of.
     public func promoteModel(version: Int, by principal: Principal, reason: String?) async throws {
         try authorize(principal, .manageModels)
-        let problems = try await gateProblems(version: version)
+        try await promote(version: version, by: principal, reason: reason, belowGate: try await gateProblems(version: version))
+    }
+
+    /// Puts a version in service; `problems` are what it falls short of under the gate.
+    private func promote(version: Int, by principal: Principal, reason: String?, belowGate problems: [String]) async throws {
         if !problems.isEmpty, reason == nil {
             throw EngineError.invalid(field: "/reason", detail: "version \(version) is below the policy's quality gate (\(problems.joined(separator: "; "))); "
                                       + "say why it should serve anyway")
@@ -117,7 +121,7 @@ extension ClearwayEngine {
             }
             return problems
         }
-        try await promoteModel(version: version, by: principal, reason: reason)
+        try await promote(version: version, by: principal, reason: reason, belowGate: [])
         return []
     }
 
