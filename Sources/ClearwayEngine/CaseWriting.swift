@@ -30,6 +30,8 @@ enum CaseWriter {
             case .acknowledgeOrder(let orderId, let caseId):
                 try await flush()
                 try await PurchaseOrderAcknowledgment.acknowledge(orderId: orderId, caseId: caseId, tx: tx, policy: policy, now: now)
+            case .notify(let request):
+                try await NotificationWriter.write(request, tx: tx, policyVersion: policy.version)
             }
         }
         try await flush()

@@ -13,6 +13,8 @@ public enum ExceptionCommand: Sendable, Hashable {
     case resolve(code: String, note: String?)
     /// Move the exception to another queue (supervisors); its SLA clock keeps running.
     case reroute(queue: String)
+    /// A supervisor saw an escalation whose ladder rung asked for acknowledgement.
+    case acknowledgeEscalation(note: String?)
 }
 
 extension ClearwayEngine {
@@ -40,6 +42,11 @@ extension ClearwayEngine {
         case .resolve(let code, let note):
             try Self.validateResolution(code: code, note: note)
             event = .resolve(code: code, note: note)
+        case .acknowledgeEscalation:
+            guard principal.role.allows(.assignOthers) else {
+                throw EngineError.forbidden("role \(principal.role.rawValue) cannot acknowledge escalations; supervisors can")
+            }
+            event = .acknowledgeEscalation
         case .reroute:
             throw EngineError.conflict("re-routing is not a lifecycle step")
         }
@@ -52,6 +59,7 @@ extension ClearwayEngine {
             let reason: String? = switch command {
             case .wait(_, let r): r
             case .resolve(_, let note): note
+            case .acknowledgeEscalation(let note): note
             default: nil
             }
             try await self.transition(&all[i], event, site: caseRecord.site, reason: reason, actor: principal.auditName, tx: tx,

@@ -3,8 +3,9 @@ import ClearwayStore
 
 extension ClearwayEngine {
     /// Fires every timer due at the engine clock's now, in batches of `batchSize`, each batch
-    /// in one transaction. At risk and breach escalate the exception, raise its priority
-    /// (the age part grows) and, on breach, re-route it where policy says. Returns how many fired.
+    /// in one transaction. At risk and breach escalate the exception and raise its priority
+    /// (the age part grows); a ladder timer fires the rungs now due (notify, raise priority,
+    /// reassign, ask for acknowledgement) and sets the next. Returns how many fired.
     @discardableResult
     public func fireDueTimers(batchSize: Int = 200) async throws -> Int {
         let now = clock.now()
@@ -33,7 +34,10 @@ extension ClearwayEngine {
         let all = try await tx.exceptions(caseId: timer.caseId)
         guard let index = all.firstIndex(where: { $0.id == timer.exceptionId }), !all[index].lifecycle.state.isClosed else { return }
         var hand = CaseInHand(stored: caseRecord, exceptions: all, changed: true)
-        guard decision.escalate(&hand, at: index, kind: timer.kind) else { return }
+        switch timer.kind {
+        case .rung: _ = decision.climb(&hand, at: index)
+        case .atRisk, .breach: guard decision.escalate(&hand, at: index, kind: timer.kind) else { return }
+        }
         decision.rollUp(&hand)
         try await CaseWriter.write(decision.takeWrites(), tx: tx, policy: decision.policy, now: decision.stamp.now)
     }

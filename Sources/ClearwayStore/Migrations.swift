@@ -237,6 +237,17 @@ enum Migrations {
             "CREATE INDEX orders_customer_exposure ON orders (customer_id, active, status, total)",
             "DROP INDEX orders_customer_active",
         ]),
+        ("0013_notifications", [
+            // What people are told, one row per person (a username) or distribution
+            // address (`address:MAILBOX`); the console's bell counts a person's unread rows.
+            """
+            CREATE TABLE notifications (id TEXT PRIMARY KEY, request_id TEXT NOT NULL, recipient TEXT NOT NULL, trigger TEXT NOT NULL,
+                case_id TEXT, exception_id TEXT, order_id TEXT, title TEXT NOT NULL, body TEXT NOT NULL,
+                created_at BIGINT NOT NULL, read_at BIGINT)
+            """,
+            "CREATE INDEX notifications_recipient ON notifications (recipient, read_at, created_at)",
+            "CREATE INDEX notifications_request ON notifications (request_id)",
+        ]),
     ]
 }
 

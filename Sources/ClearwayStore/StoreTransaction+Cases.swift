@@ -63,7 +63,7 @@ extension StoreTransaction {
                 (\(bind: e.id), \(bind: e.caseId), \(bind: e.identity), \(bind: e.type.rawValue), \(bind: e.queue),
                  \(bind: e.lifecycle.state.rawValue), \(bind: e.lifecycle.assignee), \(bind: e.lifecycle.escalation.rawValue),
                  \(bind: e.priority.score), \(bind: try StoredDocument.priority(e.priority)), \(bind: try StoredDocument.finding(e.finding)),
-                 \(bind: StoredDocument.lifecycle(e.lifecycle)), \(bind: try StoredDocument.sla(e.sla)), \(bind: e.sla.scheduledDueAt.millis),
+                 \(bind: try StoredDocument.lifecycle(e.lifecycle)), \(bind: try StoredDocument.sla(e.sla)), \(bind: e.sla.scheduledDueAt.millis),
                  \(bind: e.sla.scheduledAtRiskAt.millis), \(bind: e.openedAt.millis), \(bind: e.updatedAt.millis), \(bind: e.closedAt?.millis),
                  \(bind: e.lifecycle.resolution?.code), \(bind: e.finding.decidedBy), \(bind: e.touchlessFlag),
                  \(bind: e.finding.sku), \(bind: e.finding.productFamily), \(bind: e.finding.moneyAtRisk.tenThousandths))
@@ -83,7 +83,7 @@ extension StoreTransaction {
             UPDATE exceptions SET queue = \(bind: e.queue), state = \(bind: e.lifecycle.state.rawValue), assignee = \(bind: e.lifecycle.assignee),
                 escalation = \(bind: e.lifecycle.escalation.rawValue), priority = \(bind: e.priority.score),
                 priority_parts = \(bind: try StoredDocument.priority(e.priority)), finding = \(bind: try StoredDocument.finding(e.finding)),
-                lifecycle = \(bind: StoredDocument.lifecycle(e.lifecycle)), sla = \(bind: try StoredDocument.sla(e.sla)),
+                lifecycle = \(bind: try StoredDocument.lifecycle(e.lifecycle)), sla = \(bind: try StoredDocument.sla(e.sla)),
                 due_at = \(bind: e.sla.scheduledDueAt.millis), at_risk_at = \(bind: e.sla.scheduledAtRiskAt.millis), updated_at = \(bind: e.updatedAt.millis),
                 closed_at = \(bind: e.closedAt?.millis), resolution_code = \(bind: e.lifecycle.resolution?.code), decided_by = \(bind: e.finding.decidedBy),
                 touchless = \(bind: e.touchlessFlag), sku = \(bind: e.finding.sku), product_family = \(bind: e.finding.productFamily),

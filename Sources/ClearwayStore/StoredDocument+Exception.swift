@@ -38,11 +38,19 @@ extension StoredDocument {
         return json.text
     }
 
-    public static func lifecycle(_ l: ExceptionLifecycle) -> String {
+    public static func lifecycle(_ l: ExceptionLifecycle) throws -> String {
         var json = JSONBytes(capacity: 128)
         json.beginObject()
         json.field("assignee", l.assignee)
         json.field("escalation", l.escalation.rawValue)
+        if !l.ladder.isStart {
+            json.beginObject("ladder")
+            json.field("awaitingAcknowledgement", l.ladder.awaitingAcknowledgement)
+            try json.field("boost", l.ladder.boost)
+            json.field("fired", l.ladder.fired)
+            json.field("repeats", l.ladder.repeats)
+            json.endObject()
+        }
         json.field("reopenCount", l.reopenCount)
         if let r = l.resolution {
             json.beginObject("resolution")

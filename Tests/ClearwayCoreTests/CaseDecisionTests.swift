@@ -67,7 +67,8 @@ struct CaseDecisionTests {
         #expect(e.type == .pricingContractMismatch && e.queue == "pricing" && e.caseId == c.id && e.lifecycle.state == .open)
         // The key tier's 120-minute SLA on an always-open calendar; at risk at half of it.
         #expect(e.sla.dueAt == Self.t0.adding(seconds: 7_200))
-        #expect(timers.map(\.kind) == [.atRisk, .breach] && timers.map(\.dueAt) == [Self.t0.adding(seconds: 3_600), e.sla.dueAt])
+        #expect(timers.map(\.kind) == [.atRisk, .breach, .rung])
+        #expect(timers.map(\.dueAt) == [Self.t0.adding(seconds: 3_600), e.sla.dueAt, e.sla.dueAt])
         #expect(c.state == .open && c.exceptionCount == 1 && c.priority == e.priority.score && c.moneyAtRisk == Money(155))
         #expect(c.customerTier == .key && c.policyVersion == "p7")
     }
@@ -100,19 +101,25 @@ struct CaseDecisionTests {
         #expect(writes.contains { if case .audit(let a) = $0 { a.action == "case.state_changed" } else { false } })
     }
 
-    @Test("a breach escalates once, raises the score's age part and re-routes by the escalation ladder through the lifecycle")
+    @Test("a breach escalates once and raises the score's age part; the ladder's breach rung (breachQueue) re-routes through the lifecycle")
     func breach() throws {
         let stored = try Self.storedCase()
         let late = Self.t0.adding(seconds: 7_300)
         var decision = Self.decision(at: late, actor: "system:sla")
         var hand = CaseInHand(stored: stored.0, exceptions: stored.1, changed: true)
         #expect(decision.escalate(&hand, at: 0, kind: .breach))
+        #expect(hand.exceptions[0].lifecycle.escalation == .breached && hand.exceptions[0].queue == "pricing")
+        #expect(hand.exceptions[0].priority.score > stored.1[0].priority.score)
+        #expect(decision.climb(&hand, at: 0))
         let e = hand.exceptions[0]
-        #expect(e.lifecycle.escalation == .breached && e.queue == "pricing-leads")
-        #expect(e.priority.score > stored.1[0].priority.score)
-        let actions = decision.takeWrites().compactMap { if case .audit(let a) = $0 { a.action } else { nil } }
-        #expect(actions == ["sla.breached", "exception.rerouted"])
+        #expect(e.queue == "pricing-leads" && e.lifecycle.ladder.fired == 1)
+        let writes = decision.takeWrites()
+        let actions = writes.compactMap { if case .audit(let a) = $0 { a.action } else { nil } }
+        #expect(actions == ["sla.breached", "escalation.rung_fired", "exception.rerouted"])
+        // The one rung is climbed: no further ladder timer.
+        #expect(!writes.contains { if case .scheduleTimers = $0 { true } else { false } })
         #expect(!decision.escalate(&hand, at: 0, kind: .breach))
+        #expect(!decision.climb(&hand, at: 0))
     }
 
     @Test("breach risk is asked with the queue's load as the decision stands: each exception opened counts for the next")

@@ -18,7 +18,8 @@ struct AuthorizationMatrixTests {
         "getBreachRisk": .readCases, "getClassifier": .readCases, "getRecommendations": .readCases,
         "addComment": .workExceptions, "claimException": .workExceptions,
         // The sample assigns to someone else, and re-routing moves work between teams: supervisors.
-        "assignException": .assignOthers, "rerouteException": .assignOthers, "unassignException": .workExceptions,
+        "assignException": .assignOthers, "rerouteException": .assignOthers, "acknowledgeEscalation": .assignOthers,
+        "listNotifications": .readCases, "markNotificationsRead": .readCases, "unassignException": .workExceptions,
         "waitException": .workExceptions, "resumeException": .workExceptions, "resolveException": .workExceptions,
         "requestAction": .workExceptions, "assessAction": .workExceptions, "executeAction": .workExceptions, "correctRequestType": .workExceptions,
         "recommendationFeedback": .workExceptions, "bulkExceptions": .workExceptions,

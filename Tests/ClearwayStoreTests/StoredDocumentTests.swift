@@ -75,8 +75,12 @@ struct StoredDocumentTests {
             let resolution = k % 3 == 0 ? nil : Resolution(code: texts[k % texts.count], note: k % 2 == 0 ? nil : texts[(k + 1) % texts.count],
                                                              automatic: k % 4 == 0, touchless: k % 5 == 0)
             let lifecycle = ExceptionLifecycle(state: ExceptionState.allCases[k % ExceptionState.allCases.count], assignee: k % 2 == 0 ? nil : "dana",
-                                               resolution: resolution, escalation: EscalationLevel.allCases[k % 3], reopenCount: k % 4)
+                                               resolution: resolution, escalation: EscalationLevel.allCases[k % 3], reopenCount: k % 4,
+                                               ladder: k % 3 == 0 ? LadderProgress() : LadderProgress(fired: k % 4, repeats: k % 2,
+                                                                                                    boost: [10, 2.5, 0][k % 3],
+                                                                                                    awaitingAcknowledgement: k % 2 == 0))
             #expect(try StoredDocument.lifecycle(lifecycle) == JSONText.encode(lifecycle))
+            #expect(try JSONText.decode(ExceptionLifecycle.self, StoredDocument.lifecycle(lifecycle)) == lifecycle)
             var finding = Finding(type: ExceptionType.allCases[k % ExceptionType.allCases.count], key: "line:\(k)", summary: texts[k % texts.count],
                                   evidence: (0..<(k % 4)).map { n in
                                       EvidenceItem(label: texts[n % texts.count], expected: n % 2 == 0 ? nil : "10.40",

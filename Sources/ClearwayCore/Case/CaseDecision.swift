@@ -48,7 +48,7 @@ public struct CaseDecision: Sendable {
     /// Open exceptions per queue, kept up to date as this decision opens and closes them
     /// (only needed with `breachRisk`).
     public var queueLoads: [String: Int]
-    public private(set) var writes: [CaseWrite] = []
+    public internal(set) var writes: [CaseWrite] = []
 
     public init(policy: Policy, stamp: DecisionStamp, trigger: String,
                 breachRisk: (@Sendable (BreachRiskQuestion) -> Double)? = nil, queueLoads: [String: Int] = [:]) {
@@ -174,7 +174,7 @@ public struct CaseDecision: Sendable {
                                      openedAt: now, updatedAt: now, closedAt: nil)
         queueLoads[queue, default: 0] += 1
         writes.append(.insertException(record))
-        writes.append(.scheduleTimers(TimerRecord.sla(for: record, ids: stamp.ids)))
+        writes.append(.scheduleTimers(TimerRecord.sla(for: record, settings: site.sla(for: record.type), ids: stamp.ids)))
         writes.append(.audit(AuditEntry(at: now, actor: stamp.actor, caseId: caseRecord.id, exceptionId: record.id, action: "exception.opened",
                                         after: ExceptionState.open.rawValue, reason: finding.summary,
                                         detail: .object([
@@ -213,39 +213,5 @@ public struct CaseDecision: Sendable {
         })
         if wasOpen { queueLoads[queue, default: 0] -= 1 }
         if !record.lifecycle.state.isClosed { queueLoads[record.queue, default: 0] += 1 }
-    }
-}
-
-extension CaseDecision {
-    /// An SLA timer fired for the exception at `index`: it escalates (at risk or breached),
-    /// its priority is recomputed with the SLA used so far, and on breach the escalation
-    /// ladder re-routes it where the policy says, through the same lifecycle event a
-    /// supervisor's re-route uses. False when the exception is already past that level.
-    public mutating func escalate(_ hand: inout CaseInHand, at index: Int, kind: TimerKind) -> Bool {
-        var exception = hand.exceptions[index]
-        let caseRecord = hand.caseRecord
-        let event: ExceptionLifecycle.Event = kind == .atRisk ? .slaAtRisk : .slaBreached
-        guard let effects = try? exception.lifecycle.handle(event) else { return false }
-        let now = stamp.now
-        let site = policy.site(caseRecord.site)
-        let rule = site.rule(for: exception.type)
-        let consumed = exception.sla.consumed(at: now, calendar: site.calendar)
-        let risk = breachRiskPart(BreachRiskQuestion(type: exception.type, queue: exception.queue, tier: caseRecord.customerTier,
-                                                     site: caseRecord.site, openedAt: exception.openedAt, dueAt: exception.sla.dueAt,
-                                                     moneyAtRisk: exception.finding.moneyAtRisk, queueLoad: 0, now: now),
-                                  weights: site.priority)
-        exception.priority = PriorityScore.compute(moneyAtRisk: exception.finding.moneyAtRisk, slaConsumed: consumed, tier: caseRecord.customerTier,
-                                                   fulfilmentDependency: rule.fulfilmentDependency, breachRisk: risk, weights: site.priority)
-        let reason = kind == .atRisk
-            ? "\(Int((rule.atRiskFraction * 100).rounded()))% of the SLA used; due \(exception.sla.dueAt.iso8601)"
-            : "SLA of \(Int(exception.sla.targetMinutes)) business minutes passed at \(exception.sla.dueAt.iso8601)"
-        writes += exception.record(effects, of: event, reason: reason, stamp: stamp)
-        if kind == .breach, let target = rule.breachQueue, target != exception.queue {
-            try? transition(&exception, .reroute(from: exception.queue, to: target), caseRecord: caseRecord,
-                            reason: "Escalation ladder on SLA breach")
-        }
-        hand.exceptions[index] = exception
-        hand.changed = true
-        return true
     }
 }

@@ -12,12 +12,14 @@ public enum CaseWrite: Sendable, Hashable {
     case audit(AuditEntry)
     /// The case of an order closed: an order that came by EDI is acknowledged now (855).
     case acknowledgeOrder(orderId: String, caseId: String)
+    /// People are to be told (see `NotificationRequest`).
+    case notify(NotificationRequest)
 }
 
 extension TimerRecord {
-    /// The at-risk and breach timers of an exception's SLA clock as it stands.
-    /// The exception's SLA timers for the levels it has not reached yet.
-    public static func sla(for e: ExceptionRecord, ids: any IdentifierSource) -> [TimerRecord] {
+    /// The exception's SLA timers for the levels it has not reached yet, and one for the
+    /// next rung of its escalation ladder (with `settings`, which say the ladder).
+    public static func sla(for e: ExceptionRecord, settings: SLASettings?, ids: any IdentifierSource) -> [TimerRecord] {
         var timers: [TimerRecord] = []
         if e.lifecycle.escalation < .atRisk {
             timers.append(TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .atRisk, dueAt: e.sla.atRiskAt))
@@ -25,7 +27,15 @@ extension TimerRecord {
         if e.lifecycle.escalation < .breached {
             timers.append(TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .breach, dueAt: e.sla.dueAt))
         }
+        if let settings, let rung = ladder(for: e, settings: settings, ids: ids) { timers.append(rung) }
         return timers
+    }
+
+    /// The timer of the exception's next ladder rung; nil when the ladder is climbed.
+    public static func ladder(for e: ExceptionRecord, settings: SLASettings, ids: any IdentifierSource) -> TimerRecord? {
+        guard let next = settings.ladder.next(after: e.lifecycle.ladder, target: e.sla.targetMinutes) else { return nil }
+        return TimerRecord(id: ids.next("TMR"), exceptionId: e.id, caseId: e.caseId, kind: .rung,
+                           dueAt: e.sla.instant(whenUsed: next.usedMinutes, calendar: settings.calendar))
     }
 }
 
@@ -55,7 +65,7 @@ extension ExceptionRecord {
 
     /// Turns the effects a lifecycle transition returned into writes.
     public mutating func record(_ effects: [ExceptionLifecycle.Effect], of event: ExceptionLifecycle.Event, reason: String?,
-                                stamp: DecisionStamp, sla settings: SLASettings? = nil,
+                                stamp: DecisionStamp, sla settings: SLASettings? = nil, detail: JSONValue? = nil,
                                 restart: (ExceptionRecord) -> SLAClock = { $0.sla }) -> [CaseWrite] {
         let now = stamp.now
         updatedAt = now
@@ -85,7 +95,7 @@ extension ExceptionRecord {
                 }
                 writes.append(.cancelTimers(exceptionId: id))
                 // With an allowance, the clock runs again once it is used: the timers stay armed at the moved due times.
-                if sla.maxPausedMinutes != nil { writes.append(.scheduleTimers(TimerRecord.sla(for: self, ids: stamp.ids))) }
+                if sla.maxPausedMinutes != nil { writes.append(.scheduleTimers(TimerRecord.sla(for: self, settings: settings, ids: stamp.ids))) }
                 var detail: [String: JSONValue] = ["waitingOn": .string(party.rawValue)]
                 if let allowance = sla.pauseAllowance { detail["allowanceMinutes"] = .number(allowance) }
                 audit("sla.paused", before: SLAClock.State.running.rawValue, after: SLAClock.State.paused.rawValue, reason: reason, detail: .object(detail))
@@ -93,19 +103,23 @@ extension ExceptionRecord {
                 guard let settings, sla.isPaused else { break }
                 let minutes = sla.resume(at: now, settings: settings)
                 writes.append(.cancelTimers(exceptionId: id))
-                writes.append(.scheduleTimers(TimerRecord.sla(for: self, ids: stamp.ids)))
+                writes.append(.scheduleTimers(TimerRecord.sla(for: self, settings: settings, ids: stamp.ids)))
                 audit("sla.resumed", before: SLAClock.State.paused.rawValue, after: SLAClock.State.running.rawValue, reason: reason,
                       detail: .object(["pausedMinutes": .number(minutes), "dueAt": .string(sla.dueAt.iso8601)]))
             case .restartSLAClock:
                 sla = restart(self)
                 writes.append(.cancelTimers(exceptionId: id))
-                writes.append(.scheduleTimers(TimerRecord.sla(for: self, ids: stamp.ids)))
+                writes.append(.scheduleTimers(TimerRecord.sla(for: self, settings: settings, ids: stamp.ids)))
             case .escalated(let level):
                 audit(level == .breached ? "sla.breached" : "sla.at_risk", before: nil, after: level.rawValue, reason: reason,
                       detail: .object(["dueAt": .string(sla.dueAt.iso8601), "queue": .string(queue)]))
             case .rerouted(let from, let to):
                 queue = to
                 audit("exception.rerouted", before: from, after: to, reason: reason)
+            case .climbed(let step):
+                audit("escalation.rung_fired", before: nil, after: "rung \(step.rung + 1)", reason: reason, detail: detail)
+            case .escalationAcknowledged:
+                audit("escalation.acknowledged", before: "awaiting", after: "acknowledged", reason: reason)
             }
         }
         writes.append(.updateException(self))
@@ -131,6 +145,8 @@ extension ExceptionRecord {
         case .slaAtRisk: "sla.at_risk"
         case .slaBreached: "sla.breached"
         case .reroute: "exception.rerouted"
+        case .climb: "escalation.rung_fired"
+        case .acknowledgeEscalation: "escalation.acknowledged"
         }
     }
 

@@ -48,11 +48,36 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
     public private(set) var resolution: Resolution?
     public private(set) var escalation: EscalationLevel
     public private(set) var reopenCount: Int
+    /// How far up its escalation ladder the exception has come.
+    public private(set) var ladder: LadderProgress
 
     public init(state: ExceptionState = .open, assignee: String? = nil, resolution: Resolution? = nil,
-                escalation: EscalationLevel = .none, reopenCount: Int = 0) {
+                escalation: EscalationLevel = .none, reopenCount: Int = 0, ladder: LadderProgress = LadderProgress()) {
         self.state = state; self.assignee = assignee; self.resolution = resolution
-        self.escalation = escalation; self.reopenCount = reopenCount
+        self.escalation = escalation; self.reopenCount = reopenCount; self.ladder = ladder
+    }
+
+    private enum CodingKeys: String, CodingKey { case state, assignee, resolution, escalation, reopenCount, ladder }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        state = try c.decode(ExceptionState.self, forKey: .state)
+        assignee = try c.decodeIfPresent(String.self, forKey: .assignee)
+        resolution = try c.decodeIfPresent(Resolution.self, forKey: .resolution)
+        escalation = try c.decode(EscalationLevel.self, forKey: .escalation)
+        reopenCount = try c.decode(Int.self, forKey: .reopenCount)
+        ladder = try c.decodeIfPresent(LadderProgress.self, forKey: .ladder) ?? LadderProgress()
+    }
+
+    /// An exception that has not started up its ladder is stored as before ladders existed.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(state, forKey: .state)
+        try c.encodeIfPresent(assignee, forKey: .assignee)
+        try c.encodeIfPresent(resolution, forKey: .resolution)
+        try c.encode(escalation, forKey: .escalation)
+        try c.encode(reopenCount, forKey: .reopenCount)
+        if !ladder.isStart { try c.encode(ladder, forKey: .ladder) }
     }
 
     public enum Event: Sendable, Hashable {
@@ -75,6 +100,11 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         /// The exception moves to another queue (a supervisor's decision, or a rung of the
         /// escalation ladder at breach); its SLA clock keeps running.
         case reroute(from: String, to: String)
+        /// A rung of the escalation ladder fires: it adds `raise` priority points and may ask
+        /// a supervisor to acknowledge it.
+        case climb(LadderStep, raise: Double, needsAcknowledgement: Bool)
+        /// A supervisor saw the escalation.
+        case acknowledgeEscalation
     }
 
     public enum Effect: Sendable, Hashable {
@@ -90,12 +120,19 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         case waitingEnded
         case escalated(EscalationLevel)
         case rerouted(from: String, to: String)
+        case climbed(LadderStep)
+        case escalationAcknowledged
     }
 
     public struct TransitionError: Error, Sendable, Hashable, CustomStringConvertible {
         public var state: ExceptionState
         public var event: String
-        public var description: String { "cannot \(event) an exception that is \(state.rawValue)" }
+        /// Why, when the state alone does not say.
+        public var why: String?
+
+        public init(state: ExceptionState, event: String, why: String? = nil) { self.state = state; self.event = event; self.why = why }
+
+        public var description: String { "cannot \(event) an exception that is \(state.rawValue)" + (why.map { ": \($0)" } ?? "") }
     }
 
     public mutating func handle(_ event: Event) throws(TransitionError) -> [Effect] {
@@ -135,6 +172,7 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         case (.resolved, .causeReturned) where resolution?.automatic == true:
             resolution = nil
             escalation = .none
+            ladder = LadderProgress()
             reopenCount += 1
             state = assignee == nil ? .open : .assigned
             return [.stateChanged(from: .resolved, to: state), .restartSLAClock]
@@ -155,6 +193,26 @@ public struct ExceptionLifecycle: Sendable, Codable, Hashable {
         case (.open, .reroute(let from, let to)), (.assigned, .reroute(let from, let to)), (.waiting, .reroute(let from, let to)):
             guard from != to else { throw TransitionError(state: state, event: "re-route to the queue it is in (\(to))") }
             return [.rerouted(from: from, to: to)]
+
+        case (.open, .climb(let step, let raise, let ack)), (.assigned, .climb(let step, let raise, let ack)),
+             (.waiting, .climb(let step, let raise, let ack)):
+            let first = step.rung == ladder.fired
+            let expected = first || (step.rung == ladder.fired - 1 && step.repetition > ladder.repeats)
+            guard expected else {
+                throw TransitionError(state: state, event: "escalate", why: "rung \(step.rung + 1) is out of order (\(ladder.fired) fired)")
+            }
+            if first { ladder.fired += 1 }
+            ladder.repeats = step.repetition
+            ladder.boost = min(100, ladder.boost + raise)
+            if ack { ladder.awaitingAcknowledgement = true }
+            return [.climbed(step)]
+
+        case (_, .acknowledgeEscalation) where ladder.awaitingAcknowledgement:
+            ladder.awaitingAcknowledgement = false
+            return [.escalationAcknowledged]
+
+        case (_, .acknowledgeEscalation):
+            throw TransitionError(state: state, event: "acknowledge the escalation of", why: "no escalation awaits acknowledgement")
 
         default:
             throw illegal(event)
@@ -193,6 +251,8 @@ extension ExceptionLifecycle.Event {
         case .slaAtRisk: "mark at risk"
         case .slaBreached: "mark breached"
         case .reroute: "re-route"
+        case .climb: "escalate"
+        case .acknowledgeEscalation: "acknowledge the escalation of"
         }
     }
 }

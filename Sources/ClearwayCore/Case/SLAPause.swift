@@ -26,9 +26,10 @@ public struct SLASettings: Sendable {
     public var calendar: BusinessCalendar
     public var atRiskFraction: Double
     public var pause: SLAPauseRule
+    public var ladder: EscalationLadder
 
-    public init(calendar: BusinessCalendar, atRiskFraction: Double, pause: SLAPauseRule) {
-        self.calendar = calendar; self.atRiskFraction = atRiskFraction; self.pause = pause
+    public init(calendar: BusinessCalendar, atRiskFraction: Double, pause: SLAPauseRule, ladder: EscalationLadder = .none) {
+        self.calendar = calendar; self.atRiskFraction = atRiskFraction; self.pause = pause; self.ladder = ladder
     }
 }
 
@@ -99,6 +100,14 @@ extension SLAClock {
     public var scheduledAtRiskAt: Instant { standsStill ? .endOfTime : atRiskAt }
 
     private var standsStill: Bool { isPaused && maxPausedMinutes == nil }
+
+    /// When `minutes` of business time will have been used, as the clock stands: pauses so
+    /// far move it later; a running pause with an allowance counts as if all of it is used.
+    public func instant(whenUsed minutes: Double, calendar: BusinessCalendar) -> Instant {
+        guard !standsStill else { return .endOfTime }
+        let shift = pausedMinutes + (isPaused ? pauseAllowance ?? 0 : 0)
+        return calendar.adding(businessMinutes: minutes + shift, to: startedAt)
+    }
 
     private mutating func dueTimes(extraMinutes: Double, settings: SLASettings) {
         let shift = pausedMinutes + extraMinutes

@@ -2,6 +2,8 @@ import Foundation
 
 public enum TimerKind: String, Sendable, Codable, Hashable {
     case atRisk = "at_risk", breach
+    /// The next rung of the exception's escalation ladder.
+    case rung
 }
 
 /// A persisted SLA timer; survives restarts because it lives in the database.

@@ -7,15 +7,17 @@ public struct ExceptionRule: Sendable, Hashable {
     public var atRiskFraction: Double
     /// How much the order's fulfilment depends on this exception being cleared (0…1).
     public var fulfilmentDependency: Double
-    /// Where a breached exception is re-routed; nil keeps it in its queue.
-    public var breachQueue: String?
     /// When waiting pauses this type's SLA clock; nil follows the site's (or global) rule.
     public var slaPause: SLAPauseRule?
+    /// This type's escalation ladder; nil follows the site's (or global) ladder.
+    public var escalation: EscalationLadder?
 
+    /// `breachQueue` is the short form of a ladder with one rung: re-route at breach.
     public init(queue: String, slaMinutes: [CustomerTier: Double], atRiskFraction: Double,
-                fulfilmentDependency: Double, breachQueue: String? = nil) {
+                fulfilmentDependency: Double, breachQueue: String? = nil, escalation: EscalationLadder? = nil) {
         self.queue = queue; self.slaMinutes = slaMinutes; self.atRiskFraction = atRiskFraction
-        self.fulfilmentDependency = fulfilmentDependency; self.breachQueue = breachQueue
+        self.fulfilmentDependency = fulfilmentDependency
+        self.escalation = escalation ?? breachQueue.map { EscalationLadder([EscalationRung(at: .afterBreach(minutes: 0), reassign: .queue($0))]) }
     }
 
     public static func builtIn(for type: ExceptionType) -> ExceptionRule {
@@ -51,6 +53,8 @@ public struct SitePolicy: Sendable, Hashable {
     public var detection: DetectionSettings
     /// When waiting pauses an SLA clock, for types that do not say.
     public var slaPause = SLAPauseRule()
+    /// The escalation ladder of types that state none of their own.
+    public var escalation = EscalationLadder.none
 
     public init(calendar: BusinessCalendar, rules: [ExceptionType: ExceptionRule], priority: PriorityWeights, detection: DetectionSettings) {
         self.calendar = calendar; self.rules = rules; self.priority = priority; self.detection = detection
@@ -61,7 +65,8 @@ public struct SitePolicy: Sendable, Hashable {
     /// What the SLA clock of an exception of `type` follows here.
     public func sla(for type: ExceptionType) -> SLASettings {
         let rule = rule(for: type)
-        return SLASettings(calendar: calendar, atRiskFraction: rule.atRiskFraction, pause: rule.slaPause ?? slaPause)
+        return SLASettings(calendar: calendar, atRiskFraction: rule.atRiskFraction, pause: rule.slaPause ?? slaPause,
+                           ladder: rule.escalation ?? escalation)
     }
 }
 
@@ -100,9 +105,10 @@ public struct Policy: Sendable, Hashable {
     public var queues: [String] {
         var names = Set(ExceptionType.allCases.map(\.defaultQueue)).union(triage.requestQueues.values)
         for site in [global] + Array(sites.values) {
+            names.formUnion(site.escalation.queues)
             for rule in site.rules.values {
                 names.insert(rule.queue)
-                if let q = rule.breachQueue { names.insert(q) }
+                names.formUnion(rule.escalation?.queues ?? [])
             }
         }
         return names.sorted()

@@ -4,10 +4,10 @@ import Yams
 /// Loads a policy from YAML. Site sections are read with the global policy as their base,
 /// so a site only states what it changes.
 public enum PolicyParser {
-    static let topKeys: Set<String> = ["version", "calendars", "defaultCalendar", "priority", "detection", "slaPause",
+    static let topKeys: Set<String> = ["version", "calendars", "defaultCalendar", "priority", "detection", "slaPause", "escalation",
                                         "exceptionTypes", "sites", "statusMaps", "description",
                                         "guardrails", "approvals", "autoResolution", "connectors", "edi", "triage", "outbound"]
-    static let siteKeys: Set<String> = ["calendar", "priority", "detection", "slaPause", "exceptionTypes", "description"]
+    static let siteKeys: Set<String> = ["calendar", "priority", "detection", "slaPause", "escalation", "exceptionTypes", "description"]
 
     public static func parse(_ text: String) throws(PolicyRejected) -> Policy {
         let root: Node

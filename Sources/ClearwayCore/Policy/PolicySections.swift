@@ -51,7 +51,7 @@ enum CalendarSection {
 
 /// Reads the sections that both the global policy and a site may state.
 enum RulesSection {
-    static let ruleKeys: Set<String> = ["queue", "sla", "atRiskFraction", "fulfilmentDependency", "breachQueue", "slaPause"]
+    static let ruleKeys: Set<String> = ["queue", "sla", "atRiskFraction", "fulfilmentDependency", "breachQueue", "slaPause", "escalation"]
     static let pauseKeys: Set<String> = ["pauseWhenWaitingOn", "maxPaused"]
     static let priorityKeys: Set<String> = ["weights", "moneyCeiling", "tierScores"]
     static let weightKeys: Set<String> = ["moneyAtRisk", "age", "customerTier", "fulfilmentDependency", "breachRisk"]
@@ -61,23 +61,29 @@ enum RulesSection {
         var policy = base
         // Read first: exception types that state no pause rule of their own follow this one.
         if let p = r.child(node, "slaPause") { policy.slaPause = slaPause(p, base: policy.slaPause, name: "slaPause", r) }
+        if let e = r.child(node, "escalation") { policy.escalation = EscalationSection.read(e, name: "escalation", r) }
         for (typeName, keyNode, ruleNode) in r.mapping(r.child(node, "exceptionTypes"), "exceptionTypes") {
             guard let type = ExceptionType(rawValue: typeName) else {
                 r.issue(keyNode, "unknown exception type '\(typeName)' (see the taxonomy in DESIGN.md)")
                 continue
             }
-            policy.rules[type] = rule(ruleNode, base: policy.rule(for: type), pauseDefault: policy.slaPause, name: typeName, r)
+            policy.rules[type] = rule(ruleNode, base: policy.rule(for: type), pauseDefault: policy.slaPause,
+                                      ladderDefault: policy.escalation, name: typeName, r)
         }
         if let p = r.child(node, "priority") { policy.priority = priority(p, base: policy.priority, r) }
         if let d = r.child(node, "detection") { policy.detection = detection(d, base: policy.detection, r) }
         return policy
     }
 
-    static func rule(_ node: Node, base: ExceptionRule, pauseDefault: SLAPauseRule, name: String, _ r: YAMLNodeReader) -> ExceptionRule {
+    static func rule(_ node: Node, base: ExceptionRule, pauseDefault: SLAPauseRule, ladderDefault: EscalationLadder,
+                     name: String, _ r: YAMLNodeReader) -> ExceptionRule {
         var rule = base
         _ = r.mapping(node, name, allowed: ruleKeys)
         if let q = r.string(r.child(node, "queue"), "\(name).queue") { rule.queue = q }
-        if let b = r.string(r.child(node, "breachQueue"), "\(name).breachQueue") { rule.breachQueue = b }
+        if let e = r.child(node, "escalation") { rule.escalation = EscalationSection.read(e, name: "\(name).escalation", r) }
+        if let bNode = r.child(node, "breachQueue"), let b = r.string(bNode, "\(name).breachQueue") {
+            rule.escalation = EscalationSection.adding(breachQueue: b, to: rule.escalation ?? ladderDefault, node: bNode, name: name, r)
+        }
         for (tierName, keyNode, value) in r.mapping(r.child(node, "sla"), "\(name).sla") {
             guard let tier = CustomerTier(rawValue: tierName) else {
                 r.issue(keyNode, "\(name).sla: unknown customer tier '\(tierName)' (\(CustomerTier.allCases.map(\.rawValue).joined(separator: ", ")))")

@@ -9,6 +9,11 @@ import Foundation
 ///     tier   = tierScores[customer tier]
 ///     fulfilmentDependency = the exception type's dependency in policy (0…1)
 ///     breachRisk = the breach-risk model's probability (only with a weight above 0)
+///
+/// Rungs of the escalation ladder may raise the score by points (`raisePriority`); their
+/// sum is the `escalation` part, added after the weighted parts, the score capped at 100:
+///
+///     score = min(100, weighted score + escalation points)
 public struct PriorityScore: Sendable, Codable, Hashable {
     public struct Part: Sendable, Codable, Hashable {
         public var name: String
@@ -23,7 +28,8 @@ public struct PriorityScore: Sendable, Codable, Hashable {
     public init(score: Double, parts: [Part]) { self.score = score; self.parts = parts }
 
     public static func compute(moneyAtRisk: Money, slaConsumed: Double, tier: CustomerTier,
-                               fulfilmentDependency: Double, breachRisk: Double? = nil, weights: PriorityWeights) -> PriorityScore {
+                               fulfilmentDependency: Double, breachRisk: Double? = nil, escalationBoost: Double = 0,
+                               weights: PriorityWeights) -> PriorityScore {
         let money = min(1, log10(1 + max(0, moneyAtRisk.doubleValue)) / log10(1 + max(1, weights.moneyCeiling)))
         var raw: [(String, Double, Double)] = [
             ("moneyAtRisk", money, weights.moneyAtRisk),
@@ -36,7 +42,11 @@ public struct PriorityScore: Sendable, Codable, Hashable {
         let parts = raw.map { name, value, weight in
             Part(name: name, value: round4(value), weight: weight, contribution: round4(total > 0 ? 100 * weight * value / total : 0))
         }
-        return PriorityScore(score: round4(parts.reduce(0) { $0 + $1.contribution }), parts: parts)
+        let weighted = parts.reduce(0) { $0 + $1.contribution }
+        guard escalationBoost > 0 else { return PriorityScore(score: round4(weighted), parts: parts) }
+        let boost = min(escalationBoost, max(0, 100 - weighted))
+        let escalation = Part(name: "escalation", value: round4(escalationBoost), weight: 0, contribution: round4(boost))
+        return PriorityScore(score: round4(weighted + boost), parts: parts + [escalation])
     }
 
     static func round4(_ v: Double) -> Double { (v * 10_000).rounded() / 10_000 }

@@ -52,6 +52,16 @@ final class YAMLNodeReader {
         return n
     }
 
+    /// `true` or `false`; anything else is an issue.
+    func flag(_ node: Node?, _ what: String) -> Bool? {
+        guard let node else { return nil }
+        switch node.scalar?.string {
+        case "true": return true
+        case "false": return false
+        default: issue(node, "\(what) must be true or false, found '\(node.scalar?.string ?? "a collection")'"); return nil
+        }
+    }
+
     func sequence(_ node: Node?, _ what: String) -> [Node] {
         guard let node else { return [] }
         guard let seq = node.sequence else { issue(node, "\(what) must be a list"); return [] }

@@ -49,6 +49,30 @@ extension APIHandlers {
         return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .resolve(code: body.code, note: body.note)))))
     }
 
+    func acknowledgeEscalation(_ input: Operations.acknowledgeEscalation.Input) async throws -> Operations.acknowledgeEscalation.Output {
+        var note: String?
+        if case .json(let body)? = input.body, let text = body.note?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+            guard text.count <= 2000 else { throw Problem.invalid([FieldProblem(pointer: "/note", detail: "must be at most 2000 characters")]) }
+            note = text
+        }
+        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .acknowledgeEscalation(note: note),
+                                                    needs: .assignOthers))))
+    }
+
+    func listNotifications(_ input: Operations.listNotifications.Input) async throws -> Operations.listNotifications.Output {
+        let principal = try RequestPrincipal.require(.readCases)
+        let (unread, items) = try await engine.notifications(by: principal, unreadOnly: input.query.unread ?? false, limit: input.query.limit ?? 50)
+        return .ok(.init(body: .json(.init(unread: unread, items: items.map(ContractMapping.notification)))))
+    }
+
+    func markNotificationsRead(_ input: Operations.markNotificationsRead.Input) async throws -> Operations.markNotificationsRead.Output {
+        let principal = try RequestPrincipal.require(.readCases)
+        var ids: [String]?
+        if case .json(let body)? = input.body { ids = body.ids }
+        let marked = try await engine.markNotificationsRead(ids, by: principal)
+        return .ok(.init(body: .json(.init(marked: marked, unread: try await engine.unreadNotifications(by: principal)))))
+    }
+
     func addComment(_ input: Operations.addComment.Input) async throws -> Operations.addComment.Output {
         let principal = try RequestPrincipal.require(.workExceptions)
         let body = switch input.body { case .json(let json): json }

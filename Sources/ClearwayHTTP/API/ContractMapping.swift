@@ -39,6 +39,7 @@ enum ContractMapping {
             resolutionCode: e.lifecycle.resolution?.code, resolutionNote: e.lifecycle.resolution?.note,
             resolvedAutomatically: e.lifecycle.resolution?.automatic,
             resolvedTouchless: e.lifecycle.resolution?.touchless, reopenCount: e.lifecycle.reopenCount,
+            ladder: LadderStanding.of(e, policy: policy, site: site).map(Self.ladder),
             openedAt: e.openedAt.date, updatedAt: e.updatedAt.date, closedAt: e.closedAt?.date)
     }
 
@@ -51,6 +52,16 @@ enum ContractMapping {
                      calendar: s.calendar, consumed: (consumed * 1000).rounded() / 1000, status: status, state: state,
                      pausedMinutes: (paused * 10).rounded() / 10, pausedSince: s.pausedAt?.date,
                      waitingOn: s.pausedOn.flatMap { .init(rawValue: $0.rawValue) }, maxPausedMinutes: s.maxPausedMinutes)
+    }
+
+    static func ladder(_ standing: LadderStanding) -> Components.Schemas.LadderState {
+        .init(rungs: standing.rungs.map { .init(number: $0.number, at: $0.at, does: $0.does, fired: $0.fired, dueAt: $0.dueAt?.date) },
+              repeats: standing.repeats, priorityBoost: standing.priorityBoost, awaitingAcknowledgement: standing.awaitingAcknowledgement)
+    }
+
+    static func notification(_ n: NotificationRecord) -> Components.Schemas.Notification {
+        .init(id: n.id, trigger: .init(rawValue: n.trigger.rawValue) ?? .escalation, title: n.title, body: n.body, caseId: n.caseId,
+              exceptionId: n.exceptionId, orderId: n.orderId, createdAt: n.createdAt.date, read: n.readAt != nil)
     }
 
     static func triage(_ t: MessageTriage) -> Components.Schemas.MessageTriage {

@@ -6,7 +6,8 @@ import Foundation
 /// what this person's role may do, comments and the full timeline.
 enum CaseView {
     static func page(record: CaseRecord, exceptions: [ExceptionRecord], order: Order?, timeline: [AuditEntry], actions: [ActionRecord], session: ConsoleSession,
-                     users: [ConsoleUser], requestTypes: [String], recommendations: [String: [CheckedRecommendation]] = [:], notice: HTML, now: Instant) -> HTML {
+                     users: [ConsoleUser], requestTypes: [String], recommendations: [String: [CheckedRecommendation]] = [:],
+                     ladders: [String: LadderStanding] = [:], notice: HTML, now: Instant) -> HTML {
         let title = record.orderId.map { "Case for order \($0)" } ?? "Case \(record.id)"
         let orderPart: HTML = order.map { o in
             """
@@ -24,7 +25,7 @@ enum CaseView {
         opened \(Format.time(record.openedAt)) (\(Format.age(now.seconds(since: record.openedAt))) ago)</p>
         \(orderPart)
         <h2>Exceptions</h2>\(exceptions.map { exception($0, caseId: record.id, session: session, users: users, requestTypes: requestTypes,
-                                                               recommendations: recommendations[$0.id] ?? [], now: now) })
+                                                               recommendations: recommendations[$0.id] ?? [], ladder: ladders[$0.id], now: now) })
         \(ActionViews.list(actions, session: session, back: "/console/cases/\(record.id)"))
         <section class="card" aria-labelledby="comment-h"><h2 id="comment-h">Add a comment</h2>
         \(session.user.role.allows(.workExceptions) ? """
@@ -38,7 +39,7 @@ enum CaseView {
     }
 
     static func exception(_ e: ExceptionRecord, caseId: String, session: ConsoleSession, users: [ConsoleUser], requestTypes: [String],
-                          recommendations: [CheckedRecommendation], now: Instant) -> HTML {
+                          recommendations: [CheckedRecommendation], ladder: LadderStanding? = nil, now: Instant) -> HTML {
         let evidence = e.finding.evidence.map { item -> HTML in
             "<tr><th scope=\"row\">\(item.label)</th><td>\(item.expected ?? "")</td><td>\(item.actual ?? "")</td><td>\(item.note ?? "")</td></tr>"
         }
@@ -53,6 +54,7 @@ enum CaseView {
         \(e.lifecycle.resolution.map { " · resolved: \($0.code)\($0.note.map { " (\($0))" } ?? "")" } ?? "")</p>
         <div class="grid"><div class="tablewrap"><table><caption>Evidence</caption><thead><tr><th scope="col">What</th><th scope="col">Expected</th><th scope="col">Actual</th><th scope="col">Note</th></tr></thead><tbody>\(evidence)</tbody></table></div>
         <div class="tablewrap"><table><caption>Priority \(String(format: "%.1f", e.priority.score))</caption><thead><tr><th scope="col">Part</th><th scope="col" class="num">Value</th><th scope="col" class="num">Weight</th><th scope="col" class="num">Points</th></tr></thead><tbody>\(parts)</tbody></table></div></div>
+        \(LadderView.section(ladder, e, caseId: caseId, session: session))
         \(RecommendationViews.list(recommendations, e, caseId: caseId, session: session))
         \(actions(e, caseId: caseId, session: session, users: users))
         \(ActionViews.requestForms(e, caseId: caseId, session: session))

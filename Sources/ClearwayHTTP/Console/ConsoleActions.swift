@@ -26,6 +26,7 @@ enum ConsoleActions {
         case "reroute":
             guard !field("queue").isEmpty else { throw ConsoleFailure.badRequest("Choose the queue to move it to.") }
             return .reroute(queue: field("queue"))
+        case "acknowledge": return .acknowledgeEscalation(note: field("note").isEmpty ? nil : field("note"))
         default: throw ConsoleFailure.notFound("There is no action called \(action).")
         }
     }
@@ -45,6 +46,7 @@ enum ConsoleActions {
         case .resume: "Resumed"
         case .resolve(let code, _): "Resolved with \(code)"
         case .reroute(let queue): "Moved to \(queue)"
+        case .acknowledgeEscalation: "Escalation acknowledged"
         }
     }
 

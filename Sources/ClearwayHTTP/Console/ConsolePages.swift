@@ -107,6 +107,10 @@ extension ConsoleRoutes {
         let recommendations = try await engine.recommendations(for: exceptions, in: record, by: session.user.principal)
         return ConsoleHTTP.html(CaseView.page(record: record, exceptions: exceptions, order: detail.order, timeline: detail.timeline, actions: detail.actions, session: session,
                                               users: try await engine.people(by: session.user.principal), requestTypes: engine.knownRequestTypes,
-                                              recommendations: recommendations, notice: Layout.notice(notice), now: engine.clock.now()))
+                                              recommendations: recommendations,
+                                              ladders: exceptions.reduce(into: [:]) { out, e in
+                                                  out[e.id] = LadderStanding.of(e, policy: engine.policy, site: record.site)
+                                              },
+                                              notice: Layout.notice(notice), now: engine.clock.now()))
     }
 }

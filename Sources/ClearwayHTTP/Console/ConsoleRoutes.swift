@@ -43,6 +43,7 @@ struct ConsoleRoutes: Sendable {
             ConsoleHTTP.html(OverviewView.page(session: session, live: try await liveOverview(by: session.user.principal), warning: TriageViews.warning(engine.messageReader.health)))
         }
         route(router, .get, "/console/live", .permission(.readCases)) { request, _, session, _ in liveStream(by: session.user.principal) }
+        registerNotifications(on: router)
         route(router, .get, "/console/queues/:queue", .permission(.readCases)) { request, context, session, _ in
             try await queuePage(request, queue: try context.parameters.require("queue"), session: session,
                           notice: Layout.notice(ConsoleHTTP.notice(request, session)))
@@ -128,23 +129,35 @@ struct ConsoleRoutes: Sendable {
     /// seconds notices a browser that has gone; a graceful shutdown ends the stream so the
     /// server can stop (the browser reconnects to another node).
     func liveStream(by principal: Principal) -> Response {
+        eventStream("overview") { first in
+            // The first render is fresh: a shared one may predate the page this stream
+            // belongs to, and would put older figures back on the screen.
+            try await shared.current(maxAge: first ? .zero : .milliseconds(1_500)) { try await liveOverview(by: principal) }.text
+        }
+    }
+
+    /// The bell's unread count, sent again whenever it changes.
+    func bellStream(by principal: Principal) -> Response {
+        eventStream("unread") { _ in String(try await engine.unreadNotifications(by: principal)) }
+    }
+
+    /// Sends `render`'s text as `event` now and again after each change to the record
+    /// whenever it differs from what was sent last.
+    func eventStream(_ event: String, render: @escaping @Sendable (_ first: Bool) async throws -> String) -> Response {
         var headers = ConsoleHTTP.securityHeaders
         headers[.contentType] = "text/event-stream"
         return Response(status: .ok, headers: headers, body: .init { writer in
-            var last = ""
-            // The first render is fresh: a shared one may predate the page this stream
-            // belongs to, and would put older figures back on the screen.
-            var maxAge: Duration = .zero
+            var last = "", first = true
             var seen = engine.changeVersion
             let stopping = Mutex(false)
             try await withGracefulShutdownHandler {
                 while !Task.isCancelled, !stopping.withLock({ $0 }) {
-                    let html = try await shared.current(maxAge: maxAge) { try await liveOverview(by: principal) }.text
-                    maxAge = .milliseconds(1_500)
-                    if html != last {
-                        last = html
-                        let data = html.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
-                        try await writer.write(ByteBuffer(string: "event: overview\n\(data)\n\n"))
+                    let text = try await render(first)
+                    first = false
+                    if text != last {
+                        last = text
+                        let data = text.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)" }.joined(separator: "\n")
+                        try await writer.write(ByteBuffer(string: "event: \(event)\n\(data)\n\n"))
                     }
                     let before = seen
                     seen = await engine.nextChange(after: seen, timeout: .seconds(20))

@@ -10,7 +10,8 @@ enum Layout {
         let nav: HTML = if let session {
             """
             <nav aria-label="Main"><a href="/console">Overview</a>\(queues.map { q -> HTML in "<a href=\"/console/queues/\(q)\">\(label(q))</a>" })\
-            <a href="/console/approvals">Approvals</a><a href="/console/at-risk">At risk</a><a href="/console/insights">Insights</a><a href="/console/models">Models</a>\(session.user.role.allows(.readDeadLetters) ? "<a href=\"/console/deliveries\">Deliveries</a>" as HTML : "")</nav>
+            <a href="/console/approvals">Approvals</a><a href="/console/at-risk">At risk</a><a href="/console/insights">Insights</a><a href="/console/models">Models</a>\(session.user.role.allows(.readDeadLetters) ? "<a href=\"/console/deliveries\">Deliveries</a>" as HTML : "")\
+            <a href="/console/notifications" id="bell" aria-label="Notifications">Notifications <span id="bell-count" class="badge breached" hidden></span></a></nav>
             <form method="post" action="/console/logout" class="who">\(csrfField(session))
             <span>\(session.user.displayName) · \(session.user.role.rawValue)</span> <button type="submit">Sign out</button></form>
             """
@@ -21,7 +22,7 @@ enum Layout {
         <title>\(title) · Clearway</title><style>\(HTML(raw: css))</style></head>
         <body><a class="skip" href="#main">Skip to content</a>
         <header><strong class="brand">Clearway</strong>\(nav)</header>
-        <main id="main" tabindex="-1"><h1>\(title)</h1>\(body)</main>\(script)</body></html>
+        <main id="main" tabindex="-1"><h1>\(title)</h1>\(body)</main>\(script)\(session == nil ? "" : "<script src=\"/console/bell.js\"></script>" as HTML)</body></html>
         """
     }
 
