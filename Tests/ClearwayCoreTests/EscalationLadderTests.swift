@@ -151,6 +151,32 @@ struct EscalationLadderTests {
         #expect(Self.ladderTimers(d.takeWrites()) == [Self.at("2026-11-24T11:00:00Z")])
     }
 
+    @Test("on the Berlin site's calendar the ladder skips Christmas and the weekend: 50% on Monday 08:30, breach at 10:30")
+    func secondCalendar() throws {
+        let policy = try PolicyParser.parse(Self.yaml.replacingOccurrences(of: "exceptionTypes:", with: """
+            sites:
+              DC-EU: {calendar: eu-central}
+            exceptionTypes:
+            """).replacingOccurrences(of: "  office:", with: """
+              eu-central: {timeZone: Europe/Berlin, workingHours: "08:00-16:30", holidays: ["2026-12-24", "2026-12-25"]}
+              office:
+            """))
+        var order = CaseDecisionTests.order(prices: [11.95])
+        order.site = "DC-EU"
+        var d = CaseDecision(policy: policy, stamp: DecisionStamp(now: Self.at("2026-12-23T14:00:00Z"), actor: "system:ingest",
+                                                                   policyVersion: policy.version, ids: SequentialIdentifiers()), trigger: "order")
+        var hand = try #require(try d.evaluate(order: order, context: CaseDecisionTests.context, open: nil))
+        d.rollUp(&hand)
+        // Wednesday 15:00 in Berlin: 90 minutes before closing, then Thursday and Friday are holidays.
+        #expect(Self.ladderTimers(d.takeWrites()) == [Self.at("2026-12-28T07:30:00Z")])
+        d = Self.decision(Self.at("2026-12-28T07:30:00Z"), policy: policy)
+        #expect(d.climb(&hand, at: 0))
+        #expect(Self.ladderTimers(d.takeWrites()) == [Self.at("2026-12-28T09:30:00Z")])
+        let standing = try #require(LadderStanding.of(hand.exceptions[0], policy: policy, site: "DC-EU"))
+        #expect(standing.rungs.map(\.fired) == [true, false, false])
+        #expect(standing.rungs.map(\.dueAt) == [nil, Self.at("2026-12-28T09:30:00Z"), Self.at("2026-12-28T11:30:00Z")])
+    }
+
     @Test("a reopened exception starts its ladder again")
     func reopenRestartsLadder() throws {
         var lifecycle = ExceptionLifecycle()

@@ -19,6 +19,8 @@ struct ConsoleRoutes: Sendable {
     let shared = SharedOverview()
     /// Every route registered, with what it needs (for the authorization test).
     let table = ConsoleRouteTable()
+    /// Routes that stream server-sent events until the browser leaves.
+    static let streams: Set<String> = ["/console/live", "/console/notifications/stream"]
 
     @discardableResult
     func register(on router: Router<ClearwayRequestContext>) -> [ConsoleRoute] {
