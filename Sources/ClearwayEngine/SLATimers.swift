@@ -28,6 +28,9 @@ extension ClearwayEngine {
     }
 
     func fire(_ timer: TimerRecord, decision: inout CaseDecision, tx: StoreTransaction) async throws {
+        if timer.kind == .approval {
+            return try await escalateApproval(timer, tx: tx, policy: decision.policy, now: decision.stamp.now)
+        }
         // Lock the case first, then read its exceptions: another node firing this
         // exception's other timer must not leave us working on what it has just changed.
         guard let caseRecord = try await tx.caseRecord(timer.caseId) else { return }
@@ -37,6 +40,7 @@ extension ClearwayEngine {
         switch timer.kind {
         case .rung: _ = decision.climb(&hand, at: index)
         case .atRisk, .breach: guard decision.escalate(&hand, at: index, kind: timer.kind) else { return }
+        case .approval: return
         }
         decision.rollUp(&hand)
         try await CaseWriter.write(decision.takeWrites(), tx: tx, policy: decision.policy, now: decision.stamp.now)

@@ -86,6 +86,39 @@ struct ActionRequestTests {
         }
     }
 
+    @Test("an approval waiting past its target goes to the next role, who is told; the role before can no longer decide it",
+          arguments: TestDatabaseKind.available)
+    func approvalEscalates(_ kind: TestDatabaseKind) async throws {
+        try await Harness.run(kind) { h in
+            _ = try await h.engine.database.createUser(username: "ava", displayName: "Ava", role: .approver, password: "ava-password-12",
+                                                       at: h.clock.now(), by: "test setup", rounds: 1_000)
+            let (caseId, base) = try await pricingException(h)
+            let (_, action) = try await request(h, base, as: .agent, #"{"kind":"override_price","parameters":{"line":1,"unitPrice":10.9}}"#)
+            let id = try #require(action.str("id"))
+            // Four business hours from Monday 09:00 in Chicago: 13:00.
+            h.clock.set(Instant(iso8601: "2026-11-23T18:59:00Z")!)
+            _ = try await h.engine.fireDueTimers()
+            #expect(try await h.get("/v1/actions/\(id)").obj("approval").str("role") == "pricing_approver")
+            h.clock.set(Instant(iso8601: "2026-11-23T19:00:00Z")!)
+            _ = try await h.engine.fireDueTimers()
+            #expect(try await h.get("/v1/actions/\(id)").obj("approval").str("role") == "approver")
+            let told = try await h.engine.notifications(by: Principal(id: "usr_ava", name: "ava", role: .approver)).items
+            #expect(told.map(\.trigger) == [.approvalWaiting] && told.first?.caseId == caseId)
+            let (late, problem) = try await request(h, "/v1/actions/\(id)/approve", as: .pricingApprover, "{}")
+            #expect(late == 403 && problem.str("detail")?.contains("needs a approver") == true)
+            // Four more business hours (17:00, closing): a supervisor decides; a decided request escalates no further.
+            h.clock.set(Instant(iso8601: "2026-11-23T23:00:00Z")!)
+            _ = try await h.engine.fireDueTimers()
+            #expect(try await h.get("/v1/actions/\(id)").obj("approval").str("role") == "supervisor")
+            let (ok, approved) = try await request(h, "/v1/actions/\(id)/approve", as: .supervisor, #"{"reason":"Waited long enough"}"#)
+            #expect(ok == 200 && approved.str("state") == "queued")
+            h.clock.set(Instant(iso8601: "2026-11-24T20:00:00Z")!)
+            _ = try await h.engine.fireDueTimers()
+            let escalations = try await h.get("/v1/cases/\(caseId)").list("timeline").filter { $0.str("action") == "approval.escalated" }
+            #expect(escalations.map { "\($0.str("before") ?? "") → \($0.str("after") ?? "")" } == ["pricing_approver → approver", "approver → supervisor"])
+        }
+    }
+
     @Test("a rejection needs a reason and hands the exception back to its queue")
     func rejection() async throws {
         try await Harness.run(.sqlite) { h in

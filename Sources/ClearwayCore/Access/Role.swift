@@ -41,6 +41,17 @@ extension Role {
         }
     }
 
+    /// Where an approval waiting too long for this role goes next: a pricing or credit
+    /// approver's to an approver, then a supervisor, then an admin.
+    public var nextApprover: Role? {
+        switch self {
+        case .pricingApprover, .creditApprover: .approver
+        case .approver: .supervisor
+        case .supervisor: .admin
+        default: nil
+        }
+    }
+
     /// Whether this role may decide an approval that policy assigns to `required`.
     public func canApprove(_ required: Role) -> Bool {
         guard allows(.approveActions) else { return false }

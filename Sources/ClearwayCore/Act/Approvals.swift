@@ -8,6 +8,8 @@ public struct ApprovalRule: Sendable, Hashable {
     /// True: applies when the customer's exposure would end above the credit limit.
     public var overCreditLimit: Bool
     public var role: Role
+    /// Business minutes a request may wait before it goes to the next approver role.
+    public var escalateAfterMinutes: Double?
 
     public init(id: String, actions: Set<ActionKind>, amountAbove: Money? = nil, priceChangePercentAbove: Double? = nil,
                 overCreditLimit: Bool = false, role: Role) {
@@ -40,8 +42,22 @@ public struct ApprovalRequirement: Sendable, Hashable, Codable {
     public var role: Role
     public var rules: [String]
     public var reason: String
+    /// Business minutes the request may wait for `role` before it goes to the next role.
+    public var escalateAfterMinutes: Double?
+    /// Roles it was escalated from, first to last.
+    public var escalatedFrom: [Role]?
 
-    public init(role: Role, rules: [String], reason: String) { self.role = role; self.rules = rules; self.reason = reason }
+    public init(role: Role, rules: [String], reason: String, escalateAfterMinutes: Double? = nil) {
+        self.role = role; self.rules = rules; self.reason = reason; self.escalateAfterMinutes = escalateAfterMinutes
+    }
+
+    /// The request goes to the next approver role; false when none is above it.
+    public mutating func escalate() -> Bool {
+        guard let next = role.nextApprover else { return false }
+        escalatedFrom = (escalatedFrom ?? []) + [role]
+        role = next
+        return true
+    }
 
     /// The stricter of two requirements (the higher-ranked role), or whichever is set.
     public static func stricter(_ a: ApprovalRequirement?, _ b: ApprovalRequirement?) -> ApprovalRequirement? {
@@ -55,7 +71,8 @@ public struct ApprovalRequirement: Sendable, Hashable, Codable {
         let matched = rules.compactMap { rule in rule.applies(to: kind, impact: impact).map { (rule, $0) } }
         guard let strictest = matched.max(by: { $0.0.role.approvalRank < $1.0.role.approvalRank }) else { return nil }
         return ApprovalRequirement(role: strictest.0.role, rules: matched.map(\.0.id),
-                                   reason: matched.map { "\($0.0.id): \($0.1)" }.joined(separator: "; "))
+                                   reason: matched.map { "\($0.0.id): \($0.1)" }.joined(separator: "; "),
+                                   escalateAfterMinutes: strictest.0.escalateAfterMinutes)
     }
 }
 

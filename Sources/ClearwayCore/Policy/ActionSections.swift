@@ -4,7 +4,7 @@ import Yams
 /// `connectors`. Absent sections keep the built-in defaults.
 enum ActionSections {
     static let guardrailKeys: Set<String> = ["creditReleaseTolerancePercent", "transferDays", "maxPriceChangePercent", "maxCountAdjustmentUnits"]
-    static let approvalKeys: Set<String> = ["id", "actions", "amountAbove", "priceChangePercentAbove", "overCreditLimit", "role"]
+    static let approvalKeys: Set<String> = ["id", "actions", "amountAbove", "priceChangePercentAbove", "overCreditLimit", "role", "escalateAfter"]
     static let autoKeys: Set<String> = ["mode", "rules"]
     static let ruleKeys: Set<String> = ["id", "exceptionType", "action", "enabled", "tiers", "maxVariancePercent", "approveUpToVariancePercent", "maxUnits", "maxOrderValue"]
     static let connectorKeys: Set<String> = ["url", "timeoutSeconds", "maxAttempts", "baseBackoffSeconds", "maxBackoffSeconds",
@@ -48,8 +48,12 @@ enum ActionSections {
         let change = r.number(r.child(node, "priceChangePercentAbove"), "approvals.\(id).priceChangePercentAbove", range: 0...100)
         let overLimit = r.child(node, "overCreditLimit")?.scalar?.string == "true"
         if amount == nil && change == nil && !overLimit { r.issue(node, "approvals.\(id) needs a threshold: amountAbove, priceChangePercentAbove or overCreditLimit: true") }
+        let escalateAfter = r.duration(r.child(node, "escalateAfter"), "approvals.\(id).escalateAfter")
+        if let node = r.child(node, "escalateAfter"), role == .admin { r.issue(node, "approvals.\(id).escalateAfter: an admin's approval has no role above it") }
         guard let role, !actions.isEmpty else { return nil }
-        return ApprovalRule(id: id, actions: actions, amountAbove: amount, priceChangePercentAbove: change, overCreditLimit: overLimit, role: role)
+        var rule = ApprovalRule(id: id, actions: actions, amountAbove: amount, priceChangePercentAbove: change, overCreditLimit: overLimit, role: role)
+        rule.escalateAfterMinutes = escalateAfter
+        return rule
     }
 
     static func autoResolution(_ node: Node, _ r: YAMLNodeReader) -> AutoResolutionPolicy {

@@ -45,6 +45,11 @@ struct ActionSteps {
         try await tx.updateAction(action)
         audit(action, "action.\(action.state.rawValue)", before: before.rawValue, after: action.state.rawValue, reason: reason, detail: detail)
         if action.state == .queued { try await enqueue(action, retry: before == .deadLettered) }
+        if action.state == .pendingApproval, let minutes = action.approval?.escalateAfterMinutes {
+            var site = held(action.caseId)?.caseRecord.site
+            if site == nil { site = try await tx.caseRecord(action.caseId)?.site }
+            try await tx.scheduleTimers([ClearwayEngine.approvalTimer(action, minutes: minutes, site: site, policy: policy, now: now, ids: engine.ids)])
+        }
         try await settleException(for: action, reason: reason)
     }
 
