@@ -143,4 +143,31 @@ struct PolicyTests {
         #expect(!plain.parts.contains { $0.name == "breachRisk" })
         #expect(throws: PolicyRejected.self) { try PolicyParser.parse("version: x\npriority:\n  weights: {breachRisk: -1}\n") }
     }
+
+    @Test("an approval rule's escalateAfter is carried by the requirement; an admin's approval cannot escalate and a bad duration is named by line")
+    func approvalEscalation() throws {
+        let policy = try PolicyParser.parse("""
+            version: x
+            approvals:
+              - {id: big, actions: [override_price], amountAbove: 10, role: pricing_approver, escalateAfter: 90m}
+            """)
+        let impact = ActionImpact(amount: Money(50), priceChangePercent: nil, overCreditLimit: false)
+        var requirement = try #require(ApprovalRequirement.required(for: .overridePrice, impact: impact, rules: policy.actions.approvals))
+        #expect(requirement.escalateAfterMinutes == 90)
+        #expect(requirement.escalate() && requirement.role == .approver && requirement.escalatedFrom == [.pricingApprover])
+        #expect(requirement.escalate() && requirement.escalate() && requirement.role == .admin && !requirement.escalate())
+        do {
+            _ = try PolicyParser.parse("""
+                version: x
+                approvals:
+                  - {id: top, actions: [override_price], amountAbove: 10, role: admin, escalateAfter: 1h}
+                  - {id: odd, actions: [override_price], amountAbove: 10, role: approver, escalateAfter: soon}
+                """)
+            Issue.record("the policy was accepted")
+        } catch {
+            let byLine = Dictionary(grouping: error.issues, by: \.line).mapValues { $0.map(\.message).joined(separator: " | ") }
+            #expect(byLine[3]?.contains("an admin's approval has no role above it") == true)
+            #expect(byLine[4]?.contains("escalateAfter must be a positive duration") == true)
+        }
+    }
 }
