@@ -22,9 +22,10 @@ struct EscalationLadderWorkTests {
 
     static func person(_ name: String, _ role: Role) -> Principal { Principal(id: "usr_\(name)", name: name, role: role) }
 
-    /// Notifications a person got about one exception.
+    /// Escalation notifications a person got about one exception.
     static func told(_ h: Harness, _ name: String, about exceptionId: String) async throws -> [NotificationRecord] {
-        try await h.engine.notifications(by: person(name, .supervisor), limit: 500).items.filter { $0.exceptionId == exceptionId }
+        try await h.engine.notifications(by: person(name, .supervisor), limit: 500).items
+            .filter { $0.exceptionId == exceptionId && $0.trigger == .escalation }
     }
 
     @Test("the default ladder: 75% tells the assignee, breach tells the leads and re-routes, breach + 4h waits for acknowledgement and repeats",
@@ -40,6 +41,9 @@ struct EscalationLadderWorkTests {
             let (caseId, exceptionId, base) = try await h.seededPricingException()
             let assigned = try await h.send(.post, base + "/assign", as: .supervisor, contentType: "application/json", body: #"{"assignee":"dana"}"#)
             #expect(assigned.status == .ok)
+            // Dana is told a supervisor gave it to her.
+            let given = try await h.engine.notifications(by: Self.person("dana", .agent)).items
+            #expect(given.map(\.trigger) == [.assigned] && given.first?.title == "Assigned to you: pricing.contract_mismatch")
             var ladder = try h.json(assigned).obj("ladder")
             // Key tier, 8 business hours from Monday 09:00 in Chicago: 75% at 15:00, breach at 17:00.
             #expect(ladder.list("rungs").map { $0.str("dueAt") } == ["2026-11-23T21:00:00Z", "2026-11-23T23:00:00Z", "2026-11-24T18:00:00Z"])
@@ -96,7 +100,7 @@ struct EscalationLadderWorkTests {
             #expect(timeline.filter { $0.str("action") == "escalation.rung_fired" }.map { $0.str("after") } == ["rung 1", "rung 2", "rung 3", "rung 3"])
             let ack = try #require(timeline.first { $0.str("action") == "escalation.acknowledged" })
             #expect(ack.str("reason") == "Called the pricing lead" && (ack.str("actor") ?? "").contains("supervisor-key"))
-            let told = timeline.filter { $0.str("action") == "notification.created" }
+            let told = timeline.filter { $0.str("action") == "notification.created" && $0.obj("detail").str("trigger") == "escalation" }
             #expect(told.count == 4)
             #expect((told[1].obj("detail")["recipients"] as? [String])?.sorted() == ["dana", "lee", "sam"])
 

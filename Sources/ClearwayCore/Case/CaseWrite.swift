@@ -82,6 +82,13 @@ extension ExceptionRecord {
                       detail: Self.auditDetail(for: event))
             case .assigneeChanged(let from, let to):
                 audit(to == nil ? "exception.unassigned" : "exception.assignee_changed", before: from, after: to, reason: reason)
+                // Someone else gave it to them (a supervisor, a rung of the ladder): they are told.
+                if let to, !stamp.actor.hasPrefix("\(to) (") {
+                    writes.append(.notify(NotificationRequest(
+                        id: stamp.ids.next("NTF"), trigger: .assigned, recipients: [.person(to)], caseId: caseId, exceptionId: id, orderId: nil,
+                        queue: queue, assignee: to, title: "Assigned to you: \(type.rawValue)",
+                        body: "\(finding.summary) (\(queue); due \(sla.dueAt.iso8601))" + (reason.map { ". \($0)" } ?? ""), at: now)))
+                }
             case .stopSLAClock:
                 // A pause ends with the clock: its time counts as paused, the due time moves.
                 if let settings, sla.isPaused { sla.resume(at: now, settings: settings) }
