@@ -92,7 +92,8 @@ struct EscalationLadderWorkTests {
                                          body: #"{"note":"Called the pricing lead"}"#)
             #expect(acked.status == .ok)
             #expect(try h.json(acked).obj("ladder")["awaitingAcknowledgement"] as? Bool == false)
-            let again = try await h.send(.post, base + "/acknowledge-escalation", as: .supervisor, contentType: "application/json", body: "{}")
+            // With no body at all (it is optional): read as an empty document.
+            let again = try await h.send(.post, base + "/acknowledge-escalation", as: .supervisor)
             #expect(again.status == .conflict)
             #expect(String(buffer: again.body).contains("no escalation awaits acknowledgement"))
 
@@ -112,6 +113,9 @@ struct EscalationLadderWorkTests {
             let read = try h.json(try await h.send(.post, "/v1/notifications/read", as: nil, contentType: "application/json", body: "{}",
                                                    headers: auth))
             #expect(read["marked"] as? Int == mine["unread"] as? Int && read["unread"] as? Int == 0)
+            // A required body left out names its missing fields.
+            let noBody = try await h.send(.post, base + "/assign", as: .supervisor)
+            #expect(noBody.status.code == 422 && String(buffer: noBody.body).contains("/assignee"))
             let bad = try await h.send(.get, "/v1/notifications?limit=0", as: nil, headers: auth)
             #expect(bad.status.code == 422 && String(buffer: bad.body).contains("limit"))
         }

@@ -1,11 +1,14 @@
 import ClearwayCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import NIOFoundationEssentialsCompat
 
 /// Holds each API request to the contract before a handler sees it: a declared path with
 /// an undeclared method gets 405 and `Allow`; query parameters outside their declared
-/// length, range, values or format get 422 naming each one.
+/// length, range, values or format get 422 naming each one. A request with no body where
+/// one is declared is read as an empty document.
 struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
     let contract: APIContract
 
@@ -36,6 +39,15 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > Self.maxBodyBytes { throw tooLarge }
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: Self.maxBodyBytes) } catch { throw tooLarge }
+        if buffer.readableBytes == 0, request.headers[.contentType] == nil {
+            // No body at all: an optional one is absent; a required one's missing fields are
+            // named, as for an empty document.
+            let problems = schema.problems(.object([:]))
+            if !problems.isEmpty { throw Problem.invalid(problems) }
+            var head = request.head
+            head.headerFields[.contentType] = "application/json"
+            return try await next(Request(head: head, body: HummingbirdCore.RequestBody(buffer: ByteBuffer(string: "{}"))), context)
+        }
         if buffer.readableBytes > 0, let document = JSONValue.parse(Data(buffer: buffer)) {
             let problems = schema.problems(document)
             if !problems.isEmpty { throw Problem.invalid(problems) }
