@@ -61,6 +61,17 @@ struct TriageAPITests {
             let metrics = String(buffer: try await h.send(.get, "/metrics", as: .viewer).body)
             #expect(metrics.contains("clearway_classifier_decisions{decided_by=\"rules\"} 1"), "\(metrics)")
             #expect(metrics.contains("clearway_classifier_serving_version 0"))
+
+            // A version trained on four messages is listed with why it falls below the quality gate.
+            let (model, summary) = TextClassifier.train(texts: ["where is my order", "track my parcel", "cancel my order", "please cancel it"],
+                                                        labels: ["track_order", "track_order", "cancel_order", "cancel_order"])
+            let file = try ModelArtefact.encode(model, metadata: ModelMetadata(
+                trainingDataHash: "tiny", trainedAt: "2026-11-22T00:00:00Z", training: ClassifierTraining(), summary: summary,
+                labelCounts: ["track_order": 2, "cancel_order": 2]))
+            _ = try await h.engine.registerModel(file, by: .localOperator("test"))
+            let listed = try await h.get("/v1/models/classifier").list("versions")
+            let below = listed.first?["belowGate"] as? [String] ?? []
+            #expect(below.contains { $0.contains("fewer than 20 training examples") }, "\(below)")
         }
     }
 }

@@ -47,8 +47,10 @@ extension APIHandlers {
             modelFailures: health.modelFailures, confidenceThreshold: engine.policy.triage.confidenceThreshold,
             versions: versions.map { v in
                 let metadata = v.metadata
+                let below = metadata?.problems(under: engine.policy.triage.modelGate) ?? []
                 return .init(version: v.version, createdAt: v.createdAt.date, createdBy: v.createdBy, dataHash: v.dataHash,
-                             examples: metadata?.summary.examples ?? 0, accuracy: metadata?.evaluation?.accuracy, macroF1: metadata?.evaluation?.macroF1)
+                             examples: metadata?.summary.examples ?? 0, accuracy: metadata?.evaluation?.accuracy, macroF1: metadata?.evaluation?.macroF1,
+                             belowGate: below.isEmpty ? nil : below)
             },
             history: history.map { .init(version: $0.version, change: .init(rawValue: $0.change.rawValue) ?? .promote, changedBy: $0.changedBy,
                                          changedAt: $0.changedAt.date, reason: $0.reason) },
