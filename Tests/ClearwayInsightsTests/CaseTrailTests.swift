@@ -13,6 +13,9 @@ struct CaseTrailTests {
             .init(seq: 4, at: 2 * h, actor: "user:ann", caseId: "C1", exceptionId: "E1", orderId: "SO-1", action: "exception.assigned"),
             .init(seq: 5, at: 6 * h, actor: "system:sla", caseId: "C1", exceptionId: "E1", orderId: "SO-1", action: "exception.rerouted",
                   before: "pricing", after: "pricing_escalations"),
+            .init(seq: 9, at: 6 * h, actor: "system:sla", caseId: "C1", exceptionId: "E1", orderId: "SO-1", action: "escalation.rung_fired",
+                  after: "rung 2"),
+            .init(seq: 10, at: 6 * h, actor: "system:notifications", caseId: "C1", exceptionId: "E1", orderId: "SO-1", action: "notification.created"),
             .init(seq: 6, at: 8 * h, actor: "user:bo", caseId: "C1", exceptionId: "E1", orderId: "SO-1", action: "exception.resolved"),
             .init(seq: 7, at: 1 * h, actor: "system:ingest", caseId: "C2", exceptionId: "E2", orderId: "SO-2", action: "exception.opened", queue: "pricing"),
             .init(seq: 8, at: 5 * h, actor: "system:sla", caseId: "C2", exceptionId: "E2", orderId: "SO-2", action: "exception.rerouted",
@@ -23,11 +26,11 @@ struct CaseTrailTests {
     @Test("each audit entry becomes an event on its exception, case and order, named as people say it; bookkeeping entries are left out")
     func log() throws {
         let log = CaseTrail.log(Self.steps)
-        #expect(log.events.count == 7)
+        #expect(log.events.count == 8)
         #expect(log.objects.filter { log.objectTypes[Int($0.type)] == "order" }.map(\.id).sorted() == ["SO-1", "SO-2"])
         let exceptions = try log.flattened(on: "exception")
         let trace = exceptions.events(ofCase: 0).map { exceptions.activities[Int(exceptions.activity[$0])] }
-        #expect(trace == ["opened in pricing", "assigned", "moved to pricing_escalations", "resolved by a person"])
+        #expect(trace == ["opened in pricing", "assigned", "moved to pricing_escalations", "escalated (rung 2)", "resolved by a person"])
         #expect(log.attribute("actor", of: 0) == "system:ingest")
         #expect(ProcessMap(try log.flattened(on: "case")).cases == 2)
     }

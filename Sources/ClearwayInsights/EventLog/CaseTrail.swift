@@ -37,6 +37,9 @@ public enum CaseTrail {
         case "sla.paused": "SLA clock paused"
         case "sla.resumed": "SLA clock running again"
         case "sla.pause_refused": "SLA pause allowance used up"
+        case "escalation.rung_fired": "escalated (\(s.after ?? "a rung"))"
+        case "escalation.acknowledged": "escalation acknowledged"
+        case "approval.escalated": "approval sent to \(s.after?.replacingOccurrences(of: "_", with: " ") ?? "the next role")"
         case "exception.resolved": "resolved by a person"
         case "exception.auto_resolved": "cleared (cause gone)"
         case "exception.resolved_by_action": "resolved by an action"
@@ -62,8 +65,9 @@ public enum CaseTrail {
         }
     }
 
-    /// Entries that only restate another (assignee bookkeeping, case comments) are left out.
-    static let skipped: Set<String> = ["exception.assignee_changed", "case.commented"]
+    /// Entries that only restate another (assignee bookkeeping, case comments, who a
+    /// notification reached) are left out.
+    static let skipped: Set<String> = ["exception.assignee_changed", "case.commented", "notification.created", "notification.unaddressed"]
 
     public static func log(_ steps: [Step]) -> ObjectCentricLog {
         var log = ObjectCentricLog()
