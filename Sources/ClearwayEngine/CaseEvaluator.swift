@@ -107,7 +107,7 @@ final class CaseEvaluator {
         guard !pending.isEmpty else { return }
         let writes = pending
         pending.removeAll()
-        try await CaseWriter.write(writes, tx: tx, policy: policy, now: now)
+        try await CaseWriter.write(writes, tx: tx, engine: engine, policy: policy, now: now)
     }
 
     /// Touchless rules for what the decision opened, then the roll-up, then the writes.

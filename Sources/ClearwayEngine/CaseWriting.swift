@@ -6,7 +6,7 @@ import ClearwayStore
 /// inserts of cases or exceptions become one multi-row statement; timers and audit rows are
 /// collected by the transaction and written at commit.
 enum CaseWriter {
-    static func write(_ writes: [CaseWrite], tx: StoreTransaction, policy: Policy, now: Instant) async throws {
+    static func write(_ writes: [CaseWrite], tx: StoreTransaction, engine: ClearwayEngine, policy: Policy, now: Instant) async throws {
         var cases: [CaseRecord] = [], exceptions: [ExceptionRecord] = []
         func flush() async throws {
             if !exceptions.isEmpty { try await tx.insertExceptions(exceptions); exceptions.removeAll() }
@@ -31,7 +31,7 @@ enum CaseWriter {
                 try await flush()
                 try await PurchaseOrderAcknowledgment.acknowledge(orderId: orderId, caseId: caseId, tx: tx, policy: policy, now: now)
             case .notify(let request):
-                try await NotificationWriter.write(request, tx: tx, policyVersion: policy.version)
+                try await NotificationWriter.write(request, tx: tx, engine: engine, policy: policy)
             }
         }
         try await flush()
@@ -49,7 +49,7 @@ extension ClearwayEngine {
     func transition(_ record: inout ExceptionRecord, _ event: ExceptionLifecycle.Event, site: String, reason: String?, actor: String,
                     tx: StoreTransaction, policy: Policy, now: Instant) async throws {
         let writes = try writes(of: event, on: &record, site: site, reason: reason, actor: actor, policy: policy, now: now)
-        try await CaseWriter.write(writes, tx: tx, policy: policy, now: now)
+        try await CaseWriter.write(writes, tx: tx, engine: self, policy: policy, now: now)
     }
 
     /// What a lifecycle event means as writes, for the caller to make; an illegal event is
@@ -67,6 +67,6 @@ extension ClearwayEngine {
     func saveRollup(_ caseRecord: inout CaseRecord, exceptions: [ExceptionRecord], actor: String, tx: StoreTransaction,
                     policy: Policy, now: Instant) async throws {
         let writes = caseRecord.rolledUp(exceptions, stamp: stamp(actor, policy: policy, now: now))
-        try await CaseWriter.write(writes, tx: tx, policy: policy, now: now)
+        try await CaseWriter.write(writes, tx: tx, engine: self, policy: policy, now: now)
     }
 }

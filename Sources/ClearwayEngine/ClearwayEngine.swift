@@ -39,6 +39,10 @@ public final class ClearwayEngine: Sendable {
     public let dataKey: DataKey
     /// Limits for webhook deliveries (url unused).
     public let webhookDelivery = ConnectorSettings(url: "webhooks", timeoutSeconds: 10, maxAttempts: 10, baseBackoffSeconds: 5, maxBackoffSeconds: 3_600)
+    /// Limits for notification sends (mail, Slack, Teams; url unused).
+    public let notificationDelivery = ConnectorSettings(url: "notifications", timeoutSeconds: 30, maxAttempts: 8, baseBackoffSeconds: 30,
+                                                        maxBackoffSeconds: 3_600)
+    private let channelSettings = Mutex(NotificationChannels())
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
                 ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), maxQueuedEvents: Int = 50_000,
@@ -56,6 +60,11 @@ public final class ClearwayEngine: Sendable {
     }
 
     public var policy: Policy { currentPolicy.withLock { $0.policy } }
+
+    /// The mail server and the console's public address this node sends notifications with.
+    public var notificationChannels: NotificationChannels { channelSettings.withLock { $0 } }
+
+    public func configureNotifications(_ channels: NotificationChannels) { channelSettings.withLock { $0 = channels } }
 
     /// The policy in force and its generation: a request is normalised and decided under one
     /// snapshot, never under two versions.

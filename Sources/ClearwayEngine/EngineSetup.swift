@@ -16,6 +16,8 @@ public struct EngineSetup: Sendable {
     public var bootstrapToken: String?
     /// Events waiting to be committed beyond which ingestion answers 429 with Retry-After.
     public var maxQueuedEvents = 50_000
+    /// The mail server and public address notifications are sent with (none: console only).
+    public var notificationChannels = NotificationChannels()
 
     public init(database: DatabaseLocation, policy: Policy, dataKey: DataKey = .random(), bootstrapToken: String? = nil) {
         self.database = database; self.policy = policy; self.dataKey = dataKey; self.bootstrapToken = bootstrapToken
@@ -38,6 +40,7 @@ extension ClearwayEngine {
         }
         let engine = ClearwayEngine(database: database, policy: setup.policy, clock: clock, dataKey: setup.dataKey,
                                     maxQueuedEvents: setup.maxQueuedEvents, sessionClock: sessionClock, logger: logger)
+        engine.configureNotifications(setup.notificationChannels)
         for (system, settings) in setup.policy.actions.connectors {
             engine.connectors.register(system, connector: HTTPConnector(client: engine.outbound, settings: settings), settings: settings)
         }

@@ -43,6 +43,6 @@ extension ClearwayEngine {
         case .approval: return
         }
         decision.rollUp(&hand)
-        try await CaseWriter.write(decision.takeWrites(), tx: tx, policy: decision.policy, now: decision.stamp.now)
+        try await CaseWriter.write(decision.takeWrites(), tx: tx, engine: self, policy: decision.policy, now: decision.stamp.now)
     }
 }

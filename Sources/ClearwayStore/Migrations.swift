@@ -248,6 +248,22 @@ enum Migrations {
             "CREATE INDEX notifications_recipient ON notifications (recipient, read_at, created_at)",
             "CREATE INDEX notifications_request ON notifications (request_id)",
         ]),
+        ("0014_notification_delivery", [
+            // Each person's choices (channels per trigger, quiet hours, digest window); the
+            // webhook URLs in the document are sealed with the data key.
+            """
+            CREATE TABLE notification_preferences (username TEXT PRIMARY KEY, document TEXT NOT NULL, updated_at BIGINT NOT NULL,
+                updated_by TEXT NOT NULL)
+            """,
+            // One row per notification and channel beyond the console, written with the
+            // notification: waiting until due, then taken into exactly one outbox message
+            // (`outbox_id`), so no notification is ever sent twice on one channel.
+            """
+            CREATE TABLE notification_sends (notification_id TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+                due_at BIGINT NOT NULL, outbox_id TEXT, PRIMARY KEY (notification_id, channel))
+            """,
+            "CREATE INDEX notification_sends_waiting ON notification_sends (outbox_id, recipient, channel, due_at)",
+        ]),
     ]
 }
 

@@ -19,6 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var sim: SimulationOptions
+    @OptionGroup var notify: NotificationOptions
     @Option(help: "Port for the console and API.") var port = 8080
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "SQLite file for the demo (replaced at start).") var databaseFile = "clearway-demo.db"
@@ -46,17 +47,23 @@ struct DemoCommand: AsyncParsableCommand {
         let config = ServeConfiguration(host: host, port: port, engine: EngineSetup(
             database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(), bootstrapToken: try bootstrapTokenFromEnvironment()))
         let host = self.host, speed = self.speed, live = self.live, classifierData = self.classifierData
+        let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
+        _ = try notify.channels()  // bad mail settings stop the demo before it starts
         _ = try await EmbeddedServer.run(config, clock: clock, logger: logger) { running in
-            let logins = try await Self.createDemoUsers(running.engine.database, at: clock.now())
+            let channels = try notify.channels(defaultPublicURL: "http://\(shownHost):\(running.port)")
+            running.engine.configureNotifications(channels)
+            let logins = try await Self.createDemoUsers(running.engine, at: clock.now())
             let classifier = await Self.serveClassifier(running.engine, data: classifierData)
             say("""
 
-                Clearway demo: http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(running.port)/console
+                Clearway demo: http://\(shownHost):\(running.port)/console
 
                 Sign in as (one per role; passwords are new each run):
                 \(logins.map { "    \($0.0.padding(toLength: 11, withPad: " ", startingAt: 0)) password \($0.1)" }.joined(separator: "\n"))
 
                 \(classifier)
+                \(channels.mail.map { "Notification mail goes to \($0.host):\($0.port) (each person is <username>@clearway-demo.test)." }
+                    ?? "Notifications show in the console's bell; --smtp smtp://127.0.0.1:1025 sends them to a mail catcher too (docs/NOTIFICATIONS.md).")
 
                 Backfilling \(settings.days) days of a simulated distributor (\(settings.customers) customers, about \(settings.ordersPerDay) orders a weekday)…
                 """)
@@ -120,8 +127,10 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// One sign-in per person-facing role, each with a fresh random password.
-    static func createDemoUsers(_ database: Database, at now: Instant) async throws -> [(String, String)] {
+    /// One sign-in per person-facing role, each with a fresh random password and an e-mail
+    /// address at the demo's own domain.
+    static func createDemoUsers(_ engine: ClearwayEngine, at now: Instant) async throws -> [(String, String)] {
+        let database = engine.database
         let people: [(String, String, Role)] = [
             ("agent", "Alex Agent", .agent), ("approver", "Pat Approver", .approver), ("supervisor", "Sam Supervisor", .supervisor),
             ("viewer", "Vic Viewer", .viewer), ("admin", "Ada Admin", .admin),
@@ -130,6 +139,8 @@ struct DemoCommand: AsyncParsableCommand {
         for (username, name, role) in people {
             let password = "demo-" + APIKeySecret.generate().dropFirst(3).prefix(10)
             _ = try await database.createUser(username: username, displayName: name, role: role, password: password, at: now, by: "system:demo", rounds: 20_000)
+            try await database.saveNotificationPreferences(NotificationPreferences(email: "\(username)@clearway-demo.test"), for: username,
+                                                           key: engine.dataKey, actor: "system:demo", at: now)
             logins.append((username, password))
         }
         return logins

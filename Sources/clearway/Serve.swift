@@ -14,6 +14,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var policyOption: PolicyOption
+    @OptionGroup var notify: NotificationOptions
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "File holding the key that seals webhook secrets, created if missing ($CLEARWAY_DATA_KEY wins; give every node the same key).")
     var dataKeyFile = "clearway-data.key"
@@ -37,6 +38,7 @@ struct Serve: AsyncParsableCommand {
         } catch { throw CLIError.badInput("\(error)") }
         var setup = EngineSetup(database: location, policy: policy, dataKey: dataKey, bootstrapToken: try bootstrapTokenFromEnvironment())
         setup.maxQueuedEvents = maxQueuedEvents
+        setup.notificationChannels = try notify.channels()
         var config = ServeConfiguration(host: host, port: port, engine: setup)
         let fromEnvironment = (ProcessInfo.processInfo.environment["CLEARWAY_TRUSTED_PROXIES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -73,7 +73,7 @@ struct EscalationLadderTests {
         #expect(Self.audits(writes).map(\.action) == ["escalation.rung_fired"])
         #expect(Self.audits(writes).first?.reason == "Rung 1 of 3 (50%): notify assignee, queueLeads")
         #expect(Self.notices(writes).map(\.recipients) == [[.assignee, .queueLeads]])
-        #expect(Self.notices(writes).first?.trigger == .escalation && Self.notices(writes).first?.queue == "pricing")
+        #expect(Self.notices(writes).first?.trigger == .atRisk && Self.notices(writes).first?.queue == "pricing")
         #expect(Self.ladderTimers(writes) == [Self.at("2026-11-24T09:00:00Z")])
         // Fired again at the same instant (a second node, a restart): nothing more.
         #expect(!d.climb(&hand, at: 0))

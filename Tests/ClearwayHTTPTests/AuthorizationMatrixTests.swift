@@ -19,7 +19,8 @@ struct AuthorizationMatrixTests {
         "addComment": .workExceptions, "claimException": .workExceptions,
         // The sample assigns to someone else, and re-routing moves work between teams: supervisors.
         "assignException": .assignOthers, "rerouteException": .assignOthers, "acknowledgeEscalation": .assignOthers,
-        "listNotifications": .readCases, "markNotificationsRead": .readCases, "unassignException": .workExceptions,
+        "listNotifications": .readCases, "markNotificationsRead": .readCases,
+        "getNotificationPreferences": .readCases, "putNotificationPreferences": .readCases, "unassignException": .workExceptions,
         "waitException": .workExceptions, "resumeException": .workExceptions, "resolveException": .workExceptions,
         "requestAction": .workExceptions, "assessAction": .workExceptions, "executeAction": .workExceptions, "correctRequestType": .workExceptions,
         "recommendationFeedback": .workExceptions, "bulkExceptions": .workExceptions,

@@ -50,10 +50,11 @@ extension CaseDecision {
             default: break
             }
             if !rung.notify.isEmpty {
+                let trigger = step.trigger(rung)
                 writes.append(.notify(NotificationRequest(
-                    id: stamp.ids.next("NTF"), trigger: .escalation, recipients: rung.notify, caseId: caseRecord.id,
+                    id: stamp.ids.next("NTF"), trigger: trigger, recipients: rung.notify, caseId: caseRecord.id,
                     exceptionId: exception.id, orderId: caseRecord.orderId, queue: exception.queue, assignee: exception.lifecycle.assignee,
-                    title: "Escalation: \(exception.type.rawValue) on \(caseRecord.orderKey)", body: reason, at: stamp.now)))
+                    title: "\(trigger.heading): \(exception.type.rawValue) on \(caseRecord.orderKey)", body: reason, at: stamp.now)))
             }
         }
         if let timer = TimerRecord.ladder(for: exception, settings: settings, ids: stamp.ids) { writes.append(.scheduleTimers([timer])) }

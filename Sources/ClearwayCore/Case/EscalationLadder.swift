@@ -174,3 +174,14 @@ public struct LadderProgress: Sendable, Codable, Hashable {
 
     public var isStart: Bool { self == LadderProgress() }
 }
+
+extension LadderStep {
+    /// What a rung's notification is about: a rung before breach warns that the exception is
+    /// at risk, the breach rung that it breached; rungs after it (and repeats) escalate.
+    public func trigger(_ rung: EscalationRung) -> NotificationTrigger {
+        switch rung.at {
+        case .share: .atRisk
+        case .afterBreach(let minutes): minutes == 0 && repetition == 0 ? .breached : .escalation
+        }
+    }
+}

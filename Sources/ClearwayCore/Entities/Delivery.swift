@@ -3,7 +3,7 @@
 /// then attempted until the receiver answers, the attempts run out (dead letter), or a
 /// person retries it. Its lifecycle is `handle(_:)`; Store only maps it to a row.
 public struct Delivery: Sendable, Codable, Hashable {
-    public enum Kind: String, Sendable, Codable { case action, webhook }
+    public enum Kind: String, Sendable, Codable { case action, webhook, notification }
     public enum State: String, Sendable, Codable { case pending, delivered, dead }
 
     public var id: String

@@ -86,6 +86,8 @@ public struct Policy: Sendable, Hashable {
     public var triage: TriageSettings
     /// Internal hosts and address ranges connectors and webhooks may reach.
     public var outbound = OutboundPolicy()
+    /// What people who have not chosen are sent beyond the console, and the digest window.
+    public var notifications = NotificationSettings()
 
     public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:],
                 actions: ActionPolicy = ActionPolicy(), edi: EDISettings = EDISettings(), triage: TriageSettings = TriageSettings()) {

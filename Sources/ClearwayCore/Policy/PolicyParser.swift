@@ -6,7 +6,8 @@ import Yams
 public enum PolicyParser {
     static let topKeys: Set<String> = ["version", "calendars", "defaultCalendar", "priority", "detection", "slaPause", "escalation",
                                         "exceptionTypes", "sites", "statusMaps", "description",
-                                        "guardrails", "approvals", "autoResolution", "connectors", "edi", "triage", "outbound"]
+                                        "guardrails", "approvals", "autoResolution", "connectors", "edi", "triage", "outbound",
+                                        "notifications"]
     static let siteKeys: Set<String> = ["calendar", "priority", "detection", "slaPause", "escalation", "exceptionTypes", "description"]
 
     public static func parse(_ text: String) throws(PolicyRejected) -> Policy {
@@ -67,9 +68,11 @@ public enum PolicyParser {
         let edi = EDISection.read(root, r)
         let triage = TriageSection.read(root, r)
         let outbound = OutboundSection.read(root, connectors: actions.connectors, r)
+        let notifications = NotificationSection.read(root, r)
         if !r.issues.isEmpty { throw PolicyRejected(r.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
         var policy = Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps, actions: actions, edi: edi, triage: triage)
         policy.outbound = outbound
+        policy.notifications = notifications
         return policy
     }
 

@@ -45,10 +45,18 @@ struct ActionSteps {
         try await tx.updateAction(action)
         audit(action, "action.\(action.state.rawValue)", before: before.rawValue, after: action.state.rawValue, reason: reason, detail: detail)
         if action.state == .queued { try await enqueue(action, retry: before == .deadLettered) }
-        if action.state == .pendingApproval, let minutes = action.approval?.escalateAfterMinutes {
-            var site = held(action.caseId)?.caseRecord.site
-            if site == nil { site = try await tx.caseRecord(action.caseId)?.site }
-            try await tx.scheduleTimers([ClearwayEngine.approvalTimer(action, minutes: minutes, site: site, policy: policy, now: now, ids: engine.ids)])
+        if action.state == .pendingApproval, let approval = action.approval {
+            var caseRecord = held(action.caseId)?.caseRecord
+            if caseRecord == nil { caseRecord = try await tx.caseRecord(action.caseId) }
+            if let minutes = approval.escalateAfterMinutes {
+                try await tx.scheduleTimers([ClearwayEngine.approvalTimer(action, minutes: minutes, site: caseRecord?.site, policy: policy,
+                                                                          now: now, ids: engine.ids)])
+            }
+            try await NotificationWriter.write(NotificationRequest(
+                id: engine.ids.next("NTF"), trigger: .approvalWaiting, recipients: [.role(approval.role)], caseId: action.caseId,
+                exceptionId: action.exceptionId, orderId: caseRecord?.orderId, queue: nil, assignee: nil,
+                title: "Approval waiting: \(action.kind.label) on \(caseRecord?.orderKey ?? action.caseId)",
+                body: "Asked by \(action.requestedBy): \(approval.reason)", at: now), tx: tx, engine: engine, policy: policy)
         }
         try await settleException(for: action, reason: reason)
     }

@@ -23,7 +23,7 @@ extension ClearwayEngine {
             id: ids.next("NTF"), trigger: .approvalWaiting, recipients: [.role(approval.role)], caseId: action.caseId,
             exceptionId: action.exceptionId, orderId: caseRecord?.orderId, queue: nil, assignee: nil,
             title: "Approval waiting: \(action.kind.label) on \(caseRecord?.orderKey ?? action.caseId)", body: reason, at: now),
-            tx: tx, policyVersion: policy.version)
+            tx: tx, engine: self, policy: policy)
         if approval.role.nextApprover != nil {
             try await tx.scheduleTimers([Self.approvalTimer(action, minutes: minutes, site: caseRecord?.site, policy: policy, now: now, ids: ids)])
         }

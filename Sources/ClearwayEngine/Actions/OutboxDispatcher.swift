@@ -31,6 +31,7 @@ public final class OutboxDispatcher: Sendable {
     /// One pass: delivers what is due now. Returns the number of rows attempted.
     @discardableResult
     public func dispatchOnce() async throws -> Int {
+        try await gatherNotifications()
         let now = engine.clock.now()
         let waiting = engine.connectors.openCircuits(now: now)
         let (limit, lease) = (batchSize, leaseSeconds)
@@ -54,6 +55,7 @@ public final class OutboxDispatcher: Sendable {
 
     func deliver(_ row: Delivery) async throws {
         if row.kind == .webhook { return try await deliverWebhook(row) }
+        if row.kind == .notification { return try await deliverNotification(row) }
         guard let (connector, settings) = engine.connectors.connector(row.target) else {
             try await record(row, .retryable(reason: "no connector is configured for \(row.target)"), settings: ConnectorSettings(url: "http://unconfigured"))
             return
@@ -81,6 +83,7 @@ public final class OutboxDispatcher: Sendable {
             let effects = current.handle(outcome, settings: settings, jitter: jitter, now: now)
             var action: ActionRecord? = if let id = current.actionId { try await tx.action(id) } else { nil }
             action?.attempts = current.attempts
+            let about = (caseId: action?.caseId, exceptionId: action?.exceptionId)
             let steps = ActionSteps(engine: engine, tx: tx, policy: policy, now: now, actor: "system:outbox")
             var dead = false
             for effect in effects {
@@ -104,6 +107,14 @@ public final class OutboxDispatcher: Sendable {
             }
             if let a = action { try await tx.updateAction(a) }
             try await tx.updateOutbox(current)
+            if row.kind == .notification {
+                try await Self.settleNotification(row, current, tx: tx, engine: engine, policy: policy, now: now)
+            } else if dead {
+                let what = row.kind == .webhook ? "webhook delivery \(row.id) to subscription \(row.target)"
+                    : "action \(row.actionId ?? row.id) to \(row.target)"
+                try await Self.deadLetterNotice(what: what, why: current.lastError ?? "", consoleOnly: false, caseId: about.caseId,
+                                                exceptionId: about.exceptionId, tx: tx, engine: engine, policy: policy, now: now)
+            }
             return dead
         }
         if deadLettered {

@@ -59,20 +59,6 @@ extension APIHandlers {
                                                     needs: .assignOthers))))
     }
 
-    func listNotifications(_ input: Operations.listNotifications.Input) async throws -> Operations.listNotifications.Output {
-        let principal = try RequestPrincipal.require(.readCases)
-        let (unread, items) = try await engine.notifications(by: principal, unreadOnly: input.query.unread ?? false, limit: input.query.limit ?? 50)
-        return .ok(.init(body: .json(.init(unread: unread, items: items.map(ContractMapping.notification)))))
-    }
-
-    func markNotificationsRead(_ input: Operations.markNotificationsRead.Input) async throws -> Operations.markNotificationsRead.Output {
-        let principal = try RequestPrincipal.require(.readCases)
-        var ids: [String]?
-        if case .json(let body)? = input.body { ids = body.ids }
-        let marked = try await engine.markNotificationsRead(ids, by: principal)
-        return .ok(.init(body: .json(.init(marked: marked, unread: try await engine.unreadNotifications(by: principal)))))
-    }
-
     func addComment(_ input: Operations.addComment.Input) async throws -> Operations.addComment.Output {
         let principal = try RequestPrincipal.require(.workExceptions)
         let body = switch input.body { case .json(let json): json }

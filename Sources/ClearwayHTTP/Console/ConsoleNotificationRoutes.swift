@@ -48,7 +48,7 @@ enum NotificationViews {
             <th scope="col">State</th><th scope="col"><span class="sr">Mark read</span></th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
         return Layout.page(title: "Notifications", session: session, body: """
-            \(notice)<p>\(unread) unread · \(filter)</p>\(markAll)\(table)
+            \(notice)<p>\(unread) unread · \(filter) · <a href="/console/preferences">Where notifications reach you</a></p>\(markAll)\(table)
             """)
     }
 

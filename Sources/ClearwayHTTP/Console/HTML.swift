@@ -1,3 +1,5 @@
+import ClearwayCore
+
 /// Markup built by string interpolation that escapes every interpolated value unless it is
 /// itself `HTML`, so text from events, customers or users can never become markup.
 struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
@@ -21,21 +23,7 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
         mutating func appendInterpolation<T: CustomStringConvertible>(_ value: T) { text += HTML.escape(value.description) }
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
     static func join(_ parts: [HTML], separator: HTML = "") -> HTML {
         HTML(raw: parts.map(\.text).joined(separator: separator.text))

@@ -13,6 +13,7 @@ import Synchronization
 public final class OutboundClient: Sendable {
     public struct Refused: Error, Sendable, CustomStringConvertible {
         public let description: String
+        var unresolved = false
     }
 
     private let policy: Mutex<OutboundPolicy>
@@ -26,9 +27,12 @@ public final class OutboundClient: Sendable {
 
     public func setPolicy(_ policy: OutboundPolicy) { self.policy.withLock { $0 = policy } }
 
-    /// Why `url` may not be called, or nil. Resolves the host.
-    public func refusal(_ url: String) async -> String? {
-        do { _ = try await target(url); return nil } catch let refused as Refused { return refused.description } catch {
+    /// Why `url` may not be called, or nil. Resolves the host; a host that does not resolve
+    /// (yet) passes when `allowUnresolved`, to be checked again when it is called.
+    public func refusal(_ url: String, allowUnresolved: Bool = false) async -> String? {
+        do { _ = try await target(url); return nil } catch let refused as Refused {
+            return allowUnresolved && refused.unresolved ? nil : refused.description
+        } catch {
             return "the URL could not be checked"
         }
     }
@@ -47,7 +51,7 @@ public final class OutboundClient: Sendable {
         if parsed.user != nil || parsed.password != nil { throw Refused(description: "URLs with credentials are not called") }
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let addresses: [[UInt8]]
-        do { addresses = try await resolve(bare) } catch { throw Refused(description: "\(host) could not be resolved") }
+        do { addresses = try await resolve(bare) } catch { throw Refused(description: "\(host) could not be resolved", unresolved: true) }
         if let refusal = policy.withLock({ $0 }).refusal(host: host, port: parsed.port, addresses: addresses) {
             throw Refused(description: refusal)
         }

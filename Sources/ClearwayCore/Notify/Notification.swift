@@ -6,6 +6,18 @@ public enum NotificationTrigger: String, Sendable, Codable, CaseIterable, Hashab
     case breached
     case escalation
     case deadLetter = "dead_letter"
+
+    /// How a notification of this kind is titled.
+    public var heading: String {
+        switch self {
+        case .assigned: "Assigned to you"
+        case .approvalWaiting: "Approval waiting"
+        case .atRisk: "At risk"
+        case .breached: "Breached"
+        case .escalation: "Escalation"
+        case .deadLetter: "Dead letter"
+        }
+    }
 }
 
 /// A decision asks for people to be told something. The engine turns the recipients
@@ -24,11 +36,15 @@ public struct NotificationRequest: Sendable, Hashable {
     public var title: String
     public var body: String
     public var at: Instant
+    /// Shown in the console only, never sent out: what reports a failed send must not
+    /// itself wait on the channel that failed.
+    public var consoleOnly: Bool
 
     public init(id: String, trigger: NotificationTrigger, recipients: [EscalationRung.Recipient], caseId: String?, exceptionId: String?,
-                orderId: String?, queue: String?, assignee: String?, title: String, body: String, at: Instant) {
+                orderId: String?, queue: String?, assignee: String?, title: String, body: String, at: Instant, consoleOnly: Bool = false) {
         self.id = id; self.trigger = trigger; self.recipients = recipients; self.caseId = caseId; self.exceptionId = exceptionId
         self.orderId = orderId; self.queue = queue; self.assignee = assignee; self.title = title; self.body = body; self.at = at
+        self.consoleOnly = consoleOnly
     }
 }
 
