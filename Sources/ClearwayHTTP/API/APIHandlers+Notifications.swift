@@ -27,7 +27,8 @@ extension APIHandlers {
         let principal = try RequestPrincipal.require(.readCases)
         let body = switch input.body { case .json(let json): json }
         var doc: [String: JSONValue] = [:]
-        if let e = body.email { doc["email"] = .string(e) }
+        // An empty string is no value: with PUT, as good as leaving it out.
+        if let e = body.email, !e.isEmpty { doc["email"] = .string(e) }
         if let s = body.slackWebhook { doc["slackWebhook"] = s.isEmpty ? .null : .string(s) }
         if let t = body.teamsWebhook { doc["teamsWebhook"] = t.isEmpty ? .null : .string(t) }
         if let c = body.channels {
@@ -36,7 +37,7 @@ extension APIHandlers {
         if let q = body.quietHours {
             doc["quietHours"] = .object(["from": .string(q.from), "to": .string(q.to), "daysOff": .bool(q.daysOff ?? false)])
         }
-        if let s = body.calendarSite { doc["calendarSite"] = .string(s) }
+        if let s = body.calendarSite, !s.isEmpty { doc["calendarSite"] = .string(s) }
         if let d = body.digestMinutes { doc["digestMinutes"] = .number(Double(d)) }
         let stored = try await engine.changeNotificationPreferences(.object(doc), replace: true, by: principal)
         return .ok(.init(body: .json(preferences(stored))))

@@ -45,9 +45,11 @@ struct APIContract: Sendable {
             var operationIds: [String: String] = [:]
             for (method, op) in (value as? [String: Any]) ?? [:] {
                 operationIds[method.uppercased()] = (op as? [String: Any])?["operationId"] as? String
-                let content = ((op as? [String: Any])?["requestBody"] as? [String: Any])?["content"] as? [String: Any]
+                let requestBody = (op as? [String: Any])?["requestBody"] as? [String: Any]
+                let content = requestBody?["content"] as? [String: Any]
                 if let schema = (content?["application/json"] as? [String: Any])?["schema"] {
-                    body[method.uppercased()] = BodySchema(root: Self.json(schema), components: components)
+                    body[method.uppercased()] = BodySchema(root: Self.json(schema), components: components,
+                                                           required: requestBody?["required"] as? Bool ?? false)
                 }
                 let parameters = ((op as? [String: Any])?["parameters"] as? [[String: Any]]) ?? []
                 query[method.uppercased()] = parameters.compactMap { p in

@@ -7,6 +7,8 @@ import ClearwayCore
 struct BodySchema: Sendable {
     let root: JSONValue
     let components: [String: JSONValue]
+    /// The operation declares its body required (`requestBody.required`).
+    var required = false
 
     func problems(_ value: JSONValue) -> [FieldProblem] {
         var problems: [FieldProblem] = []

@@ -41,9 +41,10 @@ struct ContractMiddleware<Context: RequestContext>: RouterMiddleware {
         do { buffer = try await request.collectBody(upTo: Self.maxBodyBytes) } catch { throw tooLarge }
         if buffer.readableBytes == 0, request.headers[.contentType] == nil {
             // No body at all: an optional one is absent; a required one's missing fields are
-            // named, as for an empty document.
+            // named, as for an empty document, or the body itself when it has none.
             let problems = schema.problems(.object([:]))
             if !problems.isEmpty { throw Problem.invalid(problems) }
+            if schema.required { throw Problem.invalid([FieldProblem(pointer: "/", detail: "a JSON body is required")]) }
             var head = request.head
             head.headerFields[.contentType] = "application/json"
             return try await next(Request(head: head, body: HummingbirdCore.RequestBody(buffer: ByteBuffer(string: "{}"))), context)
