@@ -21,9 +21,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Events waiting to be committed beyond which ingestion answers 429 with Retry-After.") var maxQueuedEvents = 50_000
     @Option(help: "A reverse proxy (address or range, repeatable; also $CLEARWAY_TRUSTED_PROXIES, comma-separated) whose X-Forwarded-For names the client for sign-in and key limits.")
     var trustedProxy: [String] = []
+    @Option(help: "Unknown or revoked API keys one client address may send in a minute before it is answered 429 for the rest of it.")
+    var failedKeyLimit = 20
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (0: any free port)") }
+        guard (1...1_000_000).contains(failedKeyLimit) else { throw ValidationError("--failed-key-limit must be 1…1000000") }
         guard (1...10_000_000).contains(maxQueuedEvents) else { throw ValidationError("--max-queued-events must be 1…10000000") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
@@ -43,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         let fromEnvironment = (ProcessInfo.processInfo.environment["CLEARWAY_TRUSTED_PROXIES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.trustedProxies = trustedProxy + fromEnvironment
+        config.failedKeyLimit = failedKeyLimit
         if let problem = config.trustedProxies.lazy.compactMap(ClientAddresses.problem).first { throw CLIError.badInput("--trusted-proxy: \(problem)") }
         let host = self.host
         let (app, _) = try await buildApplication(config, logger: logger, onAdminKey: { outcome in

@@ -25,7 +25,10 @@ enum ContractTools {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-contract-\(UUID().uuidString).db").path
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) } }
         let token = "contract-admin-\(UUID().uuidString)"
-        let server = try ChildProcess(BrowserTools.clearway, ["serve", "--port", "0", "--database", "sqlite:\(db)", "--log-level", "error"],
+        let server = try ChildProcess(BrowserTools.clearway, ["serve", "--port", "0", "--database", "sqlite:\(db)", "--log-level", "error",
+                                                                   // Its requests without a valid key test the contract's 401s, not the
+                                                                   // guessing throttle (HardeningTests): they must not turn into 429s.
+                                                                   "--failed-key-limit", "1000000"],
                                       environment: ["CLEARWAY_BOOTSTRAP_TOKEN": token,
                                                     "CLEARWAY_DATA_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()])
         defer { server.stop() }

@@ -9,12 +9,14 @@ import ServiceLifecycle
 
 /// Builds the router: ops routes, hand-written ingestion and the generated API, behind
 /// metrics, problem+json error mapping and authentication, in that order.
-public func buildRouter(engine: ClearwayEngine, logger: Logger, addresses: ClientAddresses = ClientAddresses()) throws -> Router<ClearwayRequestContext> {
+public func buildRouter(engine: ClearwayEngine, logger: Logger, addresses: ClientAddresses = ClientAddresses(),
+                        failedKeyLimit: Int = 20) throws -> Router<ClearwayRequestContext> {
     let metrics = ClearwayMetrics()
     let router = Router(context: ClearwayRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(logger: logger))
-    router.add(middleware: AuthMiddleware(authenticator: KeyAuthenticator(engine: engine), logger: logger, addresses: addresses))
+    router.add(middleware: AuthMiddleware(authenticator: KeyAuthenticator(engine: engine), logger: logger,
+                                                throttle: FailedKeyThrottle(limit: failedKeyLimit), addresses: addresses))
     router.add(middleware: ContractMiddleware(contract: .served))
     OpsRoutes(engine: engine, metrics: metrics).register(on: router)
     ConsoleRoutes(engine: engine, logger: logger, addresses: addresses).register(on: router)
@@ -44,6 +46,9 @@ public struct ServeConfiguration: Sendable {
     public var trustedProxies: [String] = []
     /// How long a connection may sit with nothing to read before it is closed.
     public var idleTimeout: Duration = .seconds(75)
+    /// Unknown or revoked API keys one client address may send in a minute before it is
+    /// answered 429 for the rest of that minute.
+    public var failedKeyLimit = 20
 
     public init(host: String = "127.0.0.1", port: Int = 8080, engine: EngineSetup,
                 timerInterval: Duration = .seconds(1), dispatchInterval: Duration = .milliseconds(250)) {
@@ -61,7 +66,8 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
                              onAdminKey: @Sendable (AdminBootstrap.Outcome) -> Void = { _ in },
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> (some ApplicationProtocol, ClearwayEngine) {
     let engine = try await ClearwayEngine.open(config.engine, clock: clock, sessionClock: sessionClock, logger: logger, onAdminKey: onAdminKey)
-    let router = try buildRouter(engine: engine, logger: logger, addresses: ClientAddresses(trustedProxies: config.trustedProxies))
+    let router = try buildRouter(engine: engine, logger: logger, addresses: ClientAddresses(trustedProxies: config.trustedProxies),
+                                 failedKeyLimit: config.failedKeyLimit)
     let headTimeout = TimeAmount.nanoseconds(Int64(config.requestHeadTimeout.components.seconds) * 1_000_000_000
                                              + config.requestHeadTimeout.components.attoseconds / 1_000_000_000)
     let idle = TimeAmount.seconds(config.idleTimeout.components.seconds)

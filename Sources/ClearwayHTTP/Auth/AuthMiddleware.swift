@@ -10,7 +10,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = ClearwayRequestContext
     let authenticator: KeyAuthenticator
     let logger: Logger
-    let throttle = FailedKeyThrottle()
+    let throttle: FailedKeyThrottle
     let addresses: ClientAddresses
 
     static func isOpen(_ path: String) -> Bool {
