@@ -40,9 +40,11 @@ extension ClearwayEngine {
         try authorize(principal, .readCases)
         return try await queries.caseTrail(from: from, to: to).compactMap { entry, orderId in
             guard let caseId = entry.caseId else { return nil }
-            return CaseTrail.Step(seq: entry.seq, at: entry.at.millis, actor: entry.actor, caseId: caseId, exceptionId: entry.exceptionId,
-                                  orderId: orderId, action: entry.action, before: entry.before, after: entry.after,
-                                  queue: entry.detail?["queue"]?.stringValue)
+            var step = CaseTrail.Step(seq: entry.seq, at: entry.at.millis, actor: entry.actor, caseId: caseId, exceptionId: entry.exceptionId,
+                                      orderId: orderId, action: entry.action, before: entry.before, after: entry.after,
+                                      queue: entry.detail?["queue"]?.stringValue)
+            if case .number(let paused)? = entry.detail?["pausedMinutes"] { step.pausedMinutes = paused }
+            return step
         }
     }
 }

@@ -44,3 +44,16 @@ struct CaseTrailTests {
         #expect(moves[0].medianHours == 4)
     }
 }
+
+extension CaseTrailTests {
+    @Test("the step that resumes a paused SLA clock carries the business minutes it stood still")
+    func pausedMinutes() throws {
+        var resumed = CaseTrail.Step(seq: 2, at: 3 * Self.h, actor: "user:ann", caseId: "C1", exceptionId: "E1", orderId: "SO-1", action: "sla.resumed")
+        resumed.pausedMinutes = 95
+        let log = CaseTrail.log([
+            .init(seq: 1, at: 0, actor: "user:ann", caseId: "C1", exceptionId: "E1", orderId: "SO-1", action: "sla.paused"), resumed,
+        ])
+        #expect(log.events.count == 2)
+        #expect(log.attribute("pausedMinutes", of: 1) == "95" && log.attribute("pausedMinutes", of: 0) == nil)
+    }
+}

@@ -17,6 +17,8 @@ public enum CaseTrail {
         public var after: String?
         /// The queue an exception opened in (from the entry's detail).
         public var queue: String?
+        /// Business minutes the SLA clock stood still, on the step that resumed it.
+        public var pausedMinutes: Double?
 
         public init(seq: Int64, at: Int64, actor: String, caseId: String, exceptionId: String?, orderId: String?, action: String,
                     before: String? = nil, after: String? = nil, queue: String? = nil) {
@@ -73,7 +75,9 @@ public enum CaseTrail {
         var log = ObjectCentricLog()
         for type in ["exception", "case", "order"] { log.declare(type: type) }
         for s in steps where !skipped.contains(s.action) {
-            guard let event = try? log.addEvent(id: "audit-\(s.seq)", activity: activity(s), time: s.at, attributes: ["actor": s.actor]) else { continue }
+            var attributes = ["actor": s.actor]
+            if let paused = s.pausedMinutes { attributes["pausedMinutes"] = paused == paused.rounded() ? String(Int(paused)) : String(paused) }
+            guard let event = try? log.addEvent(id: "audit-\(s.seq)", activity: activity(s), time: s.at, attributes: attributes) else { continue }
             if let e = s.exceptionId { log.relate(event: event, object: log.object(id: e, type: "exception")) }
             log.relate(event: event, object: log.object(id: s.caseId, type: "case"))
             if let o = s.orderId { log.relate(event: event, object: log.object(id: o, type: "order")) }
