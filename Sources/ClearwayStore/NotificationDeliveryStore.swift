@@ -42,8 +42,9 @@ extension StoreTransaction {
 
     /// Takes, for up to `limit` people and channels whose oldest waiting send is due, every
     /// send waiting for them (at most `perMessage`), marking them with the outbox id
-    /// `outboxId(recipient, channel)` returns. On PostgreSQL rows another node is taking are
-    /// skipped, so each notification joins exactly one message per channel.
+    /// `outboxId(recipient, channel)` returns. On PostgreSQL a person's channel another node
+    /// is gathering is skipped, so each notification joins exactly one message per channel
+    /// and a burst is not split between nodes.
     public func takeDueNotificationSends(now: Instant, limit: Int, perMessage: Int = 500,
                                          outboxId: () -> String) async throws -> [(recipient: String, channel: NotificationChannel,
                                                                                    outboxId: String, notifications: [NotificationRecord])] {
@@ -57,6 +58,14 @@ extension StoreTransaction {
             let recipient = try group.decode(column: "recipient", as: String.self)
             let channelName = try group.decode(column: "channel", as: String.self)
             guard let channel = NotificationChannel(rawValue: channelName) else { continue }
+            // One node gathers a person's channel at a time, so a burst stays one message
+            // (row locks alone would let two nodes split it); the other skips it this pass.
+            if dialect == .postgres {
+                let got = try await sql.raw("""
+                    SELECT pg_try_advisory_xact_lock(724202, hashtext(\(bind: recipient + "|" + channelName))) AS got
+                    """).first()?.decode(column: "got", as: Bool.self) ?? false
+                guard got else { continue }
+            }
             let rows = try await sql.raw("""
                 SELECT n.* FROM notification_sends s JOIN notifications n ON n.id = s.notification_id
                 WHERE s.recipient = \(bind: recipient) AND s.channel = \(bind: channelName) AND s.outbox_id IS NULL
