@@ -87,6 +87,15 @@ extension StoreTransaction {
 }
 
 extension Database {
+    /// Whether any notification send waits and is due: a read, so an idle dispatcher pass
+    /// does not open a write transaction to find nothing.
+    public func hasDueNotificationSends(now: Instant) async throws -> Bool {
+        try await read { sql in
+            try await sql.raw("SELECT 1 AS due FROM notification_sends WHERE outbox_id IS NULL AND due_at <= \(bind: now.millis) LIMIT 1")
+                .first() != nil
+        }
+    }
+
     public func notificationPreferences(for username: String, key: DataKey) async throws -> NotificationPreferences {
         try await read { sql in
             guard let row = try await sql.raw("SELECT document FROM notification_preferences WHERE username = \(bind: username)").first() else {

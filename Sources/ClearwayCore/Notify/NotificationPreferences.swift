@@ -16,6 +16,12 @@ public struct QuietHours: Sendable, Codable, Hashable {
 
     public init(from: Int, to: Int, daysOff: Bool = false) { self.from = from; self.to = to; self.daysOff = daysOff }
 
+    /// Minutes after midnight as HH:MM.
+    public static func clock(_ minutes: Int) -> String {
+        let h = minutes / 60, m = minutes % 60
+        return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
+    }
+
     /// Whether a local minute of day falls inside `from`–`to`.
     func covers(minute: Double) -> Bool {
         if from == to { return false }

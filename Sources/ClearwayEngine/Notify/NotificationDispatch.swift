@@ -31,6 +31,7 @@ extension OutboxDispatcher {
     @discardableResult
     func gatherNotifications() async throws -> Int {
         let engine = self.engine, now = engine.clock.now(), publicURL = engine.notificationChannels.publicURL
+        guard try await engine.database.hasDueNotificationSends(now: now) else { return 0 }
         return try await engine.database.transaction { tx in
             let groups = try await tx.takeDueNotificationSends(now: now, limit: 50) { engine.ids.next("OBX") }
             for group in groups {

@@ -53,7 +53,7 @@ extension APIHandlers {
         return .init(email: p.email, slackWebhook: NotificationPreferences.shown(p.slackWebhook),
                      teamsWebhook: NotificationPreferences.shown(p.teamsWebhook), channels: channels(p.channels),
                      defaults: channels(defaults.channels),
-                     quietHours: p.quietHours.map { .init(from: PreferenceViews.hhmm($0.from), to: PreferenceViews.hhmm($0.to), daysOff: $0.daysOff) },
+                     quietHours: p.quietHours.map { .init(from: QuietHours.clock($0.from), to: QuietHours.clock($0.to), daysOff: $0.daysOff) },
                      calendarSite: p.calendarSite, digestMinutes: p.digestMinutes ?? defaults.digestMinutes,
                      policyDigestMinutes: defaults.digestMinutes)
     }

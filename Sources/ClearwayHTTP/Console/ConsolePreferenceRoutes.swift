@@ -101,8 +101,8 @@ enum PreferenceViews {
             <th scope="col">Channels</th><th scope="col">Mine or the policy's</th></tr></thead><tbody>\(rows)</tbody></table></div>
             <p class="muted">Without "my choice", a trigger follows the policy's default.</p></fieldset>
             <fieldset><legend>Quiet hours and digests</legend>
-            <label>Quiet from <input name="quietFrom" placeholder="19:00" value="\(quiet.map { Self.hhmm($0.from) })" size="5"></label>
-            <label>until <input name="quietTo" placeholder="07:00" value="\(quiet.map { Self.hhmm($0.to) })" size="5"></label>
+            <label>Quiet from <input name="quietFrom" placeholder="19:00" value="\(quiet.map { QuietHours.clock($0.from) })" size="5"></label>
+            <label>until <input name="quietTo" placeholder="07:00" value="\(quiet.map { QuietHours.clock($0.to) })" size="5"></label>
             <label><input type="checkbox" name="quietDaysOff" value="1"\(quiet?.daysOff == true ? " checked" : "")> quiet all day on days off</label>
             <label>on the calendar of <select name="calendarSite">\(options)</select></label>
             <label>Digest window (minutes) <input type="number" name="digestMinutes" min="0" max="1440" \
@@ -110,10 +110,5 @@ enum PreferenceViews {
             <p class="muted">Everything that reaches you within the window goes as one message; the console shows each at once.</p></fieldset>
             <button type="submit">Save preferences</button></form>
             """)
-    }
-
-    static func hhmm(_ minutes: Int) -> String {
-        let h = minutes / 60, m = minutes % 60
-        return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
     }
 }
