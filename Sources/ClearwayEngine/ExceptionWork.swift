@@ -5,7 +5,8 @@ import Foundation
 /// What a person can do to one exception from the queue or case view.
 public enum ExceptionCommand: Sendable, Hashable {
     case claim
-    case assign(to: String)
+    /// Assign to someone; past their capacity only a supervisor may, with a reason.
+    case assign(to: String, overCapacityReason: String? = nil)
     case unassign
     /// The exception waits on `party`; the policy says whether its SLA clock pauses.
     case wait(on: WaitingParty, reason: String)
@@ -27,7 +28,7 @@ extension ClearwayEngine {
         switch command {
         case .claim:
             event = .assign(to: principal.name)
-        case .assign(let who):
+        case .assign(let who, _):
             guard principal.role.allows(.assignOthers) || who == principal.name else {
                 throw EngineError.forbidden("role \(principal.role.rawValue) can only assign exceptions to itself; supervisors assign others")
             }
@@ -56,7 +57,11 @@ extension ClearwayEngine {
             guard var caseRecord = try await tx.caseRecord(caseId) else { throw EngineError.notFound(what: "case", id: caseId) }
             var all = try await tx.exceptions(caseId: caseId)
             guard let i = all.firstIndex(where: { $0.id == exceptionId }) else { throw EngineError.notFound(what: "exception", id: exceptionId) }
+            if case .assign(let who, let override) = command, who != principal.name {
+                try await self.checkCapacity(of: who, type: all[i].type.rawValue, override: override, by: principal, tx: tx, policy: policy, now: now)
+            }
             let reason: String? = switch command {
+            case .assign(_, let override?): "over capacity: \(override)"
             case .wait(_, let r): r
             case .resolve(_, let note): note
             case .acknowledgeEscalation(let note): note
@@ -67,6 +72,16 @@ extension ClearwayEngine {
             try await self.saveRollup(&caseRecord, exceptions: all, actor: principal.auditName, tx: tx, policy: policy, now: now)
             return (caseRecord, all[i])
         }
+    }
+
+    /// Refuses an assignment past the assignee's capacity unless a supervisor gives a reason.
+    func checkCapacity(of who: String, type: String, override: String?, by principal: Principal, tx: StoreTransaction, policy: Policy,
+                       now: Instant) async throws {
+        let roster = try await roster(tx: tx, policy: policy, now: now)
+        guard let refusal = WorkRouter.capacityRefusal(for: who, type: type, roster: roster) else { return }
+        let reason = override?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard reason.isEmpty || !principal.role.allows(.overridePolicy) else { return }
+        throw EngineError.conflict("\(refusal); a supervisor may assign past capacity with a reason (overCapacityReason)")
     }
 
     /// Moves an open exception to another queue the policy knows, keeping its SLA clock.

@@ -20,6 +20,9 @@ public struct SLATimerService: Service {
                 await engine.refreshBreachRiskIfWeighted()
                 let fired = try await engine.fireDueTimers()
                 if fired > 0 { logger.info("SLA timers fired", metadata: ["timers.fired": "\(fired)"]) }
+                // Escalated and new work in push queues, absences and returns find their owner.
+                let routed = try await engine.routeWork()
+                if routed > 0 { logger.info("work routed", metadata: ["routing.moved": "\(routed)"]) }
             } catch {
                 logger.error("SLA timer pass failed", metadata: ["error": "\(error)"])
             }

@@ -264,6 +264,25 @@ enum Migrations {
             """,
             "CREATE INDEX notification_sends_waiting ON notification_sends (outbox_id, recipient, channel, due_at)",
         ]),
+        ("0015_people", [
+            // Each person's routing profile: skills, capacity, working calendar, availability.
+            "CREATE TABLE people (username TEXT PRIMARY KEY, document TEXT NOT NULL, updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL)",
+            // Open work handed to a delegate while its owner is out of office; it goes back
+            // to the owner when they return, if still open and still with the delegate.
+            """
+            CREATE TABLE delegations (exception_id TEXT PRIMARY KEY, from_user TEXT NOT NULL, to_user TEXT,
+                until_at BIGINT, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX delegations_from ON delegations (from_user)",
+            // Queue filters people keep, private or shared with a queue's team.
+            """
+            CREATE TABLE saved_views (id TEXT PRIMARY KEY, owner TEXT NOT NULL, team TEXT, name TEXT NOT NULL,
+                document TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX saved_views_owner ON saved_views (owner)",
+            // Load per person and Get next read open work by assignee and by queue.
+            "CREATE INDEX exceptions_assignee_open ON exceptions (assignee, closed_at)",
+        ]),
     ]
 }
 

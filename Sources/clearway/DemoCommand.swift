@@ -24,6 +24,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "SQLite file for the demo (replaced at start).") var databaseFile = "clearway-demo.db"
     @Option(help: "After the backfill, simulated seconds per real second.") var speed = 60.0
+    @Option(help: "Simulated people on the order desk, each with skills and a capacity, working through Get next and push routing (0: nobody; the default leaves the desk short-handed so a backlog persists).")
+    var staffing = 4
     @Flag(inversion: .prefixedNo, help: "Keep the distributor running after the backfill (--no-live: serve the history only).") var live = true
     @Option(help: "Labelled messages (columns utterance,intent) to train the message classifier on at start (repeat to combine); without them the rules read messages.")
     var classifierData = ["data/support/bitext-customer-service.csv", "data/distributor-requests.csv"]
@@ -31,13 +33,16 @@ struct DemoCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard speed > 0, speed <= 86_400 else { throw ValidationError("--speed must be above 0 and at most 86400") }
+        guard (0...40).contains(staffing) else { throw ValidationError("--staffing must be between 0 and 40 people") }
     }
 
     func run() async throws {
         let logger = makeLogger(level: .warning)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databaseFile + suffix) }
         var chosen = sim.settings
-        if sim.days == 90, sim.ordersPerDay == 300 { chosen.days = 21; chosen.ordersPerDay = 150 }  // a quick start unless asked otherwise
+        if sim.days == 90, sim.ordersPerDay == 300 { chosen.days = 21; chosen.ordersPerDay = 600 }  // a quick start unless asked otherwise
+        chosen.staff = DeskPerson.desk(count: staffing)
+        chosen.agents = 0  // the named desk replaces the anonymous one
         let settings = chosen
         let world = DistributorWorld(settings: settings)
         let wallNow = Instant(Date())
@@ -53,6 +58,7 @@ struct DemoCommand: AsyncParsableCommand {
             let channels = try notify.channels(defaultPublicURL: "http://\(shownHost):\(running.port)")
             running.engine.configureNotifications(channels)
             let logins = try await Self.createDemoUsers(running.engine, at: clock.now())
+            let personKeys = try await DemoStaff.create(settings.staff, engine: running.engine, at: clock.now())
             let classifier = await Self.serveClassifier(running.engine, data: classifierData)
             say("""
 
@@ -65,10 +71,11 @@ struct DemoCommand: AsyncParsableCommand {
                 \(channels.mail.map { "Notification mail goes to \($0.host):\($0.port) (each person is <username>@clearway-demo.test)." }
                     ?? "Notifications show in the console's bell; --smtp smtp://127.0.0.1:1025 sends them to a mail catcher too (docs/NOTIFICATIONS.md).")
 
+                \(DemoStaff.summary(settings.staff))
                 Backfilling \(settings.days) days of a simulated distributor (\(settings.customers) customers, about \(settings.ordersPerDay) orders a weekday)…
                 """)
             // The simulated systems fail a few calls, as real ones do; deliveries retry.
-            return try await running.withSimulatedSystems(faults: .init(failureRate: 0.03), logger: logger) { connection, ledger in
+            return try await running.withSimulatedSystems(faults: .init(failureRate: 0.03), personKeys: personKeys, logger: logger) { connection, ledger in
                 let simulation = Simulation(world: world, start: start, connection: connection)
                 simulation.actionLedger = ledger
                 return try await Self.play(simulation, until: wallNow, move: EmbeddedServer.moveClock(running), days: settings.days, live: live, speed: speed)

@@ -29,6 +29,11 @@ struct AuthorizationMatrixTests {
         "listDeadLetters": .readDeadLetters, "getDeadLetter": .readDeadLetters, "listConnectors": .readDeadLetters,
         "listWebhooks": .manageKeys, "createWebhook": .manageKeys, "deleteWebhook": .manageKeys,
         "promoteClassifier": .manageModels, "rollbackClassifier": .manageModels,
+        // Get next claims work; a person changes their own availability (the engine keeps
+        // skills and anyone else's profile to supervisors). Views and the workload are reads.
+        "getNextWork": .workExceptions, "updatePerson": .workExceptions,
+        "getMyWork": .readCases, "getWorkload": .readCases, "listPeople": .readCases, "getPerson": .readCases,
+        "listViews": .readCases, "createView": .readCases, "deleteView": .readCases,
     ]
 
     static func allowed(_ role: Role, _ operation: String) -> Bool {

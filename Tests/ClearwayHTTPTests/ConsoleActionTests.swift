@@ -46,6 +46,14 @@ import Testing
             let pat = try #require(try await ConsoleTests.signIn(h, "pat", "pat-password-12").cookie)
             let inbox = String(buffer: try await h.send(.get, "/console/approvals", as: nil, headers: [.cookie: pat]).body)
             let actionId = try #require(inbox.firstMatch(of: /\/console\/actions\/(ACT-[^\/"]+)\/approve/)?.1)
+            // What the approver decides on is on the page: customer and tier, the stake, the
+            // guardrails' verdicts, who asked and how long it waited, and one reason field.
+            #expect(inbox.contains("ACME · key tier"), "\(inbox.prefix(4000))")
+            #expect(inbox.contains("against contract") && inbox.contains("amount $"))
+            #expect(inbox.contains("Asked by ") && inbox.contains("waiting "))
+            #expect(inbox.contains("<span class=\"badge on_track\">pass</span>"))
+            #expect(inbox.components(separatedBy: "name=\"reason\"").count == 2, "one reason field for the one request")
+            #expect(!inbox.contains("{}"), "no raw parameter JSON")
             let patCsrf = try #require(inbox.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
             let approved = try await form(h, "/console/actions/\(actionId)/approve", cookie: pat, csrf: patCsrf, "back=%2Fconsole%2Fapprovals&reason=ok")
             #expect(approved.headers[.location]?.hasPrefix("/console/approvals") == true)

@@ -84,3 +84,11 @@ public struct BusinessCalendar: Sendable, Hashable {
         return total
     }
 }
+
+extension BusinessCalendar {
+    /// Whether `instant` falls in working time (a working day, between opening and closing).
+    public func isOpen(at instant: Instant) -> Bool {
+        let (day, minute) = local(instant)
+        return isWorkingDay(day) && minute >= Double(opensAt) && minute < Double(closesAt)
+    }
+}

@@ -88,6 +88,8 @@ public struct Policy: Sendable, Hashable {
     public var outbound = OutboundPolicy()
     /// What people who have not chosen are sent beyond the console, and the digest window.
     public var notifications = NotificationSettings()
+    /// How each queue's work finds its owner (pull, push or manual) and what each type weighs.
+    public var routing = RoutingSettings()
 
     public init(version: String, global: SitePolicy, sites: [String: SitePolicy] = [:], statusMaps: [String: [String: OrderStatus]] = [:],
                 actions: ActionPolicy = ActionPolicy(), edi: EDISettings = EDISettings(), triage: TriageSettings = TriageSettings()) {

@@ -7,7 +7,7 @@ public enum PolicyParser {
     static let topKeys: Set<String> = ["version", "calendars", "defaultCalendar", "priority", "detection", "slaPause", "escalation",
                                         "exceptionTypes", "sites", "statusMaps", "description",
                                         "guardrails", "approvals", "autoResolution", "connectors", "edi", "triage", "outbound",
-                                        "notifications"]
+                                        "notifications", "routing"]
     static let siteKeys: Set<String> = ["calendar", "priority", "detection", "slaPause", "escalation", "exceptionTypes", "description"]
 
     public static func parse(_ text: String) throws(PolicyRejected) -> Policy {
@@ -69,8 +69,9 @@ public enum PolicyParser {
         let triage = TriageSection.read(root, r)
         let outbound = OutboundSection.read(root, connectors: actions.connectors, r)
         let notifications = NotificationSection.read(root, r)
-        if !r.issues.isEmpty { throw PolicyRejected(r.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
         var policy = Policy(version: version ?? "unversioned", global: global, sites: sites, statusMaps: statusMaps, actions: actions, edi: edi, triage: triage)
+        policy.routing = RoutingSection.read(root, queues: policy.queues, r)
+        if !r.issues.isEmpty { throw PolicyRejected(r.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }) }
         policy.outbound = outbound
         policy.notifications = notifications
         return policy

@@ -25,7 +25,8 @@ extension APIHandlers {
     func assignException(_ input: Operations.assignException.Input) async throws -> Operations.assignException.Output {
         let body = switch input.body { case .json(let json): json }
         let assignee = try text(body.assignee, at: "/assignee", max: 200)
-        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .assign(to: assignee)))))
+        let override = body.overCapacityReason.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        return .ok(.init(body: .json(try await work(input.path.caseId, input.path.exceptionId, .assign(to: assignee, overCapacityReason: override)))))
     }
 
     func unassignException(_ input: Operations.unassignException.Input) async throws -> Operations.unassignException.Output {

@@ -68,6 +68,7 @@ public enum EmbeddedServer {
         return { instant in
             running.clock.set(instant)
             _ = try await running.engine.fireDueTimers()
+            try await running.engine.routeWork()
             while try await dispatcher.dispatchOnce() > 0 {}
         }
     }

@@ -113,18 +113,6 @@ enum ActionViews {
         return HTML.join(forms)
     }
 
-    static func approvalsPage(_ pending: [ActionRecord], session: ConsoleSession, notice: HTML) -> HTML {
-        let mine = pending.filter { a in a.approval.map { session.user.role.canApprove($0.role) } ?? false }
-        let links = mine.map { a -> HTML in "<li><a href=\"/console/cases/\(a.caseId)\">Case \(a.caseId)</a> · \(a.id) · asked by \(a.requestedBy)</li>" }
-        let body: HTML = mine.isEmpty
-            ? "\(notice)<p>Nothing is waiting for an approval you can give.</p>"
-            : """
-              \(notice)<p>\(mine.count) action(s) wait for a decision. You cannot decide what you asked for yourself (four-eyes).</p>
-              \(list(mine, session: session, back: "/console/approvals"))<ul>\(links)</ul>
-              """
-        return Layout.page(title: "Approvals", session: session, body: body)
-    }
-
     static func deliveriesPage(connectors: [ConnectorStatus], outbox: [(target: String, state: String, count: Int)], dead: [ActionRecord],
                                session: ConsoleSession, notice: HTML) -> HTML {
         let rows = connectors.map { c -> HTML in

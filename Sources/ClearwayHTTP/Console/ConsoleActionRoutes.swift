@@ -35,8 +35,9 @@ extension ConsoleRoutes {
             }
         }
         route(router, .get, "/console/approvals", .permission(.readCases)) { request, _, session, _ in
-            let pending = try await engine.actions(state: .pendingApproval, limit: 500, by: session.user.principal)
-            return ConsoleHTTP.html(ActionViews.approvalsPage(pending, session: session, notice: Layout.notice(ConsoleHTTP.notice(request, session))))
+            let inbox = try await engine.approvalInbox(by: session.user.principal)
+            return ConsoleHTTP.html(ApprovalPages.page(inbox, session: session, now: engine.clock.now(),
+                                                       notice: Layout.notice(ConsoleHTTP.notice(request, session))))
         }
         route(router, .get, "/console/deliveries", .permission(.readDeadLetters)) { request, _, session, _ in
             let dead = try await engine.deadLetteredActions(limit: 500, by: session.user.principal)

@@ -47,6 +47,7 @@ struct ConsoleRoutes: Sendable {
         route(router, .get, "/console/live", .permission(.readCases)) { request, _, session, _ in liveStream(by: session.user.principal) }
         registerNotifications(on: router)
         registerPreferences(on: router)
+        registerPeople(on: router)
         route(router, .get, "/console/queues/:queue", .permission(.readCases)) { request, context, session, _ in
             try await queuePage(request, queue: try context.parameters.require("queue"), session: session,
                           notice: Layout.notice(ConsoleHTTP.notice(request, session)))

@@ -9,8 +9,8 @@ enum Layout {
     static func page(title: String, session: ConsoleSession?, body: HTML, script: HTML = "") -> HTML {
         let nav: HTML = if let session {
             """
-            <nav aria-label="Main"><a href="/console">Overview</a>\(queues.map { q -> HTML in "<a href=\"/console/queues/\(q)\">\(label(q))</a>" })\
-            <a href="/console/approvals">Approvals</a><a href="/console/at-risk">At risk</a><a href="/console/insights">Insights</a><a href="/console/models">Models</a>\(session.user.role.allows(.readDeadLetters) ? "<a href=\"/console/deliveries\">Deliveries</a>" as HTML : "")\
+            <nav aria-label="Main"><a href="/console">Overview</a><a href="/console/work">My work</a>\(queues.map { q -> HTML in "<a href=\"/console/queues/\(q)\">\(label(q))</a>" })\
+            <a href="/console/approvals">Approvals</a><a href="/console/at-risk">At risk</a><a href="/console/workload">Workload</a><a href="/console/people">People</a><a href="/console/insights">Insights</a><a href="/console/models">Models</a>\(session.user.role.allows(.readDeadLetters) ? "<a href=\"/console/deliveries\">Deliveries</a>" as HTML : "")\
             <a href="/console/notifications" id="bell" aria-label="Notifications">Notifications <span id="bell-count" class="badge breached" hidden></span></a></nav>
             <form method="post" action="/console/logout" class="who">\(csrfField(session))
             <span>\(session.user.displayName) · \(session.user.role.rawValue)</span> <button type="submit">Sign out</button></form>

@@ -48,8 +48,17 @@ enum QueueView {
             <button type="submit">Apply to selected</button></div>
             """ : "<p class=\"muted\">Your role (\(session.user.role.rawValue)) can read this queue but not work it.</p>"
         let head: HTML = canWork ? "<th scope=\"col\"><span class=\"sr\">Select</span></th>" : ""
+        let hidden: [(String, String?)] = [("queue", queue), ("type", params.type), ("site", params.site), ("customer", params.customer), ("tier", params.tier),
+                      ("minAgeHours", params.minAgeHours), ("sort", params.sort)]
+        let fields: [HTML] = hidden.compactMap { k, v -> HTML? in v.map { "<input type=\"hidden\" name=\"\(k)\" value=\"\($0)\">" } }
+        let save: HTML = """
+            <details><summary>Save this view</summary><form method="post" action="/console/views" class="actions">\(Layout.csrfField(session))\(fields)
+            <label>Name<input name="name" maxlength="80" required></label>
+            <label><input type="checkbox" name="share" value="1"> Share with the \(Layout.label(queue)) team</label>
+            <button type="submit">Save view</button></form></details>
+            """
         return Layout.page(title: "\(Layout.label(queue)) queue", session: session, body: """
-            \(notice)\(filters)
+            \(notice)\(filters)\(save)
             <p>\(total) open exception\(total == 1 ? "" : "s")\(total > items.count ? ", showing the first \(items.count)" : "").</p>
             <form method="post" action="/console/queues/\(queue)/bulk">\(Layout.csrfField(session))\(bulk)
             <div class="tablewrap"><table><caption class="sr">Open exceptions in the \(Layout.label(queue)) queue</caption>

@@ -27,9 +27,9 @@ extension Simulation {
     /// A credit analyst on the desk asks for the order's credit to be released rather than
     /// closing the exception by hand; policy sends most of these for approval. Returns
     /// false when guardrails refuse it (the desk then resolves the usual way).
-    func askForCreditRelease(_ item: WorkItem) async throws -> Bool {
+    func askForCreditRelease(_ item: WorkItem, by person: String? = nil) async throws -> Bool {
         do {
-            _ = try await connection.claimAndAsk(item, kind: .releaseCredit)
+            _ = try await connection.claimAndAsk(item, kind: .releaseCredit, as: person)
             stats.actionsAsked += 1
             if let orderId = item.orderId { orders[orderId]?.held = false }
             return true
@@ -52,6 +52,7 @@ extension Simulation {
     }
 
     func workBacklog(at t: Instant) async throws {
+        if !world.settings.staff.isEmpty { return try await workAsStaff(at: t) }
         guard world.settings.agents > 0, deskIsOpen(at: t) else { return }
         deskCredit += Double(world.settings.agents) * world.settings.agentThroughputPerHour * 0.5
         let capacity = Int(deskCredit)
@@ -74,9 +75,9 @@ extension Simulation {
 
     /// Claims (when open) and resolves with the team's code; someone else (a person in the
     /// console) may have got there first, and then it is left to them.
-    private func resolve(_ item: WorkItem) async {
+    func resolve(_ item: WorkItem, by person: String? = nil) async {
         do {
-            try await connection.claimAndResolve(item, code: Self.resolutionCode(for: item.type))
+            try await connection.claimAndResolve(item, code: Self.resolutionCode(for: item.type), as: person)
             stats.resolvedByDesk += 1
             if let orderId = item.orderId { orders[orderId]?.held = false }
         } catch {
@@ -87,17 +88,18 @@ extension Simulation {
     /// Every third price query (chosen by the exception's id, so runs repeat) is put to the
     /// customer first: the exception waits on the customer, its SLA clock paused, and the
     /// buyer answers four hours later. Returns false when the desk resolves it now.
-    private func askCustomer(_ item: WorkItem, at t: Instant) async -> Bool {
+    func askCustomer(_ item: WorkItem, at t: Instant, by person: String? = nil) async -> Bool {
         guard item.type == ExceptionType.pricingContractMismatch.rawValue,
               item.exceptionId.unicodeScalars.reduce(0, { $0 &+ Int($1.value) }) % 3 == 0 else { return false }
         do {
-            try await connection.claimAndWait(item, on: .customer, reason: "Asked the buyer to confirm the price on the PO")
+            try await connection.claimAndWait(item, on: .customer, reason: "Asked the buyer to confirm the price on the PO", as: person)
         } catch {
             return false
         }
         stats.customersAsked += 1
-        askedCustomers[WorkItem(caseId: item.caseId, orderId: item.orderId, exceptionId: item.exceptionId, type: item.type,
-                                state: "waiting")] = t.adding(seconds: 4 * 3_600)
+        let waiting = WorkItem(caseId: item.caseId, orderId: item.orderId, exceptionId: item.exceptionId, type: item.type, state: "waiting")
+        askedCustomers[waiting] = t.adding(seconds: 4 * 3_600)
+        if let person { askedBy[waiting] = person }
         return true
     }
 }

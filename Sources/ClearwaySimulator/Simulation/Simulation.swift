@@ -20,6 +20,11 @@ public final class Simulation {
     var deskCredit = 0.0
     /// Price queries the desk put to the customer, and when the buyer's answer comes back.
     var askedCustomers: [WorkItem: Instant] = [:]
+    /// Who on a named desk asked, so the answer comes back to them.
+    var askedBy: [WorkItem: String] = [:]
+    /// Each named person's unspent working time, in exceptions, and when the desk last worked.
+    var staffCredit: [String: Double] = [:]
+    var deskWorkedAt: Instant?
     /// Simulated time reached so far.
     public private(set) var now: Instant
     public internal(set) var stats = SimulationStats()

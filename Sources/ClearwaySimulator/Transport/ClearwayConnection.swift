@@ -36,9 +36,12 @@ public final class ClearwayConnection: Sendable {
     /// A credit approver's key, for the simulated credit analyst (nil: nobody approves).
     let approverKey: String?
     let client: HTTPClient
+    /// Each simulated person's own key, by username, so Clearway sees who did what.
+    let personKeys: [String: String]
 
-    public init(baseURL: String, integrationKey: String, agentKey: String, approverKey: String? = nil) {
+    public init(baseURL: String, integrationKey: String, agentKey: String, approverKey: String? = nil, personKeys: [String: String] = [:]) {
         self.approverKey = approverKey
+        self.personKeys = personKeys
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.integrationKey = integrationKey
         self.agentKey = agentKey
@@ -82,26 +85,26 @@ public final class ClearwayConnection: Sendable {
         return work
     }
 
-    public func claimAndResolve(_ item: WorkItem, code: String) async throws {
+    public func claimAndResolve(_ item: WorkItem, code: String, as person: String? = nil) async throws {
         let path = "/v1/cases/\(item.caseId)/exceptions/\(item.exceptionId)"
-        if item.state == "open" { _ = try await call("POST", path + "/claim", key: agentKey, body: Data("{}".utf8)) }
-        _ = try await call("POST", path + "/resolve", key: agentKey,
+        if item.state == "open" { _ = try await call("POST", path + "/claim", key: key(of: person), body: Data("{}".utf8)) }
+        _ = try await call("POST", path + "/resolve", key: key(of: person),
                            body: JSONValue.object(["code": .string(code)]).canonicalData())
     }
 
     /// Claims the exception and puts it on waiting for `party`, with the reason.
-    public func claimAndWait(_ item: WorkItem, on party: WaitingParty, reason: String) async throws {
+    public func claimAndWait(_ item: WorkItem, on party: WaitingParty, reason: String, as person: String? = nil) async throws {
         let path = "/v1/cases/\(item.caseId)/exceptions/\(item.exceptionId)"
-        if item.state == "open" { _ = try await call("POST", path + "/claim", key: agentKey, body: Data("{}".utf8)) }
-        _ = try await call("POST", path + "/wait", key: agentKey,
+        if item.state == "open" { _ = try await call("POST", path + "/claim", key: key(of: person), body: Data("{}".utf8)) }
+        _ = try await call("POST", path + "/wait", key: key(of: person),
                            body: JSONValue.object(["reason": .string(reason), "waitingOn": .string(party.rawValue)]).canonicalData())
     }
 
     /// Claims the exception and asks for an action on it; the answer is the action.
-    public func claimAndAsk(_ item: WorkItem, kind: ActionKind, parameters: JSONValue = .object([:])) async throws -> JSONValue {
+    public func claimAndAsk(_ item: WorkItem, kind: ActionKind, parameters: JSONValue = .object([:]), as person: String? = nil) async throws -> JSONValue {
         let path = "/v1/cases/\(item.caseId)/exceptions/\(item.exceptionId)"
-        if item.state == "open" { _ = try await call("POST", path + "/claim", key: agentKey, body: Data("{}".utf8)) }
-        return try await call("POST", path + "/actions", key: agentKey,
+        if item.state == "open" { _ = try await call("POST", path + "/claim", key: key(of: person), body: Data("{}".utf8)) }
+        return try await call("POST", path + "/actions", key: key(of: person),
                               body: JSONValue.object(["kind": .string(kind.rawValue), "parameters": parameters]).canonicalData())
     }
 

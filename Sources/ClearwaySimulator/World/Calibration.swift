@@ -12,6 +12,9 @@ public struct SimulationSettings: Sendable, Hashable {
     public var agents = 2
     /// Exceptions one agent closes in a working hour.
     public var agentThroughputPerHour = 1.5
+    /// Named people who work the backlog as themselves (Get next, their own assigned work);
+    /// when set, they replace the anonymous `agents`.
+    public var staff: [DeskPerson] = []
 
     public init() {}
 }
