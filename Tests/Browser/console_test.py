@@ -2,12 +2,15 @@
 
 Signs in as an agent, opens the highest-priority case in the inventory queue, claims it,
 resolves it with a code and checks that the backlog count drops (and that the overview shows a touchless share above
-zero: the demo's touchless rules act on the simulated systems); then signs in as a
+zero: the demo's touchless rules act on the simulated systems); presses Get next on My
+work and lands on the case it took; saves a filtered queue as a view and opens it again
+from My work; asks for a price override above the approval threshold. Then signs in as a
 viewer and checks that a viewer gets no resolve control and is refused if it tries
-anyway. Saves screenshots of the overview, a queue and a case.
+anyway; then as an approver, who decides the override from the approvals page, where
+the customer, the stake and the guardrails' verdicts are shown. Saves screenshots.
 
 Run by ConsoleBrowserTests (swift test), which starts Clearway and seeds it:
-  python console_test.py BASE_URL AGENT_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR
+  python console_test.py BASE_URL AGENT_PASSWORD VIEWER_PASSWORD SCREENSHOT_DIR APPROVER_PASSWORD
 """
 import os
 import sys
@@ -49,8 +52,74 @@ def open_exceptions(driver):
     return int(kpi(driver, "Open exceptions"))
 
 
+def notice(driver, text):
+    WebDriverWait(driver, 30).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), text))
+    return driver.find_element(By.CSS_SELECTOR, ".notice").text
+
+
+def get_next_and_saved_view(driver, shots):
+    """My work: Get next takes the most urgent item and opens its case; a filtered queue
+    saved as a view comes back from My work with its filter."""
+    driver.find_element(By.LINK_TEXT, "My work").click()
+    WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "get-next")))
+    driver.find_element(By.ID, "get-next").click()
+    taken = notice(driver, "Get next: most urgent")
+    assert "/console/cases/" in driver.current_url, f"Get next must open the case it took: {driver.current_url}"
+    assert "assigned · agent" in driver.find_element(By.TAG_NAME, "main").text, "the item Get next took must be the agent's"
+    driver.find_element(By.LINK_TEXT, "My work").click()
+    WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "mine-h")))
+    assert "Assigned to me (0)" not in driver.find_element(By.ID, "mine-h").text
+    driver.save_screenshot(os.path.join(shots, "my-work.png"))
+
+    driver.find_element(By.LINK_TEXT, "Pricing").click()
+    Select(driver.find_element(By.NAME, "sort")).select_by_value("due")
+    driver.find_element(By.XPATH, "//form[@aria-label='Filter the queue']//button").click()
+    WebDriverWait(driver, 30).until(EC.url_contains("sort=due"))
+    driver.find_element(By.XPATH, "//summary[normalize-space()='Save this view']").click()
+    driver.find_element(By.CSS_SELECTOR, "form[action='/console/views'] input[name=name]").send_keys("Pricing, due first")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save view']").click()
+    notice(driver, "View 'Pricing, due first' saved")
+    driver.find_element(By.LINK_TEXT, "My work").click()
+    driver.find_element(By.LINK_TEXT, "Pricing, due first").click()
+    WebDriverWait(driver, 30).until(EC.url_contains("sort=due"))
+    assert Select(driver.find_element(By.NAME, "sort")).first_selected_option.get_attribute("value") == "due"
+    return taken
+
+
+def ask_for_override(driver):
+    """On the first pricing case, asks for a price 5% over the contract: above the policy's
+    3% threshold, so it waits for a pricing approver."""
+    driver.find_element(By.LINK_TEXT, "Pricing").click()
+    WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "tbody a[href^='/console/cases/']")))
+    driver.find_element(By.CSS_SELECTOR, "tbody a[href^='/console/cases/']").click()
+    WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.exception")))
+    summary = driver.find_element(By.XPATH, "//summary[normalize-space()='Override price']")
+    summary.click()
+    form = summary.find_element(By.XPATH, "./following-sibling::form")
+    price = form.find_element(By.NAME, "unitPrice")
+    contract = float(price.get_attribute("value"))
+    price.clear()
+    price.send_keys(f"{contract * 1.05:.2f}")
+    form.find_element(By.XPATH, ".//button[normalize-space()='Ask for it']").click()
+    return notice(driver, "waits for pricing_approver approval")
+
+
+def approve_from_inbox(driver, shots):
+    driver.find_element(By.LINK_TEXT, "Approvals").click()
+    WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.approval")))
+    card = driver.find_element(By.CSS_SELECTOR, "section.approval")
+    text = card.text
+    assert "tier" in text and "against contract" in text and "Asked by agent" in text and "waiting" in text, text
+    assert len(card.find_elements(By.NAME, "reason")) == 1, "one reason field per request"
+    assert "{}" not in text, "no raw parameter JSON on the approvals page"
+    driver.save_screenshot(os.path.join(shots, "approvals.png"))
+    card.find_element(By.NAME, "reason").send_keys("Agreed with the buyer for this order only")
+    card.find_element(By.XPATH, ".//button[normalize-space()='Approve']").click()
+    return notice(driver, "is now")
+
+
 def main():
-    base, agent_password, viewer_password, shots = sys.argv[1:5]
+    base, agent_password, viewer_password, shots, approver_password = sys.argv[1:6]
     os.makedirs(shots, exist_ok=True)
     driver = browser()
     try:
@@ -96,6 +165,12 @@ def main():
         WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-kpi='Open exceptions']")))
         after = open_exceptions(driver)
         assert after == before - 1, f"open exceptions should drop by one: {before} -> {after}"
+        taken = get_next_and_saved_view(driver, shots)
+        asked = ask_for_override(driver)
+        driver.find_element(By.LINK_TEXT, "Workload").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "ppl-h")))
+        assert "dana" in driver.find_element(By.TAG_NAME, "main").text.lower(), "the demo's desk must show on the Workload page"
+        driver.save_screenshot(os.path.join(shots, "workload.png"))
         driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
         WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "username")))
 
@@ -136,7 +211,12 @@ def main():
         serving = driver.find_element(By.TAG_NAME, "main").text
         assert "Serving message-classifier@1" in serving, f"the demo's classifier must serve: {serving[:300]}"
         driver.save_screenshot(os.path.join(shots, "models.png"))
-        print(f"console browser test passed: open exceptions {before} -> {after}, viewer refused ({status}), insights opened {opened}, classifier serving")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "username")))
+        sign_in(driver, base, "approver", approver_password)
+        decided = approve_from_inbox(driver, shots)
+        print(f"console browser test passed: open exceptions {before} -> {after}, {taken}; {asked}; {decided}; "
+              f"viewer refused ({status}), insights opened {opened}, classifier serving")
     finally:
         driver.quit()
 

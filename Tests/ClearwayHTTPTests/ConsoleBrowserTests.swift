@@ -25,7 +25,7 @@ enum BrowserTools {
         let db = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-browser-\(UUID().uuidString).db").path
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + s) } }
         let demo = try ChildProcess(BrowserTools.clearway, ["demo", "--port", "0", "--database-file", db, "--no-live", "--seed", "3",
-                                                            "--days", "10", "--orders-per-day", "80", "--customers", "120", "--products", "300", "--agents", "0"])
+                                                            "--days", "10", "--orders-per-day", "80", "--customers", "120", "--products", "300", "--staffing", "3"])
         defer { demo.stop() }
         let banner = try await demo.output(until: "History is in")
         let url = try #require(banner.firstMatch(of: /(http:\/\/127\.0\.0\.1:\d+)\/console/)?.1)
@@ -35,7 +35,8 @@ enum BrowserTools {
             return try #require(line?.split(separator: " ").last.map(String.init), "the demo printed no sign-in for \(user):\n\(banner)")
         }
         let browser = try ChildProcess(BrowserTools.python, [BrowserTools.repoRoot + "/Tests/Browser/console_test.py", String(url),
-                                                             try password("agent"), try password("viewer"), BrowserTools.repoRoot + "/docs/screenshots"])
+                                                             try password("agent"), try password("viewer"), BrowserTools.repoRoot + "/docs/screenshots",
+                                                             try password("approver")])
         let (status, text) = try await browser.finish()
         #expect(status == 0, "console_test.py failed:\n\(text)")
     }

@@ -41,7 +41,7 @@ extension ClearwayEngine {
         let counts = try await database.assigneeCounts(now: now)
         let settings = policy.routing
         let load = try await database.transactionFreeLoad(weight: { settings.weight(of: $0) })
-        let shown = entries.filter { $0.user.role.allows(.workExceptions) || counts[$0.user.username] != nil }
+        let shown = entries.filter { !$0.profile.skills.queues.isEmpty || counts[$0.user.username] != nil }
         let people = shown.map { e in
             let c = counts[e.user.username] ?? AssigneeCounts()
             return PersonWorkload(username: e.user.username, displayName: e.user.displayName, availability: e.profile.availability.label(at: now),
