@@ -2,13 +2,79 @@ import ClearwayCore
 import Foundation
 import SQLKit
 
-/// People's routing profiles, the open work routing reads, and delegations.
-extension StoreTransaction {
-    public func people() async throws -> [PersonProfile] {
+/// Which open exceptions routing reads: in some queues, unassigned, assigned, or one person's.
+public struct RoutableFilter: Sendable {
+    public var queues: [String]?
+    public var unassigned = false
+    public var assigned = false
+    public var assignee: String?
+    public var limit: Int
+
+    public init(queues: [String]? = nil, unassigned: Bool = false, assigned: Bool = false, assignee: String? = nil, limit: Int) {
+        self.queues = queues; self.unassigned = unassigned; self.assigned = assigned; self.assignee = assignee; self.limit = limit
+    }
+}
+
+/// The reads routing shares between a write transaction and a plain read.
+enum PeopleRows {
+    static func people(_ sql: any SQLDatabase) async throws -> [PersonProfile] {
         try await sql.raw("SELECT document FROM people ORDER BY username").all().map { row in
             try JSONText.decode(PersonProfile.self, row.decode(column: "document", as: String.self))
         }
     }
+
+    /// Each assignee's open assigned work, weighted by `weight(type)`.
+    static func load(_ sql: any SQLDatabase, weight: (String) -> Double) async throws -> [String: Double] {
+        var load: [String: Double] = [:]
+        for row in try await sql.raw("""
+            SELECT assignee, type, COUNT(*) AS n FROM exceptions WHERE closed_at IS NULL AND assignee IS NOT NULL GROUP BY assignee, type
+            """).all() {
+            let n = Double(try row.decode(column: "n", as: Int64.self))
+            load[try row.decode(column: "assignee", as: String.self), default: 0] += n * weight(try row.decode(column: "type", as: String.self))
+        }
+        return load
+    }
+
+    /// Open exceptions as routing sees them, most urgent first; waiting ones only when a
+    /// person's own work is read (it moves with them).
+    static func items(_ sql: any SQLDatabase, _ f: RoutableFilter, now: Instant, lock: SQLQueryString = "") async throws -> [RoutableItem] {
+        var conditions: [SQLQueryString] = ["e.closed_at IS NULL"]
+        if let assignee = f.assignee { conditions.append("e.assignee = \(bind: assignee)") } else { conditions.append("e.state <> 'waiting'") }
+        if f.assigned { conditions.append("e.assignee IS NOT NULL") }
+        if f.unassigned { conditions.append("e.assignee IS NULL") }
+        if let queues = f.queues {
+            guard !queues.isEmpty else { return [] }
+            conditions.append("e.queue IN (\(StoreTransaction.list(queues)))")
+        }
+        let rows = try await sql.raw("""
+            SELECT e.id, e.case_id, e.queue, e.type, e.priority, e.at_risk_at, e.due_at, e.assignee, c.site, c.segment, c.customer_id
+            FROM exceptions e JOIN cases c ON c.id = e.case_id WHERE
+            """ + " " + conditions.joined(separator: " AND ") + " ORDER BY e.priority DESC, e.id LIMIT \(bind: f.limit)" + lock).all()
+        return try rows.map { row in
+            RoutableItem(exceptionId: try row.decode(column: "id", as: String.self), caseId: try row.decode(column: "case_id", as: String.self),
+                         queue: try row.decode(column: "queue", as: String.self), type: try row.decode(column: "type", as: String.self),
+                         site: try row.decode(column: "site", as: String.self), segment: try row.decode(column: "segment", as: String?.self),
+                         customerId: try row.decode(column: "customer_id", as: String.self),
+                         priority: try row.decode(column: "priority", as: Double.self),
+                         atRisk: try row.decode(column: "at_risk_at", as: Int64.self) <= now.millis,
+                         breached: try row.decode(column: "due_at", as: Int64.self) <= now.millis,
+                         assignee: try row.decode(column: "assignee", as: String?.self))
+        }
+    }
+
+    static func delegations(_ sql: any SQLDatabase) async throws -> [String: [(exceptionId: String, to: String?)]] {
+        var out: [String: [(exceptionId: String, to: String?)]] = [:]
+        for row in try await sql.raw("SELECT exception_id, from_user, to_user FROM delegations ORDER BY exception_id").all() {
+            out[try row.decode(column: "from_user", as: String.self), default: []]
+                .append((try row.decode(column: "exception_id", as: String.self), try row.decode(column: "to_user", as: String?.self)))
+        }
+        return out
+    }
+}
+
+/// People's routing profiles, the open work routing reads, and delegations.
+extension StoreTransaction {
+    public func people() async throws -> [PersonProfile] { try await PeopleRows.people(sql) }
 
     public func savePerson(_ profile: PersonProfile, actor: String, at now: Instant) async throws {
         try await sql.raw("DELETE FROM people WHERE username = \(bind: profile.username)").run()
@@ -18,47 +84,12 @@ extension StoreTransaction {
             """).run()
     }
 
-    /// Each assignee's open assigned work, weighted by `weight(type)`.
-    public func assignedLoad(weight: (String) -> Double) async throws -> [String: Double] {
-        let rows = try await sql.raw("""
-            SELECT assignee, type, COUNT(*) AS n FROM exceptions WHERE closed_at IS NULL AND assignee IS NOT NULL GROUP BY assignee, type
-            """).all()
-        var load: [String: Double] = [:]
-        for row in rows {
-            let n = Double(try row.decode(column: "n", as: Int64.self))
-            load[try row.decode(column: "assignee", as: String.self), default: 0] += n * weight(try row.decode(column: "type", as: String.self))
-        }
-        return load
-    }
+    public func assignedLoad(weight: (String) -> Double) async throws -> [String: Double] { try await PeopleRows.load(sql, weight: weight) }
 
-    /// Open exceptions in `queues` as routing sees them, most urgent first. `unassigned`
-    /// keeps only those nobody holds; `assignee` only one person's. With `lock` on
-    /// PostgreSQL the rows are locked and rows another node holds are skipped, so two
-    /// people pressing Get next at once never take the same item.
-    public func routableItems(queues: [String]? = nil, unassigned: Bool = false, assignee: String? = nil, now: Instant, limit: Int,
-                              lock: Bool = false) async throws -> [RoutableItem] {
-        var conditions: [SQLQueryString] = ["e.closed_at IS NULL", "e.state <> 'waiting'"]
-        if let queues {
-            guard !queues.isEmpty else { return [] }
-            conditions.append("e.queue IN (\(Self.list(queues)))")
-        }
-        if unassigned { conditions.append("e.assignee IS NULL") }
-        if let assignee { conditions = ["e.closed_at IS NULL", "e.assignee = \(bind: assignee)"] }
-        let skip: SQLQueryString = lock && dialect == .postgres ? " FOR UPDATE OF e SKIP LOCKED" : ""
-        let rows = try await sql.raw("""
-            SELECT e.id, e.case_id, e.queue, e.type, e.priority, e.at_risk_at, e.assignee, c.site, c.segment, c.customer_id
-            FROM exceptions e JOIN cases c ON c.id = e.case_id WHERE 
-            """ + conditions.joined(separator: " AND ")
-            + " ORDER BY e.priority DESC, e.id LIMIT \(bind: limit)" + skip).all()
-        return try rows.map { row in
-            RoutableItem(exceptionId: try row.decode(column: "id", as: String.self), caseId: try row.decode(column: "case_id", as: String.self),
-                         queue: try row.decode(column: "queue", as: String.self), type: try row.decode(column: "type", as: String.self),
-                         site: try row.decode(column: "site", as: String.self), segment: try row.decode(column: "segment", as: String?.self),
-                         customerId: try row.decode(column: "customer_id", as: String.self),
-                         priority: try row.decode(column: "priority", as: Double.self),
-                         atRisk: try row.decode(column: "at_risk_at", as: Int64.self) <= now.millis,
-                         assignee: try row.decode(column: "assignee", as: String?.self))
-        }
+    /// Open exceptions as routing sees them. With `lock` on PostgreSQL the rows are locked
+    /// and rows another node holds are skipped, so two routing passes never move one item.
+    public func routableItems(_ filter: RoutableFilter, now: Instant, lock: Bool = false) async throws -> [RoutableItem] {
+        try await PeopleRows.items(sql, filter, now: now, lock: lock && dialect == .postgres ? " FOR UPDATE OF e SKIP LOCKED" : "")
     }
 
     /// Locks one exception for taking if it is still open and unassigned; false when it is
@@ -91,62 +122,27 @@ extension StoreTransaction {
     }
 
     /// What was handed over while people were away: per owner, each exception and who holds it.
-    public func delegations() async throws -> [String: [(exceptionId: String, to: String?)]] {
-        let rows = try await sql.raw("SELECT exception_id, from_user, to_user FROM delegations ORDER BY exception_id").all()
-        var out: [String: [(exceptionId: String, to: String?)]] = [:]
-        for row in rows {
-            out[try row.decode(column: "from_user", as: String.self), default: []]
-                .append((try row.decode(column: "exception_id", as: String.self), try row.decode(column: "to_user", as: String?.self)))
-        }
-        return out
-    }
+    public func delegations() async throws -> [String: [(exceptionId: String, to: String?)]] { try await PeopleRows.delegations(sql) }
 
     public func clearDelegations(from username: String) async throws {
         try await sql.raw("DELETE FROM delegations WHERE from_user = \(bind: username)").run()
     }
 }
 
+/// The same reads outside any write transaction: what a routing pass would find, so a pass
+/// with nothing to move opens no write transaction.
 extension Database {
-    /// What a routing pass would find, read without a write transaction: who holds open
-    /// work, who handed work over, and how much unassigned work waits in `pushQueues`.
-    public func routingBacklog(pushQueues: [String]) async throws -> (holders: Set<String>, delegators: Set<String>, unassignedPush: Int) {
-        try await read { sql in
-            let holders = try await sql.raw("SELECT DISTINCT assignee FROM exceptions WHERE closed_at IS NULL AND assignee IS NOT NULL").all()
-                .map { try $0.decode(column: "assignee", as: String.self) }
-            let delegators = try await sql.raw("SELECT DISTINCT from_user FROM delegations").all()
-                .map { try $0.decode(column: "from_user", as: String.self) }
-            var unassigned = 0
-            if !pushQueues.isEmpty {
-                unassigned = Int(try await sql.raw("""
-                    SELECT COUNT(*) AS n FROM exceptions WHERE closed_at IS NULL AND assignee IS NULL AND state = 'open'
-                    AND queue IN (\(StoreTransaction.list(pushQueues)))
-                    """).first()?.decode(column: "n", as: Int64.self) ?? 0)
-            }
-            return (Set(holders), Set(delegators), unassigned)
-        }
+    public func people() async throws -> [PersonProfile] { try await read { try await PeopleRows.people($0) } }
+
+    public func assignedLoad(weight: @escaping @Sendable (String) -> Double) async throws -> [String: Double] {
+        try await read { try await PeopleRows.load($0, weight: weight) }
     }
 
-    public func people() async throws -> [PersonProfile] {
-        try await read { sql in
-            try await sql.raw("SELECT document FROM people ORDER BY username").all().map { row in
-                try JSONText.decode(PersonProfile.self, row.decode(column: "document", as: String.self))
-            }
-        }
+    public func routableItems(_ filter: RoutableFilter, now: Instant) async throws -> [RoutableItem] {
+        try await read { try await PeopleRows.items($0, filter, now: now) }
     }
-}
 
-extension Database {
-    /// Each assignee's weighted open load, read outside any write.
-    public func transactionFreeLoad(weight: @escaping @Sendable (String) -> Double) async throws -> [String: Double] {
-        try await read { sql in
-            var load: [String: Double] = [:]
-            for row in try await sql.raw("""
-                SELECT assignee, type, COUNT(*) AS n FROM exceptions WHERE closed_at IS NULL AND assignee IS NOT NULL GROUP BY assignee, type
-                """).all() {
-                let n = Double(try row.decode(column: "n", as: Int64.self))
-                load[try row.decode(column: "assignee", as: String.self), default: 0] += n * weight(try row.decode(column: "type", as: String.self))
-            }
-            return load
-        }
+    public func delegations() async throws -> [String: [(exceptionId: String, to: String?)]] {
+        try await read { try await PeopleRows.delegations($0) }
     }
 }

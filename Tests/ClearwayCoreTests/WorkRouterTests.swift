@@ -186,3 +186,36 @@ struct WorkRouterTests {
         }
     }
 }
+
+extension WorkRouterTests {
+    @Test("a queue's leads are the supervisors skilled for it, else every supervisor")
+    func queueLeads() {
+        let people = [Self.person("sam", queues: ["credit"]), Self.person("sue", queues: ["pricing", "credit"]), Self.person("dana")]
+        #expect(WorkRouter.leads(of: "credit", supervisors: ["sam", "sue", "zed"], people: people) == ["sam", "sue"])
+        #expect(WorkRouter.leads(of: "logistics", supervisors: ["sam", "sue"], people: people) == ["sam", "sue"])
+        #expect(WorkRouter.leads(of: nil, supervisors: ["sam"], people: people) == ["sam"])
+    }
+}
+
+extension WorkRouterTests {
+    @Test("someone behind on SLA gives up their items not yet breached to someone with room who is not behind too")
+    func rebalance() {
+        func held(_ id: String, _ who: String, breached: Bool, priority: Double = 50) -> RoutableItem {
+            var item = Self.item(id, queue: "logistics", type: "logistics.carrier_capacity", priority: priority)
+            item.assignee = who; item.breached = breached
+            return item
+        }
+        let team = [Self.person("dana", queues: ["logistics"]), Self.person("lee", queues: ["logistics"]), Self.person("max", queues: ["logistics"])]
+        var roster = Self.roster(team, load: ["dana": 4, "lee": 3, "max": 1])
+        let items = [held("E1", "dana", breached: true), held("E2", "dana", breached: true), held("E3", "dana", breached: false, priority: 10),
+                     held("E4", "dana", breached: false, priority: 90), held("E5", "lee", breached: true)]
+        #expect(WorkRouter.rebalance(items, roster: roster).isEmpty, "off unless the policy sets a threshold")
+        roster.settings.rebalanceWhenBreached = 2
+        let moves = WorkRouter.rebalance(items, roster: roster)
+        #expect(moves.map(\.item.exceptionId) == ["E4", "E3"], "most urgent first; breached items stay")
+        #expect(moves.map(\.to) == ["max", "max"])
+        #expect(moves[0].reason == "push routing: dana is behind (2 breached); moved to max: logistics skill, 1 of 8 capacity")
+        roster.settings.rebalanceWhenBreached = 1
+        #expect(WorkRouter.rebalance(items, roster: roster).allSatisfy { $0.to == "max" }, "lee is behind too and takes nothing")
+    }
+}

@@ -106,6 +106,39 @@ struct RoutingWorkTests {
             #expect(dana["load"] as? Double == 2 && dana["capacity"] as? Double == 2 && dana["open"] as? Int == 2)
             let queue = try #require(workload.list("queues").first { $0.str("queue") == "logistics" })
             #expect(queue.str("mode") == "push" && queue["unassigned"] as? Int == 1 && queue.list("days").count == 3)
+
+            // A colleague with room arrives: saving their profile routes at once, and they take the fourth.
+            try await Self.send(h, .patch, "/v1/people/sam", as: "sam", body: Self.skills(["logistics"], capacity: 5))
+            #expect(try await Self.exceptions(h, queue: "logistics").filter { $0.exception.str("assignee") == "sam" }.count == 1)
+            #expect(try await h.engine.routeWork() == 0)
+        }
+    }
+
+    @Test("a person behind on SLA in a push queue has their work not yet late moved to someone with room",
+          arguments: TestDatabaseKind.available)
+    func rebalanceWhenBehind(_ kind: TestDatabaseKind) async throws {
+        var policy = try DefaultPolicy.load()
+        policy.routing.modes["logistics"] = .push
+        policy.routing.rebalanceWhenBreached = 1
+        try await Harness.run(kind, policy: policy) { h in
+            try await Self.addPeople(h)
+            try await Self.send(h, .patch, "/v1/people/dana", as: "sam", body: Self.skills(["logistics"], capacity: 3))
+            try await Self.seedOrders(h, count: 2)
+            #expect(try await h.engine.routeWork() == 2)
+            // Two days later (Wednesday; Thursday is Thanksgiving on the calendar) both are
+            // late, and a third arrives: dana is the only one with the skill, so it is hers.
+            h.clock.set(h.clock.now().adding(seconds: 2 * 86_400))
+            let third = Events.seedOrder.replacingOccurrences(of: "order-so-1", with: "order-so-3").replacingOccurrences(of: "\"SO-1\"", with: "\"SO-3\"")
+            try await h.post(events: [third])
+            #expect(try await h.engine.routeWork() == 1)
+            // Lee joins logistics: dana is behind (two breached), so her item not yet late moves to lee.
+            try await Self.send(h, .patch, "/v1/people/lee", as: "sam", body: Self.skills(["logistics"], capacity: 3))
+            let logistics = try await Self.exceptions(h, queue: "logistics")
+            let holders = logistics.map { $0.exception.str("assignee") ?? "-" }.sorted()
+            let moved = try #require(logistics.first { $0.exception.str("assignee") == "lee" })
+            let timeline = try await h.get("/v1/cases/\(moved.caseId)").list("timeline")
+            #expect(timeline.contains { $0.str("reason") == "push routing: dana is behind (2 breached); moved to lee: logistics skill, 0 of 3 capacity" })
+            #expect(holders == ["dana", "dana", "lee"], "\(holders)")
         }
     }
 

@@ -57,3 +57,29 @@ extension WorkRouter {
         }
     }
 }
+
+extension WorkRouter {
+    /// People behind on SLA in push queues: whoever holds at least the policy's
+    /// `rebalanceWhenBreached` breached items gives up their push-queue items not yet
+    /// breached (most urgent first) to the least-loaded skilled person on shift with room
+    /// who is not behind too. Breached items stay with whoever is already on them.
+    public static func rebalance(_ held: [RoutableItem], roster: Roster) -> [(item: RoutableItem, from: String, to: String, reason: String)] {
+        let threshold = roster.settings.rebalanceWhenBreached
+        guard threshold > 0 else { return [] }
+        let byPerson = Dictionary(grouping: held.filter { $0.assignee != nil }, by: { $0.assignee ?? "" })
+        let behind = byPerson.filter { $0.value.filter(\.breached).count >= threshold }
+        guard !behind.isEmpty else { return [] }
+        var roster = roster
+        roster.people.removeAll { behind[$0.username] != nil }
+        var moves: [(item: RoutableItem, from: String, to: String, reason: String)] = []
+        for (person, items) in behind.sorted(by: { $0.key < $1.key }) {
+            let late = items.filter(\.breached).count
+            for item in items.filter({ !$0.breached }).sorted(by: RoutableItem.urgentFirst) {
+                guard case .person(let to, let why) = choose(item, roster: roster) else { continue }
+                roster.load[to, default: 0] += roster.settings.weight(of: item.type)
+                moves.append((item, person, to, "push routing: \(person) is behind (\(late) breached); " + why.replacingOccurrences(of: "assigned to", with: "moved to")))
+            }
+        }
+        return moves
+    }
+}

@@ -11,12 +11,14 @@ public struct RoutableItem: Sendable, Hashable {
     public var customerId: String
     public var priority: Double
     public var atRisk: Bool
+    public var breached: Bool
     public var assignee: String?
 
     public init(exceptionId: String, caseId: String, queue: String, type: String, site: String, segment: String?, customerId: String,
-                priority: Double, atRisk: Bool = false, assignee: String? = nil) {
+                priority: Double, atRisk: Bool = false, breached: Bool = false, assignee: String? = nil) {
         self.exceptionId = exceptionId; self.caseId = caseId; self.queue = queue; self.type = type; self.site = site
-        self.segment = segment; self.customerId = customerId; self.priority = priority; self.atRisk = atRisk; self.assignee = assignee
+        self.segment = segment; self.customerId = customerId; self.priority = priority; self.atRisk = atRisk; self.breached = breached
+        self.assignee = assignee
     }
 
     /// Most urgent first: at risk, then priority, then the older id.
@@ -104,5 +106,16 @@ public enum WorkRouter {
 
     public static func amount(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}
+
+extension WorkRouter {
+    /// A queue's leads: the supervisors whose skills include the queue, or every supervisor
+    /// when none does (or the queue is not known).
+    public static func leads(of queue: String?, supervisors: [String], people: [PersonProfile]) -> [String] {
+        guard let queue else { return supervisors }
+        let skilled = Set(people.filter { $0.skills.queues.contains(queue) }.map(\.username))
+        let leads = supervisors.filter(skilled.contains)
+        return leads.isEmpty ? supervisors : leads
     }
 }

@@ -14,6 +14,9 @@ public struct RoutingSettings: Sendable, Hashable {
     public var modes: [String: RoutingMode] = [:]
     /// How much of a person's capacity one open item of a type takes (default 1).
     public var weights: [String: Double] = [:]
+    /// A person holding this many breached items in push queues is behind: their other
+    /// push-queue items are re-routed to someone with room (0: never).
+    public var rebalanceWhenBreached = 0
 
     public init() {}
 

@@ -6,11 +6,18 @@ enum RoutingSection {
     static func read(_ root: Node, queues: [String], _ r: YAMLNodeReader) -> RoutingSettings {
         var settings = RoutingSettings()
         guard let node = r.child(root, "routing") else { return settings }
-        _ = r.mapping(node, "routing", allowed: ["default", "queues", "weights"])
+        _ = r.mapping(node, "routing", allowed: ["default", "queues", "weights", "rebalanceWhenBreached"])
         let modes = RoutingMode.allCases.map(\.rawValue).joined(separator: ", ")
         if let modeNode = r.child(node, "default"), let text = r.string(modeNode, "routing.default") {
             if let mode = RoutingMode(rawValue: text) { settings.defaultMode = mode } else {
                 r.issue(modeNode, "routing.default: '\(text)' is not a routing mode (\(modes))")
+            }
+        }
+        if let n = r.child(node, "rebalanceWhenBreached") {
+            if let text = r.string(n, "routing.rebalanceWhenBreached"), let count = Int(text), (0...1_000).contains(count) {
+                settings.rebalanceWhenBreached = count
+            } else {
+                r.issue(n, "routing.rebalanceWhenBreached must be a whole number of breached items from 0 (never) to 1000")
             }
         }
         for (queue, keyNode, value) in r.mapping(r.child(node, "queues"), "routing.queues") {

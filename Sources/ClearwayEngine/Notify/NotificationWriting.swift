@@ -8,17 +8,21 @@ import ClearwayStore
 /// who it reached.
 enum NotificationWriter {
     static func write(_ request: NotificationRequest, tx: StoreTransaction, engine: ClearwayEngine, policy: Policy) async throws {
-        var roles = Set<Role>(), named: [String] = [], addresses: [String] = []
+        var roles = Set<Role>(), named: [String] = [], addresses: [String] = [], leads = false
         for recipient in request.recipients {
             switch recipient {
             case .assignee:
-                if let a = request.assignee { named.append(a) } else { roles.insert(.supervisor) }
-            // Until people carry the queues they lead, a queue's leads are its supervisors.
-            case .queueLeads: roles.insert(.supervisor)
+                if let a = request.assignee { named.append(a) } else { leads = true }
+            case .queueLeads: leads = true
             case .role(let role): roles.insert(role)
             case .person(let p): named.append(p)
             case .address(let a): addresses.append("address:" + a)
             }
+        }
+        if leads {
+            // The supervisors who carry the queue in their skills; every supervisor if none does.
+            let supervisors = try await tx.usernames(withRoles: [.supervisor])
+            named += WorkRouter.leads(of: request.queue, supervisors: supervisors, people: try await tx.people())
         }
         let active = try await tx.activeUsernames(named)
         var reached: [String] = []

@@ -27,7 +27,7 @@ extension ClearwayEngine {
             let roster = try await self.roster(tx: tx, policy: policy, now: now)
             let person = roster.people.first { $0.username == principal.name } ?? PersonProfile(username: principal.name)
             let queues = person.skills.queues.filter { policy.routing.mode(of: $0) == .pull }.sorted()
-            var candidates = try await tx.routableItems(queues: queues, unassigned: true, now: now, limit: 50)
+            var candidates = try await tx.routableItems(RoutableFilter(queues: queues, unassigned: true, limit: 50), now: now)
             let waiting = candidates.isEmpty ? try await tx.unassignedCounts() : [:]
             while true {
                 switch WorkRouter.next(for: person, candidates: candidates, roster: roster, waiting: waiting) {
@@ -61,26 +61,24 @@ extension ClearwayEngine {
     }
 
     /// One routing pass: hands an out-of-office person's open work to their delegate (or
-    /// routes it on), gives it back when they return, and assigns unassigned work in push
-    /// queues to the least-loaded skilled person on shift, most urgent first. Returns how
-    /// many items moved. Reads first and opens no write transaction when nothing is to do.
+    /// routes it on), gives it back when they return, moves work off people behind on SLA,
+    /// and assigns unassigned work in push queues to the least-loaded skilled person on
+    /// shift, most urgent first. Returns how many items moved. It decides first on a read
+    /// snapshot and opens a write transaction (re-reading under locks) only when something
+    /// would move, so an idle pass every second costs a few reads.
     @discardableResult
     public func routeWork(limit: Int = 100) async throws -> Int {
         let policy = self.policy, now = clock.now()
         let people = try await database.people()
         guard !people.isEmpty else { return 0 }
         let pushQueues = policy.routing.queues(.push, of: policy.queues)
-        let found = try await database.routingBacklog(pushQueues: pushQueues)
-        let leaving = people.filter { $0.availability.isOut(at: now) && found.holders.contains($0.username) }
-        let returning = people.filter { !$0.availability.isOut(at: now) && found.delegators.contains($0.username) }
-        let present = people.contains { p in pushQueues.contains { p.skills.queues.contains($0) } && p.availability.takesWork(at: now) }
-        guard !leaving.isEmpty || !returning.isEmpty || (found.unassignedPush > 0 && present) else { return 0 }
+        guard try await routingHasWork(people: people, pushQueues: pushQueues, policy: policy, now: now, limit: limit) else { return 0 }
         let actor = "system:routing"
         return try await database.transaction { tx in
             var moved = 0
             var roster = try await self.roster(tx: tx, policy: policy, now: now)
             for person in roster.people where person.availability.isOut(at: now) && roster.held(person.username) > 0 {
-                let items = try await tx.routableItems(assignee: person.username, now: now, limit: limit)
+                let items = try await tx.routableItems(RoutableFilter(assignee: person.username, limit: limit), now: now, lock: true)
                 for (item, to, reason) in WorkRouter.handOver(items, of: person, roster: roster) {
                     guard try await self.tryAssign(item, to: to, reason: reason, actor: actor, tx: tx, policy: policy, now: now) else { continue }
                     try await tx.recordDelegation(exceptionId: item.exceptionId, from: person.username, to: to, until: person.availability.until, at: now)
@@ -92,8 +90,15 @@ extension ClearwayEngine {
                 guard let items = handed[person.username] else { continue }
                 moved += try await self.giveBack(items, to: person, actor: actor, tx: tx, policy: policy, now: now)
             }
+            if policy.routing.rebalanceWhenBreached > 0 {
+                if moved > 0 { roster = try await self.roster(tx: tx, policy: policy, now: now) }
+                let held = try await tx.routableItems(RoutableFilter(queues: pushQueues, assigned: true, limit: 10 * limit), now: now, lock: true)
+                for (item, _, to, reason) in WorkRouter.rebalance(held, roster: roster) {
+                    if try await self.tryAssign(item, to: to, reason: reason, actor: actor, tx: tx, policy: policy, now: now) { moved += 1 }
+                }
+            }
             if moved > 0 { roster = try await self.roster(tx: tx, policy: policy, now: now) }
-            let waiting = try await tx.routableItems(queues: pushQueues, unassigned: true, now: now, limit: limit, lock: true)
+            let waiting = try await tx.routableItems(RoutableFilter(queues: pushQueues, unassigned: true, limit: limit), now: now, lock: true)
             for (item, choice) in WorkRouter.plan(waiting, roster: roster) {
                 guard let who = choice.assignee else { continue }
                 if try await self.tryAssign(item, to: who, reason: "push routing: " + choice.reason, actor: actor, tx: tx, policy: policy, now: now) {
@@ -102,6 +107,21 @@ extension ClearwayEngine {
             }
             return moved
         }
+    }
+
+    /// Whether a routing pass would move anything, decided on reads alone.
+    func routingHasWork(people: [PersonProfile], pushQueues: [String], policy: Policy, now: Instant, limit: Int) async throws -> Bool {
+        let settings = policy.routing
+        let roster = Roster(people: people, load: try await database.assignedLoad(weight: { settings.weight(of: $0) }), policy: policy, now: now)
+        if people.contains(where: { $0.availability.isOut(at: now) && roster.held($0.username) > 0 }) { return true }
+        let handed = try await database.delegations()
+        if people.contains(where: { !$0.availability.isOut(at: now) && handed[$0.username] != nil }) { return true }
+        if settings.rebalanceWhenBreached > 0 {
+            let held = try await database.routableItems(RoutableFilter(queues: pushQueues, assigned: true, limit: 10 * limit), now: now)
+            if !WorkRouter.rebalance(held, roster: roster).isEmpty { return true }
+        }
+        let waiting = try await database.routableItems(RoutableFilter(queues: pushQueues, unassigned: true, limit: limit), now: now)
+        return WorkRouter.plan(waiting, roster: roster).contains { $0.choice.assignee != nil }
     }
 
     /// `assign`, but an item whose state forbids the move (waiting on someone cannot go

@@ -40,7 +40,7 @@ extension ClearwayEngine {
         let entries = try await roster(by: principal)
         let counts = try await database.assigneeCounts(now: now)
         let settings = policy.routing
-        let load = try await database.transactionFreeLoad(weight: { settings.weight(of: $0) })
+        let load = try await database.assignedLoad(weight: { settings.weight(of: $0) })
         let shown = entries.filter { !$0.profile.skills.queues.isEmpty || counts[$0.user.username] != nil }
         let people = shown.map { e in
             let c = counts[e.user.username] ?? AssigneeCounts()
