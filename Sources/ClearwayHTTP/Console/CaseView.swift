@@ -74,7 +74,7 @@ enum CaseView {
         var forms: [HTML] = []
         if e.lifecycle.assignee != session.user.username { forms.append(button("claim", "Claim")) }
         if role.allows(.assignOthers) {
-            forms.append(button("assign", "Assign", extra: "<label>Assign to<select name=\"assignee\">\(users.map { u -> HTML in "<option value=\"\(u.username)\">\(u.displayName)</option>" })</select></label>"))
+            forms.append(button("assign", "Assign", extra: "<label>Assign to<select name=\"assignee\">\(users.map { u -> HTML in "<option value=\"\(u.username)\">\(u.displayName)</option>" })</select></label><label>Past their capacity because<input name=\"overCapacityReason\" maxlength=\"2000\"></label>"))
         }
         if e.lifecycle.state == .waiting {
             forms.append(button("resume", "Resume"))

@@ -10,7 +10,7 @@ enum ConsoleActions {
         case "claim": return .claim
         case "assign":
             guard !field("assignee").isEmpty else { throw ConsoleFailure.badRequest("Choose who to assign it to.") }
-            return .assign(to: field("assignee"))
+            return .assign(to: field("assignee"), overCapacityReason: field("overCapacityReason").isEmpty ? nil : field("overCapacityReason"))
         case "unassign": return .unassign
         case "wait":
             guard !field("reason").isEmpty else { throw ConsoleFailure.badRequest("Say what the exception is waiting for.") }

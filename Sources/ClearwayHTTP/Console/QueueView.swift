@@ -42,7 +42,7 @@ enum QueueView {
             <div class="actions" role="group" aria-label="Bulk actions on the selected exceptions">
             <label>Action<select name="action"><option value="claim">Claim</option>\
             \(HTML(raw: session.user.role.allows(.assignOthers) ? "<option value=\"assign\">Assign to</option><option value=\"reroute\">Move to queue</option>" : ""))<option value="resolve">Resolve with code</option></select></label>
-            \(session.user.role.allows(.assignOthers) ? "<label>Assignee<select name=\"assignee\">\(users.map { option($0.username, $0.displayName, nil) })</select></label><label>Queue<select name=\"queue\">\(queues.map { option($0, Layout.label($0), nil) })</select></label>" as HTML : "")
+            \(session.user.role.allows(.assignOthers) ? "<label>Assignee<select name=\"assignee\">\(users.map { option($0.username, $0.displayName, nil) })</select></label><label>Past their capacity because<input name=\"overCapacityReason\" maxlength=\"2000\"></label><label>Queue<select name=\"queue\">\(queues.map { option($0, Layout.label($0), nil) })</select></label>" as HTML : "")
             <label>Resolution code<select name="code">\(resolutionCodes.map { option($0, $0, nil) })</select></label>
             <label>Note<input name="note" maxlength="2000"></label>
             <button type="submit">Apply to selected</button></div>
