@@ -75,6 +75,15 @@ struct ActionRequestTests {
             #expect(agentStatus == 403)
 
             h.clock.advance(seconds: 1_800)
+            // The pricing approver's inbox says what is decided; the asker's own inbox leaves it out.
+            let inbox = try await h.get("/v1/approvals", as: .pricingApprover).list("items")
+            let item = try #require(inbox.first)
+            #expect(inbox.count == 1 && item.obj("action").str("id") == id)
+            #expect(item.str("customerId") == "ACME" && item.str("customerTier") == "key" && item.str("orderId") == "SO-1")
+            #expect(item["waitingMinutes"] as? Double == 30)
+            #expect(item.list("evidence").contains { $0.str("label") == "unit price" && $0.str("expected") == "10.40" })
+            #expect(item.list("lines").count == 2 && !item.obj("action").list("checks").isEmpty)
+            #expect(try await h.get("/v1/approvals", as: .approver).list("items").isEmpty, "four-eyes: not the asker's to decide")
             let (okStatus, approved) = try await request(h, "/v1/actions/\(id)/approve", as: .pricingApprover, #"{"reason":"Customer agreed by phone"}"#)
             #expect(okStatus == 200)
             #expect(approved.str("state") == "queued")

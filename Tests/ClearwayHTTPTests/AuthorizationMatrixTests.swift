@@ -33,7 +33,7 @@ struct AuthorizationMatrixTests {
         // skills and anyone else's profile to supervisors). Views and the workload are reads.
         "getNextWork": .workExceptions, "updatePerson": .workExceptions,
         "getMyWork": .readCases, "getWorkload": .readCases, "listPeople": .readCases, "getPerson": .readCases,
-        "listViews": .readCases, "createView": .readCases, "deleteView": .readCases,
+        "listViews": .readCases, "createView": .readCases, "deleteView": .readCases, "listApprovals": .approveActions,
     ]
 
     static func allowed(_ role: Role, _ operation: String) -> Bool {

@@ -111,3 +111,23 @@ extension APIHandlers {
               tier: v.tier, minAgeHours: v.minAgeHours, sort: v.sort, createdAt: v.createdAt.date)
     }
 }
+
+extension APIHandlers {
+    func listApprovals(_ input: Operations.listApprovals.Input) async throws -> Operations.listApprovals.Output {
+        let principal = try RequestPrincipal.require(.approveActions)
+        let now = engine.clock.now()
+        let mine = try await engine.approvalInbox(by: principal).filter { c in
+            c.action.requesterId != principal.id && (c.action.approval.map { principal.role.canApprove($0.role) } ?? false)
+        }
+        let items = try mine.map { c -> Components.Schemas.ApprovalItem in
+            .init(action: try ActionMapping.action(c.action), customerId: c.caseRecord?.customerId, customerTier: c.caseRecord?.customerTier.rawValue,
+                  site: c.caseRecord?.site, orderId: c.caseRecord?.orderId, exceptionType: c.exception?.type.rawValue,
+                  summary: c.exception?.finding.summary,
+                  evidence: (c.exception?.finding.evidence ?? []).map { .init(label: $0.label, expected: $0.expected, actual: $0.actual, note: $0.note) },
+                  lines: (c.order?.lines ?? []).map { .init(lineNumber: $0.lineNumber, sku: $0.sku, quantity: $0.quantity, unitOfMeasure: $0.unitOfMeasure,
+                                                          unitPrice: $0.unitPrice.doubleValue) },
+                  waitingMinutes: (now.seconds(since: c.action.requestedAt) / 60).rounded())
+        }
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+}
