@@ -134,3 +134,51 @@ struct EDIRobustnessTests {
         #expect(outcomes > 1_000)
     }
 }
+
+/// Partners and VANs that wrap X12 and EDIFACT at a fixed width: the line breaks fall
+/// anywhere, inside segments and elements, and are not the segment terminator.
+@Suite("EDI wrapped at a fixed width")
+struct WrappedEDITests {
+    static func wrap(_ text: String, width: Int) -> String {
+        let flat = Array(text.filter { !$0.isNewline })
+        return stride(from: 0, to: flat.count, by: width).map { String(flat[$0..<min($0 + width, flat.count)]) }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    @Test("every corpus X12 file that reads cleanly reads the same wrapped at 80 (and 64) columns", arguments: [80, 64])
+    func wrappedCorpus(width: Int) throws {
+        var checked = 0
+        for (path, text) in EDICorpus.files where text.drop(while: { $0 == "\u{FEFF}" || $0.isWhitespace }).hasPrefix("ISA") {
+            // Files whose segment terminator is a line break cannot be wrapped; their flat form does not read.
+            guard let (document, problems) = try? X12Parser.parse(text), problems.isEmpty, !document.transactions.isEmpty,
+                  let flat = try? X12Parser.parse(text.filter { !$0.isNewline }), flat.1.isEmpty else { continue }
+            let body = text.drop(while: { $0 == "\u{FEFF}" || $0.isWhitespace })
+            let (wrapped, wrappedProblems) = try X12Parser.parse(Self.wrap(String(body), width: width))
+            #expect(wrappedProblems.isEmpty, "\(path) wrapped at \(width): \(wrappedProblems.map(\.description))")
+            #expect(wrapped.transactions.map(\.code) == document.transactions.map(\.code), "\(path)")
+            #expect(wrapped.transactions.map { $0.body.count } == document.transactions.map { $0.body.count }, "\(path)")
+            checked += 1
+        }
+        #expect(checked >= 20, "only \(checked) corpus files were checked")
+    }
+
+    @Test("a line break in one segment of an unwrapped file still names the missing terminator")
+    func missingTerminatorStillReported() throws {
+        let text = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261123*1200*U*00401*000000001*0*P*>~\n"
+            + "GS*PO*SENDER*RECEIVER*20261123*1200*1*X*004010~\nST*850*0001~\nBEG*00*SA*PO-1**20261123\nREF*DP*12~\nSE*4*0001~\nGE*1*1~\nIEA*1*000000001~\n"
+        let (_, problems) = try X12Parser.parse(text)
+        #expect(problems.contains { $0.description.contains("segment terminator ('~') is probably missing") })
+    }
+
+    @Test("EDIFACT wrapped at 80 columns reads the same")
+    func wrappedEdifact() throws {
+        var checked = 0
+        for (path, text) in EDICorpus.files where text.drop(while: { $0.isWhitespace }).hasPrefix("UN") {
+            guard let (interchanges, problems) = try? EdifactParser.parse(text), problems.isEmpty, !interchanges.isEmpty else { continue }
+            let (wrapped, wrappedProblems) = try EdifactParser.parse(WrappedEDITests.wrap(text, width: 80))
+            #expect(wrappedProblems.isEmpty, "\(path): \(wrappedProblems.map(\.description))")
+            #expect(wrapped.count == interchanges.count, "\(path)")
+            checked += 1
+        }
+        #expect(checked >= 1)
+    }
+}

@@ -13,6 +13,7 @@ public enum X12Parser {
         while let first = body.first, first == "\u{FEFF}" || first.isWhitespace { body = body.dropFirst() }
         // "\r\n" is one Character in Swift; X12 is read one Unicode scalar at a time.
         guard body.hasPrefix("ISA") else { throw X12Problem(.interchange, position: 1, segment: "ISA", "an X12 document starts with an ISA segment") }
+        if let unwrapped = unwrapped(body) { body = unwrapped }
         let delimiters = try readDelimiters(body)
         let (segments, lineBreaks) = tokenize(body, delimiters)
         var reader = EnvelopeReader(segments: segments, delimiters: delimiters)
@@ -74,6 +75,19 @@ public enum X12Parser {
         }
         if start < bytes.count { emit(start, bytes.count) }
         return (segments, problems)
+    }
+
+    /// A document wrapped at a fixed width (80 columns is common for VANs) with the line breaks
+    /// falling anywhere, as one line: every line but the last is the same length, of at least
+    /// 40 characters, and once joined the segment terminator is not a line break. Translators
+    /// remove such line breaks before parsing; nil when the document is not wrapped this way.
+    static func unwrapped(_ body: Substring) -> Substring? {
+        let lines = body.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        guard lines.count >= 2, let width = lines.first?.utf8.count, width >= 40,
+              lines.dropLast().allSatisfy({ $0.utf8.count == width }), (lines.last?.utf8.count ?? 0) <= width else { return nil }
+        let joined = Substring(lines.joined())
+        guard let d = try? readDelimiters(joined), !d.segment.isNewline else { return nil }
+        return joined
     }
 
     /// The transaction sets Clearway reads or writes; others are refused at intake.
