@@ -16,10 +16,14 @@ extension ClearwayEngine {
             throw EngineError.notFound(what: "dead letter", id: id)
         }
         let reread: IncomingEvent
-        do {
-            reread = try CloudEventCodec.reread(stored.event, policy: policy, receivedAt: stored.receivedAt)
-        } catch {
-            throw EngineError.conflict("the stored event no longer passes validation")
+        if stored.reasonCode == Self.unknownPartner {
+            reread = try replayedUnknownSenderEvent(stored, policy: policy)
+        } else {
+            do {
+                reread = try CloudEventCodec.reread(stored.event, policy: policy, receivedAt: stored.receivedAt)
+            } catch {
+                throw EngineError.conflict("the stored event no longer passes validation")
+            }
         }
         let event = readMessages([reread], policy: policy)[0]
         return try await database.transaction { tx in

@@ -135,3 +135,28 @@ enum AuditRow {
 }
 
 import Foundation
+
+extension CaseQueries {
+    /// EDI senders not yet configured as partners: their pending documents per sender.
+    public func unknownEDISenders() async throws -> [(source: String, documents: Int, lastReceived: Instant)] {
+        try await database.read { sql in
+            try await sql.raw("""
+                SELECT source, COUNT(*) AS n, MAX(received_at) AS last FROM dead_letters
+                WHERE status = 'pending' AND reason_code = 'unknown_partner' GROUP BY source ORDER BY source
+                """).all().map { row in
+                (try row.decode(column: "source", as: String.self), Int(try row.decode(column: "n", as: Int64.self)),
+                 Instant(millis: try row.decode(column: "last", as: Int64.self)))
+            }
+        }
+    }
+
+    /// The pending dead letters of one unknown sender, oldest first.
+    public func unknownSenderLetters(source: String) async throws -> [String] {
+        try await database.read { sql in
+            try await sql.raw("""
+                SELECT id FROM dead_letters WHERE status = 'pending' AND reason_code = 'unknown_partner' AND source = \(bind: source)
+                ORDER BY received_at, id
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+        }
+    }
+}

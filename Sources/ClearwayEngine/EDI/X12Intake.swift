@@ -38,6 +38,7 @@ extension ClearwayEngine {
         let problems = syntax + X12Parser.unsupported(document)
         var sets: [X12SetOutcome] = []
         var events: [(Int, IncomingEvent)] = []
+        var kept: [(set: Int, source: String, eventId: String, letter: JSONValue, reason: String)] = []
         for interchange in document.interchanges {
             let source = "edi:\(interchange.senderQualifier):\(interchange.sender)"
             let partner = policy.edi.partner(qualifier: interchange.senderQualifier, id: interchange.sender)
@@ -50,11 +51,12 @@ extension ClearwayEngine {
                         ?? problems.first(where: { $0.level == .group && $0.position == group.gs.position }) {
                         set.outcome = "rejected"
                         set.reason = first.description
-                    } else if t.code == "850" {
+                    } else if t.code == "850", partner == nil {
+                        kept.append((sets.count, source, "\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)",
+                                     Self.unknownSenderLetter(document: text, interchange: interchange, group: group.controlNumber, set: t.controlNumber),
+                                     Self.unknownSenderReason(interchange.senderQualifier, interchange.sender, policy: policy)))
+                    } else if t.code == "850", let partner {
                         do throws(X12PurchaseOrder.Refusal) {
-                            guard let partner else {
-                                throw X12PurchaseOrder.Refusal(description: "\(interchange.senderQualifier):\(interchange.sender) is not a trading partner in policy \(policy.version) (add it under edi.partners)")
-                            }
                             let mapped = try X12PurchaseOrder.map(t, interchange: interchange, group: group, partner: partner)
                             set.purchaseOrder = mapped.poNumber
                             events.append((sets.count, try Self.ediEvent(id: "\(interchange.controlNumber)-\(group.controlNumber)-\(t.controlNumber)",
@@ -95,6 +97,7 @@ extension ClearwayEngine {
             }
         }
         try await ingestEDIEvents(events, into: &sets, actor: actor)
+        try await keepUnknownSenderSets(kept, into: &sets, at: now)
         return X12IntakeResult(sets: sets, acknowledgment: acknowledgment(for: document, problems: problems, at: now, policy: policy))
     }
 

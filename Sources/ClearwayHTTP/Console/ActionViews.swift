@@ -114,7 +114,7 @@ enum ActionViews {
     }
 
     static func deliveriesPage(connectors: [ConnectorStatus], outbox: [(target: String, state: String, count: Int)], dead: [ActionRecord],
-                               session: ConsoleSession, notice: HTML) -> HTML {
+                               senders: [(source: String, documents: Int, lastReceived: Instant)] = [], session: ConsoleSession, notice: HTML) -> HTML {
         let rows = connectors.map { c -> HTML in
             let counts = outbox.filter { $0.target == c.system }.map { "\($0.state) \($0.count)" }.joined(separator: ", ")
             let tried = c.deliveries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -135,7 +135,29 @@ enum ActionViews {
         <thead><tr><th scope="col">System</th><th scope="col">Circuit</th><th scope="col" class="num">Failures in a row</th><th scope="col">Attempts since start</th><th scope="col">Outbox</th></tr></thead>
         <tbody>\(rows)</tbody></table></div></section>
         <section class="card"><h2>Dead letters</h2>\(deadPart)</section>
+        \(unknownSenders(senders, session: session))
         """
         return Layout.page(title: "Deliveries", session: session, body: body)
+    }
+
+    /// EDI senders not yet partners: their kept documents, and a replay once they are added.
+    static func unknownSenders(_ senders: [(source: String, documents: Int, lastReceived: Instant)], session: ConsoleSession) -> HTML {
+        guard !senders.isEmpty else { return "<section class=\"card\"><h2>Unknown EDI senders</h2><p>None: every sender is a configured partner.</p></section>" }
+        let canReplay = session.user.role.allows(.replayDeadLetters)
+        let rows = senders.map { s -> HTML in
+            let id = s.source.hasPrefix("edi:") ? String(s.source.dropFirst(4)) : s.source
+            let replay: HTML = canReplay ? """
+                <form method="post" action="/console/edi/senders/replay" class="inline">\(Layout.csrfField(session))
+                <input type="hidden" name="source" value="\(s.source)"><button type="submit">Replay after adding</button></form>
+                """ : ""
+            return "<tr><td>\(id)</td><td class=\"num\">\(s.documents)</td><td>\(Format.time(s.lastReceived))</td><td>\(replay)</td></tr>"
+        }
+        return """
+        <section class="card"><h2>Unknown EDI senders</h2>
+        <p>Documents from these senders were acknowledged (997) and kept. Add each under <code>edi.partners</code> in the policy
+        (its customer and site), then replay: the kept purchase orders become orders.</p>
+        <div class="tablewrap"><table><thead><tr><th scope="col">Sender (ISA05:ISA06)</th><th scope="col" class="num">Documents</th>
+        <th scope="col">Last received</th><th scope="col"></th></tr></thead><tbody>\(rows)</tbody></table></div></section>
+        """
     }
 }

@@ -41,9 +41,17 @@ extension ConsoleRoutes {
         }
         route(router, .get, "/console/deliveries", .permission(.readDeadLetters)) { request, _, session, _ in
             let dead = try await engine.deadLetteredActions(limit: 500, by: session.user.principal)
+            let senders = try await engine.unknownEDISenders(by: session.user.principal)
             return ConsoleHTTP.html(ActionViews.deliveriesPage(connectors: engine.connectors.status(), outbox: try await engine.outboxCounts(by: session.user.principal),
-                                                               dead: dead, session: session,
+                                                               dead: dead, senders: senders, session: session,
                                                                notice: Layout.notice(ConsoleHTTP.notice(request, session))))
+        }
+        route(router, .post, "/console/edi/senders/replay", .permission(.replayDeadLetters)) { _, _, session, form in
+            let source = form["source"]?.first ?? ""
+            let result = try await engine.replayUnknownSender(source, by: session.user.principal)
+            let summary = "\(source): \(result.replayed) document(s) replayed into orders"
+                + (result.failed > 0 ? "; \(result.failed) still kept: \(result.reason ?? "")" : ".")
+            return ConsoleHTTP.redirect("/console/deliveries" + ConsoleHTTP.done(summary, session))
         }
         route(router, .post, "/console/deliveries/retry", .permission(.replayDeadLetters)) { request, _, session, form in
             let ids = form["ids"] ?? []
