@@ -34,3 +34,10 @@ extension Database {
         }
     }
 }
+
+extension StoreTransaction {
+    /// The bare write a claim makes, for the routing benchmark's reference.
+    public func benchmarkSetAssignee(_ exceptionId: String, to assignee: String) async throws {
+        try await sql.raw("UPDATE exceptions SET assignee = \(bind: assignee) WHERE id = \(bind: exceptionId)").run()
+    }
+}
