@@ -29,13 +29,7 @@ struct BenchIngest: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(level: .warning)
-        let location: DatabaseLocation
-        if let database { location = try DatabaseLocation(parsing: database) } else {
-            location = .sqlite(path: FileManager.default.temporaryDirectory.appendingPathComponent("clearway-bench-\(UUID().uuidString).db").path)
-        }
-        if case .postgres = location, !reset { throw CLIError.badInput("benchmarking PostgreSQL wipes Clearway's tables; pass --reset to confirm") }
-        let db = try await Database.open(location, logger: logger)
-        if reset { try await db.dropAllForBenchmark() }
+        let (db, location) = try await BenchDatabase.open(database, reset: reset, logger: logger)
         try await db.migrate()
         let engine = ClearwayEngine(database: db, policy: try DefaultPolicy.load(), logger: logger)
         let workload = SyntheticDistributor(seed: seed)

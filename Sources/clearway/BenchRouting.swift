@@ -27,13 +27,7 @@ struct BenchRouting: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger(level: .warning)
-        let location: DatabaseLocation
-        if let database { location = try DatabaseLocation(parsing: database) } else {
-            location = .sqlite(path: FileManager.default.temporaryDirectory.appendingPathComponent("clearway-bench-\(UUID().uuidString).db").path)
-        }
-        if case .postgres = location, !reset { throw CLIError.badInput("benchmarking PostgreSQL wipes Clearway's tables; pass --reset to confirm") }
-        let db = try await Database.open(location, logger: logger)
-        if reset { try await db.dropAllForBenchmark() }
+        let (db, location) = try await BenchDatabase.open(database, reset: reset, logger: logger)
         do {
             try await measure(db, location: location, logger: logger)
         } catch {
