@@ -113,17 +113,17 @@ final class CaseEvaluator {
     /// Touchless rules for what the decision opened, then the roll-up, then the writes.
     private func finish(_ hand: inout CaseInHand, decision: inout CaseDecision, tier: CustomerTier, order: Order?,
                         exposure: Money?) async throws {
-        pending += decision.takeWrites()
+        pending += decision.takeWrites().traced()
         if !hand.opened.isEmpty, !policy.actions.autoResolution.rules.isEmpty {
             // Touchless actions change the exceptions in hand; the case is rolled up once, after.
             let work = CaseWork(caseRecord: hand.caseRecord, exceptions: hand.exceptions, order: order)
             try await considerTouchless(hand.opened, work: work, tier: tier, exposure: exposure)
             hand.caseRecord = work.caseRecord
             hand.exceptions = work.exceptions
-            pending += work.writes
+            pending += work.writes.traced()
         }
         decision.rollUp(&hand)
-        pending += decision.takeWrites()
+        pending += decision.takeWrites().traced()
     }
 
     /// Runs one decision with this evaluator's decision state (its queue loads carry from

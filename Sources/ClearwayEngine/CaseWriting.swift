@@ -1,4 +1,5 @@
 import ClearwayCore
+import ClearwayIntegration
 import ClearwayStore
 
 /// Writes what a decision returned (`CaseWrite`, from Core) inside the caller's transaction,
@@ -35,6 +36,26 @@ enum CaseWriter {
             }
         }
         try await flush()
+    }
+}
+
+extension Array where Element == CaseWrite {
+    /// The writes with the trace of the work in progress on the cases they open and the
+    /// audit rows they add: a batch writes them after its last order is decided, when the
+    /// trace of each order's event is no longer current.
+    func traced(_ trace: TraceContext? = .current) -> [CaseWrite] {
+        guard let trace else { return self }
+        if let notes = SpanNotes.current {
+            notes.append("clearway.exception.ids", compactMap { if case .insertException(let e) = $0 { e.id } else { nil } })
+        }
+        return map { write in
+            switch write {
+            case .insertCase(var c) where c.trace == nil: c.trace = trace; return .insertCase(c)
+            case .updateCase(var c) where c.trace == nil: c.trace = trace; return .updateCase(c)
+            case .audit(var e) where e.trace == nil: e.trace = trace; return .audit(e)
+            default: return write
+            }
+        }
     }
 }
 

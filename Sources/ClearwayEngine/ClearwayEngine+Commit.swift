@@ -12,9 +12,19 @@ extension ClearwayEngine {
         // Every request of a group was decoded under the same snapshot (GroupCommit.take).
         let policy = group.first?.policy.policy ?? self.policy
         let now = clock.now()
-        return try await database.transaction { tx in
+        let events = group.reduce(0) { $0 + $1.events.count }
+        // One span for the transaction, linked to every request it carries; each event's
+        // decision is a span in that event's own trace.
+        return try await telemetry.span("clearway.commit", links: group.compactMap(\.intake),
+                                        attributes: ["clearway.requests": "\(group.count)", "clearway.events": "\(events)"]) { _ in
+            try await commitInOneTransaction(group, policy: policy, now: now)
+        }
+    }
+
+    private func commitInOneTransaction(_ group: [GroupCommit.Item], policy: Policy, now: Instant) async throws -> [[IngestOutcome]] {
+        try await database.transaction { tx in
             let flat = group.enumerated().flatMap { index, item in
-                zip(item.events, item.prepared).map { (item: index, event: $0, prepared: $1) }
+                zip(zip(item.events, item.prepared), item.traces).map { (item: index, event: $0.0, prepared: $0.1, trace: $1) }
             }
             let claimed = try await tx.claimInbox(flat.map { (self.inboxRecord($0.event, at: now), $0.prepared.eventText) })
             var unclaimed = claimed
@@ -25,14 +35,19 @@ extension ClearwayEngine {
                 let run = try await self.newOrderRun(flat.map(\.event), claimed: isClaimed, from: i, tx: tx)
                 if run.count >= 2 {
                     let documents = run.map { flat[$0].prepared.orderDocument }
-                    for (k, outcome) in try await self.ingestNewOrders(run, events: flat.map(\.event), documents: documents, tx: tx, policy: policy, now: now) {
+                    for (k, outcome) in try await self.ingestNewOrders(run, events: flat.map(\.event), traces: flat.map(\.trace), documents: documents,
+                                                                       tx: tx, policy: policy, now: now) {
                         results[k] = outcome
                     }
                     i += run.count
                     continue
                 }
-                results[i] = try await self.ingestClaimed(flat[i].event, claimed: isClaimed[i], tx: tx, policy: policy, now: now,
-                                                          actor: group[flat[i].item].actor)
+                let (event, claimed, actor) = (flat[i].event, isClaimed[i], group[flat[i].item].actor)
+                results[i] = try await self.decisionSpan(event, trace: flat[i].trace) { notes in
+                    let outcome = try await self.ingestClaimed(event, claimed: claimed, tx: tx, policy: policy, now: now, actor: actor)
+                    notes.record(outcome)
+                    return outcome
+                }
                 i += 1
             }
             try await self.rememberEDIOrders(flat.map(\.event), outcomes: results, tx: tx, policy: policy, now: now)
@@ -61,8 +76,8 @@ extension ClearwayEngine {
     }
 
     /// `documents[i]` is the stored text of the order of `run[i]` (see `PreparedEvent`).
-    func ingestNewOrders(_ run: [Int], events: [IncomingEvent], documents: [String?], tx: StoreTransaction, policy: Policy,
-                         now: Instant) async throws -> [(Int, IngestOutcome)] {
+    func ingestNewOrders(_ run: [Int], events: [IncomingEvent], traces: [TraceContext?], documents: [String?], tx: StoreTransaction,
+                         policy: Policy, now: Instant) async throws -> [(Int, IngestOutcome)] {
         let orders: [Order] = run.compactMap { if case .success(.order(let o)) = events[$0].payload { o } else { nil } }
         var open = try await tx.activeOrderValues(customerIds: Set(orders.map(\.customerId)))
         try await tx.insertNewOrders(zip(orders, documents).map { order, text in (order, try text ?? StoredDocument.order(order)) }, at: now)
@@ -74,7 +89,11 @@ extension ClearwayEngine {
             let event = events[k]
             evaluator.trigger = "\(event.type.rawValue) \(event.id) from \(event.source)"
             let others = open[order.customerId] ?? .zero
-            let caseIds = try await evaluator.evaluate(newOrder: order, otherOpenValue: others).map { [$0] } ?? []
+            let caseIds = try await decisionSpan(event, trace: traces[k]) { notes in
+                let caseIds = try await evaluator.evaluate(newOrder: order, otherOpenValue: others).map { [$0] } ?? []
+                notes.set("clearway.case.ids", caseIds)
+                return caseIds
+            }
             if order.status.isActive, order.status != .released { open[order.customerId] = others + order.total }
             if !caseIds.isEmpty { try await tx.updateInbox(source: event.source, eventId: event.id, outcome: "accepted", caseIds: caseIds) }
             outcomes.append((k, IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .accepted, caseIds: caseIds, deadLetterId: nil, reason: nil)))
@@ -107,5 +126,31 @@ extension ClearwayEngine {
             return IngestOutcome(source: event.source, id: event.id, type: event.type.rawValue, status: .deadLettered, caseIds: [],
                                  deadLetterId: letter.id, reason: unprocessable.reason)
         }
+    }
+}
+
+extension ClearwayEngine {
+    /// One event's decision as a span in the event's own trace, naming the event, its order
+    /// and (as the decision learns them) the cases and exceptions it touched.
+    func decisionSpan<T>(_ event: IncomingEvent, trace: TraceContext?, _ body: (SpanNotes) async throws -> T) async throws -> T {
+        if !telemetry.isOn {
+            // Off, the event carries its own trace only: never the trace of the request
+            // that leads the group.
+            guard trace != TraceContext.current else { return try await body(.none) }
+            return try await TraceContext.$current.withValue(trace) { try await body(.none) }
+        }
+        var attributes = ["cloudevents.event_id": event.id, "cloudevents.event_source": event.source,
+                          "cloudevents.event_type": event.type.rawValue]
+        if case .success(.order(let order)) = event.payload { attributes["clearway.order.id"] = order.id }
+        return try await telemetry.span("clearway.decide", parent: trace, attributes: attributes, body)
+    }
+}
+
+extension SpanNotes {
+    /// The outcome of one event: accepted, duplicate or dead-lettered, and its cases.
+    func record(_ outcome: IngestOutcome) {
+        set("clearway.outcome", outcome.status.rawValue)
+        if !outcome.caseIds.isEmpty { set("clearway.case.ids", outcome.caseIds) }
+        if let reason = outcome.reason, outcome.status == .deadLettered { fail(reason) }
     }
 }

@@ -43,10 +43,13 @@ public final class ClearwayEngine: Sendable {
     public let notificationDelivery = ConnectorSettings(url: "notifications", timeoutSeconds: 30, maxAttempts: 8, baseBackoffSeconds: 30,
                                                         maxBackoffSeconds: 3_600)
     private let channelSettings = Mutex(NotificationChannels())
+    /// Spans for intake, decisions, commits and deliveries (off unless the node exports them).
+    public let telemetry: Telemetry
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
                 ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), maxQueuedEvents: Int = 50_000,
-                sessionClock: (any BusinessClock)? = nil, logger: Logger) {
+                sessionClock: (any BusinessClock)? = nil, telemetry: Telemetry = .off, logger: Logger) {
+        self.telemetry = telemetry
         self.groupCommit = GroupCommit(maxQueuedEvents: maxQueuedEvents, executor: database.writeExecutor)
         self.dataKey = dataKey
         self.database = database
@@ -56,7 +59,7 @@ public final class ClearwayEngine: Sendable {
         self.ids = ids
         self.logger = logger
         self.currentPolicy = Mutex(PolicySnapshot(generation: 0, policy: policy))
-        self.outbound = OutboundClient(policy: policy.outbound)
+        self.outbound = OutboundClient(policy: policy.outbound, telemetry: telemetry)
     }
 
     public var policy: Policy { currentPolicy.withLock { $0.policy } }
@@ -112,15 +115,33 @@ public final class ClearwayEngine: Sendable {
         // Customer text is read here, before the write turn: however a message is written,
         // reading it holds up no other request's commit.
         let events = readMessages(events, policy: snapshot.policy)
-        let outcomes = try await groupCommit.submit(events, actor: actor, policy: snapshot, process: { group in
-            try await self.commit(group)
-        }, processAlone: { item in
-            try await self.commit([item])[0]
-        })
-        for o in outcomes where o.status == .deadLettered {
-            logger.notice("event dead-lettered", metadata: ["event.source": "\(o.source)", "event.id": "\(o.id)", "event.reason": "\(o.reason ?? "")"])
+        let attributes = telemetry.isOn ? Self.intakeAttributes(events) : [:]
+        return try await telemetry.span("clearway.intake", attributes: attributes) { notes in
+            let outcomes = try await groupCommit.submit(events, actor: actor, policy: snapshot, process: { group in
+                try await self.commit(group)
+            }, processAlone: { item in
+                try await self.commit([item])[0]
+            })
+            for o in outcomes where o.status == .deadLettered {
+                logger.notice("event dead-lettered", metadata: ["event.source": "\(o.source)", "event.id": "\(o.id)", "event.reason": "\(o.reason ?? "")"])
+            }
+            notes.set("clearway.events", events.count)
+            notes.set("clearway.events.dead_lettered", outcomes.count { $0.status == .deadLettered })
+            if telemetry.isOn { notes.set("clearway.case.ids", Array(Array(Set(outcomes.flatMap(\.caseIds))).sorted().prefix(100))) }
+            return outcomes
         }
-        return outcomes
+    }
+
+    /// What a span says about the events of one request: their number, and the event
+    /// itself when it is one.
+    static func intakeAttributes(_ events: [IncomingEvent]) -> [String: String] {
+        var attributes: [String: String] = [:]
+        if events.count == 1, let e = events.first {
+            attributes["cloudevents.event_id"] = e.id
+            attributes["cloudevents.event_source"] = e.source
+            attributes["cloudevents.event_type"] = e.type.rawValue
+        }
+        return attributes
     }
 }
 

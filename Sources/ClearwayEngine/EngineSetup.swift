@@ -18,6 +18,8 @@ public struct EngineSetup: Sendable {
     public var maxQueuedEvents = 50_000
     /// The mail server and public address notifications are sent with (none: console only).
     public var notificationChannels = NotificationChannels()
+    /// Where spans go (off: none are made; incoming trace contexts are still passed on).
+    public var telemetry = Telemetry.off
 
     public init(database: DatabaseLocation, policy: Policy, dataKey: DataKey = .random(), bootstrapToken: String? = nil) {
         self.database = database; self.policy = policy; self.dataKey = dataKey; self.bootstrapToken = bootstrapToken
@@ -39,7 +41,8 @@ extension ClearwayEngine {
             throw error
         }
         let engine = ClearwayEngine(database: database, policy: setup.policy, clock: clock, dataKey: setup.dataKey,
-                                    maxQueuedEvents: setup.maxQueuedEvents, sessionClock: sessionClock, logger: logger)
+                                    maxQueuedEvents: setup.maxQueuedEvents, sessionClock: sessionClock, telemetry: setup.telemetry,
+                                    logger: logger)
         engine.configureNotifications(setup.notificationChannels)
         for (system, settings) in setup.policy.actions.connectors {
             engine.connectors.register(system, connector: HTTPConnector(client: engine.outbound, settings: settings), settings: settings)

@@ -1,3 +1,4 @@
+import ClearwayCore
 import ClearwayIntegration
 import ClearwayStore
 import Synchronization
@@ -15,6 +16,10 @@ final class GroupCommit: Sendable {
         /// Each event's stored text, written before the write turn.
         let prepared: [PreparedEvent]
         let actor: String
+        /// Each event's trace: its own (CloudEvents `traceparent`), else its request's.
+        let traces: [TraceContext?]
+        /// The trace of the request that queued the events (the commit links to it).
+        let intake: TraceContext?
         /// The policy the events were decoded with; the group is decided under it.
         let policy: PolicySnapshot
         let answer: Answer
@@ -85,7 +90,9 @@ final class GroupCommit: Sendable {
                 process: @Sendable ([Item]) async throws -> [[IngestOutcome]],
                 processAlone: @Sendable (Item) async throws -> [IngestOutcome]) async throws -> [IngestOutcome] {
         // Text the group will store is written now, while this request runs on its own.
-        let mine = Item(events: events, prepared: try events.map(PreparedEvent.init), actor: actor, policy: policy, answer: Answer())
+        let request = TraceContext.current
+        let mine = Item(events: events, prepared: try events.map(PreparedEvent.init), actor: actor,
+                        traces: events.map { $0.trace ?? request }, intake: request, policy: policy, answer: Answer())
         let admitted = queue.withLock { q -> Bool? in
             // A request is always admitted into an empty queue, however large it is.
             guard q.items.isEmpty || q.events + events.count <= maxQueuedEvents else { return nil }

@@ -283,6 +283,14 @@ enum Migrations {
             // Load per person and Get next read open work by assignee and by queue.
             "CREATE INDEX exceptions_assignee_open ON exceptions (assignee, closed_at)",
         ]),
+        ("0016_trace_context", [
+            // The W3C trace an order's event arrived in, kept with the case it opened and
+            // with each delivery a decision queued, so the receiving system joins that trace.
+            "ALTER TABLE cases ADD COLUMN traceparent TEXT",
+            "ALTER TABLE cases ADD COLUMN tracestate TEXT",
+            "ALTER TABLE outbox ADD COLUMN traceparent TEXT",
+            "ALTER TABLE outbox ADD COLUMN tracestate TEXT",
+        ]),
     ]
 }
 

@@ -69,7 +69,7 @@ extension StoreTransaction {
 
     static let outboxColumns = """
         INSERT INTO outbox (id, action_id, kind, target, payload, idempotency_key, state, attempts, next_attempt_at, lease_until,
-            last_error, created_at, delivered_at) VALUES
+            last_error, created_at, delivered_at, traceparent, tracestate) VALUES
         """
 
     /// One delivery's row for `outboxColumns`.
@@ -77,7 +77,8 @@ extension StoreTransaction {
         """
         (\(bind: o.id), \(bind: o.actionId), \(bind: o.kind.rawValue), \(bind: o.target), \(bind: o.payload.canonicalString()),
             \(bind: o.idempotencyKey), \(bind: o.state.rawValue), \(bind: o.attempts), \(bind: o.nextAttemptAt.millis), NULL,
-            \(bind: o.lastError), \(bind: o.createdAt.millis), \(bind: o.deliveredAt?.millis))
+            \(bind: o.lastError), \(bind: o.createdAt.millis), \(bind: o.deliveredAt?.millis), \(bind: o.trace?.traceparent),
+            \(bind: o.trace?.tracestate))
         """
     }
 
@@ -156,7 +157,16 @@ enum OutboxRow {
         o.lastError = try row.decode(column: "last_error", as: String?.self)
         o.deliveredAt = try row.decode(column: "delivered_at", as: Int64?.self).map(Instant.init(millis:))
         o.leaseUntil = try row.decode(column: "lease_until", as: Int64?.self).map(Instant.init(millis:))
+        o.trace = try TraceRow.decode(row)
         return o
+    }
+}
+
+/// The trace context columns a row keeps (`traceparent`, `tracestate`).
+enum TraceRow {
+    static func decode(_ row: any SQLRow) throws -> TraceContext? {
+        guard row.contains(column: "traceparent"), let parent = try row.decode(column: "traceparent", as: String?.self) else { return nil }
+        return TraceContext(traceparent: parent, tracestate: try row.decode(column: "tracestate", as: String?.self))
     }
 }
 

@@ -22,12 +22,13 @@ extension StoreTransaction {
                 (\(bind: c.id), \(bind: c.orderKey), \(bind: c.orderId), \(bind: c.customerId), \(bind: c.customerTier.rawValue),
                  \(bind: c.segment), \(bind: c.site), \(bind: c.channel), \(bind: c.state.rawValue), \(bind: c.priority),
                  \(bind: c.moneyAtRisk.tenThousandths), \(bind: c.exceptionCount), \(bind: c.openedAt.millis), \(bind: c.updatedAt.millis),
-                 \(bind: c.closedAt?.millis), \(bind: c.policyVersion))
+                 \(bind: c.closedAt?.millis), \(bind: c.policyVersion), \(bind: c.trace?.traceparent), \(bind: c.trace?.tracestate))
                 """
             }
             try await sql.raw("""
                 INSERT INTO cases (id, order_key, order_id, customer_id, customer_tier, segment, site, channel, state, priority,
-                                   money_at_risk, exception_count, opened_at, updated_at, closed_at, policy_version)
+                                   money_at_risk, exception_count, opened_at, updated_at, closed_at, policy_version,
+                                   traceparent, tracestate)
                 VALUES
                 """ + rows.joined(separator: ", ")).run()
         }
@@ -118,7 +119,7 @@ extension StoreTransaction {
 
 enum CaseRow {
     static func decode(_ row: any SQLRow) throws -> CaseRecord {
-        CaseRecord(
+        var record = CaseRecord(
             id: try row.decode(column: "id", as: String.self),
             orderKey: try row.decode(column: "order_key", as: String.self),
             orderId: try row.decode(column: "order_id", as: String?.self),
@@ -135,6 +136,8 @@ enum CaseRow {
             updatedAt: Instant(millis: try row.decode(column: "updated_at", as: Int64.self)),
             closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Instant.init(millis:)),
             policyVersion: try row.decode(column: "policy_version", as: String.self))
+        record.trace = try TraceRow.decode(row)
+        return record
     }
 }
 

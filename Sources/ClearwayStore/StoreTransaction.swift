@@ -55,7 +55,10 @@ public final class StoreTransaction: Sendable {
     static let auditRowsPerStatement = 100
 
     /// Queues an audit row; it is written, chained and hashed when the transaction commits.
+    /// It keeps the trace of the work that made it (for the webhooks it queues).
     public func audit(_ entry: AuditEntry) {
+        var entry = entry
+        if entry.trace == nil { entry.trace = TraceContext.current }
         pendingAudit.withLock { $0.append(entry) }
     }
 

@@ -67,8 +67,9 @@ extension StoreTransaction {
                 if let v = entry.detail { data["detail"] = v }
                 let payload: JSONValue = .object(["type": .string(entry.action), "timestamp": .string(entry.at.iso8601), "data": .object(data)])
                 let id = "msg_\(s.id)_\(entry.seq)"
-                try await insertOutbox(Delivery(id: id, actionId: nil, kind: .webhook, target: s.id, payload: payload,
-                                                    idempotencyKey: id, createdAt: entry.at))
+                var delivery = Delivery(id: id, actionId: nil, kind: .webhook, target: s.id, payload: payload, idempotencyKey: id, createdAt: entry.at)
+                delivery.trace = entry.trace
+                try await insertOutbox(delivery)
             }
         }
     }

@@ -49,8 +49,12 @@ struct DemoCommand: AsyncParsableCommand {
         let today = LocalDate(String(wallNow.iso8601.prefix(10))) ?? LocalDate(year: 2026, month: 1, day: 1)
         let start = today.adding(days: -settings.days)
         let clock = ManualClock(Instant(millis: Int64(start.dayNumber) * 86_400_000))
-        let config = ServeConfiguration(host: host, port: port, engine: EngineSetup(
-            database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(), bootstrapToken: try bootstrapTokenFromEnvironment()))
+        var setup = EngineSetup(database: .sqlite(path: databaseFile), policy: try DefaultPolicy.load(),
+                                bootstrapToken: try bootstrapTokenFromEnvironment())
+        let tracing = try TracingSetup.fromEnvironment(queueSize: 65_536)
+        if let tracing { setup.telemetry = tracing.telemetry; say(tracing.summary) }
+        var config = ServeConfiguration(host: host, port: port, engine: setup)
+        config.services = tracing.map { [$0.service] } ?? []
         let host = self.host, speed = self.speed, live = self.live, classifierData = self.classifierData
         let shownHost = host == "0.0.0.0" ? "127.0.0.1" : host
         _ = try notify.channels()  // bad mail settings stop the demo before it starts

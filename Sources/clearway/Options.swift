@@ -48,7 +48,8 @@ struct PolicyOption: ParsableArguments {
 }
 
 func makeLogger(_ label: String = "clearway", level: Logger.Level = .info) -> Logger {
-    var logger = Logger(label: label)
+    // Every line names the trace of the work it is about (when there is one).
+    var logger = Logger(label: label, metadataProvider: .traceContext)
     logger.logLevel = level
     return logger
 }

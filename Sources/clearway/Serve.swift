@@ -42,7 +42,10 @@ struct Serve: AsyncParsableCommand {
         var setup = EngineSetup(database: location, policy: policy, dataKey: dataKey, bootstrapToken: try bootstrapTokenFromEnvironment())
         setup.maxQueuedEvents = maxQueuedEvents
         setup.notificationChannels = try notify.channels()
+        let tracing = try TracingSetup.fromEnvironment()
+        if let tracing { setup.telemetry = tracing.telemetry }
         var config = ServeConfiguration(host: host, port: port, engine: setup)
+        config.services = tracing.map { [$0.service] } ?? []
         let fromEnvironment = (ProcessInfo.processInfo.environment["CLEARWAY_TRUSTED_PROXIES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.trustedProxies = trustedProxy + fromEnvironment
@@ -66,6 +69,7 @@ struct Serve: AsyncParsableCommand {
             }
         }, onListening: { port in say("Listening on http://\(host):\(port)") })
         say("Clearway on http://\(host):\(port)  database \(location)  policy \(policy.version)")
+        if let tracing { say(tracing.summary) }
         try await app.runService()
     }
 }

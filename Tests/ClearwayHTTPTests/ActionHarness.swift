@@ -24,8 +24,8 @@ extension Harness {
     static func withSystems(_ kind: TestDatabaseKind = .sqlite, faults: SourceSystemResponder.Faults = .init(),
                             connector: ConnectorSettings = ConnectorSettings(url: "", timeoutSeconds: 5, maxAttempts: 8, baseBackoffSeconds: 1,
                                                                              maxBackoffSeconds: 8, breakerFailures: 5, breakerOpenSeconds: 30),
-                            _ body: @Sendable (Harness, SourceSystemResponder, OutboxDispatcher) async throws -> Void) async throws {
-        try await run(kind) { h in
+                            telemetry: Telemetry = .off, _ body: @Sendable (Harness, SourceSystemResponder, OutboxDispatcher) async throws -> Void) async throws {
+        try await run(kind, telemetry: telemetry) { h in
             let responder = SourceSystemResponder(faults: faults)
             var logger = Logger(label: "systems")
             logger.logLevel = .critical

@@ -1,6 +1,7 @@
 import ClearwayCore
 import ClearwayEngine
 import ClearwayIntegration
+import ClearwaySimulator
 import ClearwayTestSupport
 import Foundation
 import Hummingbird
@@ -25,18 +26,7 @@ final class WebhookReceiver: Sendable {
             let status = self.answers.withLock { $0.isEmpty ? 200 : $0.removeFirst() }
             return Response(status: .init(code: status))
         }
-        var logger = Logger(label: "receiver")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0); continuation.finish() }, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            var port = 0
-            for await p in ports { port = p }
-            try await body("http://127.0.0.1:\(port)/hooks")
-            group.cancelAll()
-        }
+        try await LoopbackServer.serve(router, name: "receiver") { base in try await body(base + "/hooks") }
     }
 }
 

@@ -16,6 +16,9 @@ public struct AuditEntry: Sendable, Codable, Hashable {
     public var policyVersion: String
     public var prevHash: String
     public var hash: String
+    /// The trace of the work that made this change, for the webhooks it queues; not part of
+    /// the hashed record.
+    public var trace: TraceContext?
 
     public init(at: Instant, actor: String, caseId: String?, exceptionId: String?, action: String, before: String? = nil,
                 after: String? = nil, reason: String? = nil, detail: JSONValue? = nil, policyVersion: String) {

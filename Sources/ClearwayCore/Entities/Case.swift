@@ -19,6 +19,8 @@ public struct CaseRecord: Sendable, Codable, Hashable {
     public var updatedAt: Instant
     public var closedAt: Instant?
     public var policyVersion: String
+    /// The trace of the event that opened the case, as it arrived (W3C Trace Context).
+    public var trace: TraceContext?
 
     public init(id: String, orderKey: String, orderId: String?, customerId: String, customerTier: CustomerTier, segment: String?,
                 site: String, channel: String?, state: CaseState, priority: Double, moneyAtRisk: Money, exceptionCount: Int,

@@ -21,6 +21,9 @@ public struct Delivery: Sendable, Codable, Hashable {
     public var lastError: String?
     public var createdAt: Instant
     public var deliveredAt: Instant?
+    /// The trace of the decision that queued this delivery: the delivery and the call it
+    /// makes join that trace, and the receiving system hears it as `traceparent`.
+    public var trace: TraceContext?
 
     public init(id: String, actionId: String?, kind: Kind, target: String, payload: JSONValue, idempotencyKey: String, createdAt: Instant) {
         self.id = id; self.actionId = actionId; self.kind = kind; self.target = target; self.payload = payload

@@ -76,8 +76,11 @@ struct ActionSteps {
             "orderId": try await orderId(caseId: action.caseId).map(JSONValue.string) ?? .null,
             "requestedBy": .string(action.requestedBy), "approvedBy": action.decidedBy.map(JSONValue.string) ?? .null,
         ])
-        try await tx.insertOutbox(Delivery(id: engine.ids.next("OUT"), actionId: action.id, kind: .action, target: action.system,
-                                               payload: payload, idempotencyKey: "clearway-\(action.id)", createdAt: now))
+        var delivery = Delivery(id: engine.ids.next("OUT"), actionId: action.id, kind: .action, target: action.system,
+                                payload: payload, idempotencyKey: "clearway-\(action.id)", createdAt: now)
+        // The decision's trace; else the trace the case was opened in, when in hand.
+        delivery.trace = TraceContext.current ?? held(action.caseId)?.caseRecord.trace
+        try await tx.insertOutbox(delivery)
     }
 
     /// Puts the exception on hold while the action is pending, resolves it when the action

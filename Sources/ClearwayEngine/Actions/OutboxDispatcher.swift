@@ -44,13 +44,31 @@ public final class OutboxDispatcher: Sendable {
                 group.addTask {
                     // One row's failure must not hold up the others; its lease runs out and
                     // the next pass tries it again.
-                    do { try await self.deliver(row) } catch {
+                    do { try await self.deliverInTrace(row) } catch {
                         self.engine.logger.error("outbox delivery could not be recorded", metadata: ["outbox.id": "\(row.id)", "error": "\(error)"])
                     }
                 }
             }
         }
         return rows.count
+    }
+
+    /// One delivery as a span in the trace of the decision that queued it.
+    func deliverInTrace(_ row: Delivery) async throws {
+        try await engine.telemetry.span("clearway.deliver", kind: .consumer, parent: row.trace, attributes: Self.attributes(row)) { _ in
+            try await deliver(row)
+        }
+    }
+
+    static func attributes(_ row: Delivery) -> [String: String] {
+        var attributes = ["clearway.outbox.id": row.id, "clearway.delivery.kind": row.kind.rawValue, "clearway.delivery.target": row.target,
+                          "clearway.delivery.attempt": "\(row.attempts + 1)"]
+        let about = row.kind == .webhook ? row.payload["data"] : row.payload
+        for (key, name) in [("caseId", "clearway.case.id"), ("exceptionId", "clearway.exception.id"), ("orderId", "clearway.order.id"),
+                            ("actionId", "clearway.action.id")] {
+            if let value = about?[key]?.stringValue { attributes[name] = value }
+        }
+        return attributes
     }
 
     func deliver(_ row: Delivery) async throws {
@@ -76,6 +94,9 @@ public final class OutboxDispatcher: Sendable {
     }
 
     func record(_ row: Delivery, _ outcome: DeliveryOutcome, settings: ConnectorSettings) async throws {
+        SpanNotes.current?.set("clearway.delivery.outcome", outcome.name)
+        if case .refused(let reason) = outcome { SpanNotes.current?.fail(reason) }
+        if case .retryable(let reason) = outcome { SpanNotes.current?.fail(reason) }
         let now = engine.clock.now(), policy = engine.policy, engine = self.engine
         let jitter = random()
         let deadLettered = try await engine.database.transaction { tx -> Bool in

@@ -18,7 +18,7 @@ enum ContractMapping {
                     id: e.id, _type: e.type.rawValue, queue: e.queue, state: .init(rawValue: e.lifecycle.state.rawValue) ?? .open,
                     assignee: e.lifecycle.assignee, escalation: .init(rawValue: e.lifecycle.escalation.rawValue) ?? .none,
                     priority: e.priority.score, summary: e.finding.summary, slaDueAt: e.sla.dueAt.date, slaAtRiskAt: e.sla.atRiskAt.date)
-            })
+            }, traceId: c.trace?.traceId, traceparent: c.trace?.traceparent)
     }
 
     static func detail(_ e: ExceptionRecord, policy: Policy, site: String, now: Instant) -> Components.Schemas.ExceptionDetail {

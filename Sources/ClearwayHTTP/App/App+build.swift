@@ -8,11 +8,12 @@ import OpenAPIHummingbird
 import ServiceLifecycle
 
 /// Builds the router: ops routes, hand-written ingestion and the generated API, behind
-/// metrics, problem+json error mapping and authentication, in that order.
+/// tracing, metrics, problem+json error mapping and authentication, in that order.
 public func buildRouter(engine: ClearwayEngine, logger: Logger, addresses: ClientAddresses = ClientAddresses(),
                         failedKeyLimit: Int = 20) throws -> Router<ClearwayRequestContext> {
     let metrics = ClearwayMetrics()
     let router = Router(context: ClearwayRequestContext.self)
+    router.add(middleware: TraceMiddleware(telemetry: engine.telemetry))
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware(logger: logger))
     router.add(middleware: AuthMiddleware(authenticator: KeyAuthenticator(engine: engine), logger: logger,
@@ -49,6 +50,8 @@ public struct ServeConfiguration: Sendable {
     /// Unknown or revoked API keys one client address may send in a minute before it is
     /// answered 429 for the rest of that minute.
     public var failedKeyLimit = 20
+    /// More services to run beside the server (the span exporter when tracing is on).
+    public var services: [any Service] = []
 
     public init(host: String = "127.0.0.1", port: Int = 8080, engine: EngineSetup,
                 timerInterval: Duration = .seconds(1), dispatchInterval: Duration = .milliseconds(250)) {
@@ -76,5 +79,6 @@ public func buildApplication(_ config: ServeConfiguration, logger: Logger, clock
                           configuration: .init(address: .hostname(config.host, port: config.port), serverName: "clearway"),
                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) }, logger: logger)
     app.addServices(engine.services(timerInterval: config.timerInterval, dispatchInterval: config.dispatchInterval, logger: logger))
+    app.addServices(config.services)
     return (app, engine)
 }

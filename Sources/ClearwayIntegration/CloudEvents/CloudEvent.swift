@@ -9,6 +9,9 @@ public struct IncomingEvent: Sendable {
     public var type: EventType
     public var time: Instant?
     public var subject: String?
+    /// Where the event was sent from in a distributed trace: the CloudEvents
+    /// distributed-tracing extension (`traceparent`, `tracestate`).
+    public var trace: TraceContext?
     /// The whole event as JSON, so a dead letter can be replayed exactly as sent.
     public var raw: JSONValue
     /// The canonical payload, or why it cannot be processed (→ dead letter).
@@ -103,6 +106,7 @@ public enum CloudEventCodec {
         }
         let time = r.timestamp("time", required: false)
         let subject = r.string("subject", required: false)
+        let trace = readTrace(r)
         if let contentType = r.string("datacontenttype", required: false), !isJSON(contentType) {
             r.fail("datacontenttype", "must be application/json, found \"\(contentType)\"")
         }
@@ -132,7 +136,20 @@ public enum CloudEventCodec {
             return nil
         }
         guard sink.problems.count == before else { return nil }
-        return IncomingEvent(id: id, source: source, type: type, time: time, subject: subject, raw: item, payload: payload)
+        return IncomingEvent(id: id, source: source, type: type, time: time, subject: subject, trace: trace, raw: item, payload: payload)
+    }
+
+    /// The distributed-tracing extension: a bad `traceparent` or `tracestate` is named,
+    /// like any other attribute, so a sender's tracing is not silently lost.
+    static func readTrace(_ r: FieldReader) -> TraceContext? {
+        guard let parent = r.string("traceparent", required: false) else {
+            if r.has("tracestate") { r.fail("tracestate", "is only read together with traceparent") }
+            return nil
+        }
+        let state = r.string("tracestate", required: false, nonEmpty: false)
+        if let problem = TraceContext.problem(traceparent: parent) { r.fail("traceparent", problem); return nil }
+        if let state, let problem = TraceContext.problem(tracestate: state) { r.fail("tracestate", problem); return nil }
+        return TraceContext(traceparent: parent, tracestate: state)
     }
 
     static func isJSON(_ contentType: String) -> Bool {

@@ -19,9 +19,12 @@ public final class OutboundClient: Sendable {
     private let policy: Mutex<OutboundPolicy>
     /// Resolves a host to its addresses (4 or 16 bytes each); getaddrinfo by default.
     let resolve: @Sendable (String) async throws -> [[UInt8]]
+    /// Each call is a client span; the receiver hears its context as `traceparent`.
+    let telemetry: Telemetry
 
-    public init(policy: OutboundPolicy, resolve: (@Sendable (String) async throws -> [[UInt8]])? = nil) {
+    public init(policy: OutboundPolicy, telemetry: Telemetry = .off, resolve: (@Sendable (String) async throws -> [[UInt8]])? = nil) {
         self.policy = Mutex(policy)
+        self.telemetry = telemetry
         self.resolve = resolve ?? { try await Self.systemResolve($0) }
     }
 
@@ -39,7 +42,17 @@ public final class OutboundClient: Sendable {
 
     public func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
         let (host, address) = try await target(request.url)
-        return try await PinnedClients.client(host: host, address: address).execute(request, timeout: timeout)
+        let method = request.method.rawValue
+        let attributes = ["http.request.method": method, "server.address": host, "url.full": RedactedURL.text(request.url)]
+        return try await telemetry.span("\(method)", kind: .client, attributes: attributes) { notes in
+            var request = request
+            // The receiver joins this call's trace (or the one the work arrived in).
+            for (name, value) in telemetry.outgoingHeaders() { request.headers.replaceOrAdd(name: name, value: value) }
+            let response = try await PinnedClients.client(host: host, address: address).execute(request, timeout: timeout)
+            notes.set("http.response.status_code", Int(response.status.code))
+            if response.status.code >= 500 { notes.fail("HTTP \(response.status.code)") }
+            return response
+        }
     }
 
     /// The host and the checked address to connect to.

@@ -66,7 +66,8 @@ public final class SourceSystemResponder: Sendable {
             ledger.countRequest()
             return Self.json(["status": .string("rejected"), "reason": .string("Idempotency-Key header and a JSON body are required")], status: .badRequest)
         }
-        let (answer, _) = ledger.apply(key: key, payload: payload) { p in
+        let trace = request.headers[.init("traceparent")!]
+        let (answer, _) = ledger.apply(key: key, payload: payload, traceparent: trace) { p in
             let kind = p["kind"]?.stringValue ?? ""
             if f.refuseKinds.contains(kind) {
                 return .object(["status": .string("rejected"), "reason": .string("\(system) does not accept \(kind) for this order")])
@@ -86,16 +87,6 @@ public final class SourceSystemResponder: Sendable {
     /// Serves the responder on 127.0.0.1 at an ephemeral port; `body` gets the base URL.
     /// The server stops when `body` returns.
     public func serve<T: Sendable>(logger: Logger, _ body: (String) async throws -> T) async throws -> T {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "simulated-systems"),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0); continuation.finish() }, logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []); return nil }
-            var port = 0
-            for await p in ports { port = p }
-            let result = try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-            return result
-        }
+        try await LoopbackServer.serve(router(), name: "simulated-systems", logger: logger, body)
     }
 }

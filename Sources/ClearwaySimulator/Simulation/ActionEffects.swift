@@ -50,8 +50,14 @@ extension Simulation {
             }
             if action.reportLater, let id = p["actionId"]?.stringValue, let kind = p["kind"]?.stringValue {
                 let system = ActionKind(rawValue: kind)?.system ?? "erp"
-                events.append(event(system, nextEventId("action-result"), .actionResult,
-                                    ["actionId": .string(id), "status": .string("applied"), "reference": .string("\(system.uppercased())-\(id)")], at: t))
+                var result = event(system, nextEventId("action-result"), .actionResult,
+                                   ["actionId": .string(id), "status": .string("applied"), "reference": .string("\(system.uppercased())-\(id)")], at: t)
+                // The result goes back in the trace the action came in (CloudEvents tracing extension).
+                if let trace = action.traceparent, case .object(var fields) = result {
+                    fields["traceparent"] = .string(trace)
+                    result = .object(fields)
+                }
+                events.append(result)
             }
         }
         stats.actionsPlayed += played.count
