@@ -45,11 +45,15 @@ public final class ClearwayEngine: Sendable {
     private let channelSettings = Mutex(NotificationChannels())
     /// Spans for intake, decisions, commits and deliveries (off unless the node exports them).
     public let telemetry: Telemetry
+    /// Sign-in through the identity provider, when configured.
+    public let singleSignOn: SingleSignOn?
 
     public init(database: Database, policy: Policy, clock: any BusinessClock = SystemClock(),
                 ids: any IdentifierSource = RandomIdentifiers(), dataKey: DataKey = .random(), maxQueuedEvents: Int = 50_000,
-                sessionClock: (any BusinessClock)? = nil, telemetry: Telemetry = .off, logger: Logger) {
+                sessionClock: (any BusinessClock)? = nil, telemetry: Telemetry = .off, singleSignOn: SingleSignOn? = nil,
+                logger: Logger) {
         self.telemetry = telemetry
+        self.singleSignOn = singleSignOn
         self.groupCommit = GroupCommit(maxQueuedEvents: maxQueuedEvents, executor: database.writeExecutor)
         self.dataKey = dataKey
         self.database = database

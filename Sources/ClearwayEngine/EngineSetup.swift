@@ -20,6 +20,8 @@ public struct EngineSetup: Sendable {
     public var notificationChannels = NotificationChannels()
     /// Where spans go (off: none are made; incoming trace contexts are still passed on).
     public var telemetry = Telemetry.off
+    /// Sign-in through an OpenID Connect provider (nil: local passwords and API keys only).
+    public var singleSignOn: SingleSignOnSettings?
 
     public init(database: DatabaseLocation, policy: Policy, dataKey: DataKey = .random(), bootstrapToken: String? = nil) {
         self.database = database; self.policy = policy; self.dataKey = dataKey; self.bootstrapToken = bootstrapToken
@@ -42,6 +44,7 @@ extension ClearwayEngine {
         }
         let engine = ClearwayEngine(database: database, policy: setup.policy, clock: clock, dataKey: setup.dataKey,
                                     maxQueuedEvents: setup.maxQueuedEvents, sessionClock: sessionClock, telemetry: setup.telemetry,
+                                    singleSignOn: setup.singleSignOn.map { SingleSignOn($0) },
                                     logger: logger)
         engine.configureNotifications(setup.notificationChannels)
         for (system, settings) in setup.policy.actions.connectors {

@@ -291,6 +291,17 @@ enum Migrations {
             "ALTER TABLE outbox ADD COLUMN traceparent TEXT",
             "ALTER TABLE outbox ADD COLUMN tracestate TEXT",
         ]),
+        ("0017_single_sign_on", [
+            // People who sign in through the identity provider, by `issuer|sub`; they have
+            // no Clearway password (their hash never verifies).
+            "ALTER TABLE users ADD COLUMN sso_subject TEXT",
+            "CREATE UNIQUE INDEX users_sso_subject ON users (sso_subject)",
+            // Sign-ins sent to the provider and not back yet: single use, ten minutes.
+            """
+            CREATE TABLE sso_pending (state_hash TEXT PRIMARY KEY, nonce TEXT NOT NULL, verifier TEXT NOT NULL,
+                next_path TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+        ]),
     ]
 }
 

@@ -13,6 +13,8 @@ public enum PasswordHash {
     /// Checked against when there is no stored hash, so an unknown username costs the
     /// same time as a known one.
     public static let placeholder = "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$AAAA"
+    /// Stored for people who sign in through the identity provider: no password verifies.
+    public static let none = "sso"
 
     public static func make(_ password: String, rounds: Int = defaultRounds) throws -> String {
         let salt = Data((0..<16).map { _ in UInt8.random(in: 0...255) })

@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var policyOption: PolicyOption
     @OptionGroup var notify: NotificationOptions
+    @OptionGroup var sso: SingleSignOnOptions
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "File holding the key that seals webhook secrets, created if missing ($CLEARWAY_DATA_KEY wins; give every node the same key).")
     var dataKeyFile = "clearway-data.key"
@@ -42,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         var setup = EngineSetup(database: location, policy: policy, dataKey: dataKey, bootstrapToken: try bootstrapTokenFromEnvironment())
         setup.maxQueuedEvents = maxQueuedEvents
         setup.notificationChannels = try notify.channels()
+        setup.singleSignOn = try sso.settings(publicURL: setup.notificationChannels.publicURL)
         let tracing = try TracingSetup.fromEnvironment()
         if let tracing { setup.telemetry = tracing.telemetry }
         var config = ServeConfiguration(host: host, port: port, engine: setup)
@@ -70,6 +72,9 @@ struct Serve: AsyncParsableCommand {
         }, onListening: { port in say("Listening on http://\(host):\(port)") })
         say("Clearway on http://\(host):\(port)  database \(location)  policy \(policy.version)")
         if let tracing { say(tracing.summary) }
+        if let s = setup.singleSignOn {
+            say("Single sign-on through \(s.issuer) (client \(s.clientId)); local passwords \(s.localPasswords ? "on" : "off")")
+        }
         try await app.runService()
     }
 }

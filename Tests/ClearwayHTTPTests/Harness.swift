@@ -22,16 +22,16 @@ struct Harness: Sendable {
     /// Monday 2026-11-23 09:00 in Chicago (DC-CHI's calendar): an hour into the working day.
     static let mondayNine = Instant(iso8601: "2026-11-23T15:00:00Z")!
 
-    static func run(_ kind: TestDatabaseKind, policy custom: Policy? = nil, telemetry: Telemetry = .off,
-                    _ body: @Sendable (Harness) async throws -> Void) async throws {
+    static func run(_ kind: TestDatabaseKind, policy custom: Policy? = nil, telemetry: Telemetry = .off, singleSignOn: SingleSignOn? = nil,
+                    start: Instant = mondayNine, _ body: @Sendable (Harness) async throws -> Void) async throws {
         try await TestDatabase.with(kind) { database in
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let clock = ManualClock(mondayNine)
+            let clock = ManualClock(start)
             for (role, token) in tokens { _ = try await database.createAPIKey(name: "\(role.rawValue)-key", role: role, secret: token, at: clock.now(), by: "test setup") }
             let policy = try custom ?? DefaultPolicy.load()
             let engine = ClearwayEngine(database: database, policy: policy, clock: clock, ids: SequentialIdentifiers(), telemetry: telemetry,
-                                        logger: logger)
+                                        singleSignOn: singleSignOn, logger: logger)
             let app = Application(router: try buildRouter(engine: engine, logger: logger), logger: logger)
             try await app.test(.router) { client in
                 try await body(Harness(engine: engine, clock: clock, client: client))

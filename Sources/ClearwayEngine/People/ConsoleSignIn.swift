@@ -8,6 +8,8 @@ public enum SignInResult: Sendable {
     /// Refused without saying whether the username exists; `locked` when the attempt was
     /// not even checked because the username or the address used up its failures.
     case refused(locked: Bool)
+    /// Local passwords are turned off: people sign in through the identity provider.
+    case passwordsOff
 }
 
 extension ClearwayEngine {
@@ -22,6 +24,7 @@ extension ClearwayEngine {
     public func signIn(username: String, password: String, from address: String,
                        limits: SignInLimits = .standard, sessionLifetime: Double = 8 * 3_600,
                        verify: @Sendable (String, String) async -> Bool = { PasswordHash.verify($0, against: $1) }) async throws -> SignInResult {
+        if let sso = singleSignOn, !sso.settings.localPasswords { return .passwordsOff }
         let now = sessionClock.now(), policyVersion = policy.version
         let admission = try await database.transaction { tx in
             try await tx.serialiseSignIn(username: username, address: address)

@@ -26,7 +26,8 @@ struct AuthMiddleware: RouterMiddleware {
             throw Problem.unauthorized("Send Authorization: Bearer <api key>.")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty, parts[1].count <= 512 else {
+        // Access tokens from the identity provider are longer than API keys.
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty, parts[1].utf8.count <= 16_384 else {
             throw Problem.unauthorized("The Authorization header must be 'Bearer <api key>'.")
         }
         let now = authenticator.clock.now(), address = addresses.address(of: request, context: context)
@@ -38,7 +39,13 @@ struct AuthMiddleware: RouterMiddleware {
             problem.retryAfter = seconds
             throw problem
         }
-        guard let principal = try await authenticator.principal(for: String(parts[1])) else {
+        let found: Principal?
+        do { found = try await authenticator.principal(for: String(parts[1])) } catch let refused as KeyAuthenticator.TokenRefused {
+            if throttled { throttle.recordFailure(from: address, at: now) }
+            logger.notice("rejected access token", metadata: ["http.path": "\(path)", "client.address": "\(address)", "token.reason": "\(refused.reason)"])
+            throw Problem.unauthorized("The access token is refused: \(refused.reason).")
+        }
+        guard let principal = found else {
             if throttled { throttle.recordFailure(from: address, at: now) }
             logger.notice("rejected API key", metadata: ["http.path": "\(path)", "client.address": "\(address)"])
             throw Problem.unauthorized("The API key is unknown or revoked.")

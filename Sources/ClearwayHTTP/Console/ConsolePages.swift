@@ -9,8 +9,19 @@ extension ConsoleRoutes {
     func loginPage(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let token = APIKeySecret.generate()
         let next = request.uri.queryParameters["next"].map(String.init) ?? "/console"
+        let sso = engine.singleSignOn?.settings
+        let ssoLink: HTML = sso.map { s -> HTML in
+            let host = URL(string: s.issuer)?.host ?? "your identity provider"
+            return """
+            <p><a class="button" id="sso" href="/console/sso/start\(ConsoleHTTP.query([("next", next)]))">Sign in with single sign-on (\(host))</a></p>
+            """
+        } ?? ""
+        guard sso?.localPasswords ?? true else {
+            let body: HTML = "\(Layout.notice(error, error: true))<div class=\"card\" style=\"max-width:24rem\">\(ssoLink)</div>"
+            return ConsoleHTTP.html(Layout.page(title: "Sign in", session: nil, body: body), status: status)
+        }
         let body: HTML = """
-        \(Layout.notice(error, error: true))
+        \(Layout.notice(error, error: true))\(ssoLink)
         <form method="post" action="/console/login" class="card" style="max-width:24rem">
         <input type="hidden" name="csrf" value="\(token)"><input type="hidden" name="next" value="\(next)">
         <p><label for="username">Username</label><br><input id="username" name="username" autocomplete="username" required autofocus></p>
@@ -33,7 +44,11 @@ extension ConsoleRoutes {
         guard username.count <= 64, password.count <= 1_024 else { return try await loginPage(request, error: refusal, status: .unauthorized) }
         // Nothing typed here is logged: a username field often holds a password typed in
         // the wrong place. Lock-outs are logged and audited by the engine.
-        guard case .signedIn(let token, _) = try await engine.signIn(username: username, password: password, from: address) else {
+        let result = try await engine.signIn(username: username, password: password, from: address)
+        if case .passwordsOff = result {
+            return try await loginPage(request, error: "Passwords are turned off here: sign in with single sign-on.", status: .forbidden)
+        }
+        guard case .signedIn(let token, _) = result else {
             return try await loginPage(request, error: refusal, status: .unauthorized)
         }
         let next = form["next"]?.first ?? "/console"

@@ -30,9 +30,13 @@ struct ConsoleRoutes: Sendable {
             try await signIn(request, from: addresses.address(of: request, context: context))
         }
         table.add(ConsoleRoute(method: .post, path: "/console/login", access: .anyone))
-        route(router, .post, "/console/logout", .signedIn) { request, context, _, _ in
+        route(router, .post, "/console/logout", .signedIn) { request, context, session, _ in
             if let token = ConsoleHTTP.sessionToken(request) { try await engine.signOut(token: token, from: addresses.address(of: request, context: context)) }
-            var r = ConsoleHTTP.redirect("/console/login")
+            // Signed in through the identity provider: sign out there too (RP-initiated logout).
+            let back = engine.singleSignOn.map { $0.settings.redirectURI.replacingOccurrences(of: "/console/sso/callback", with: "/console/login") }
+            var endSession: String?
+            if let back { endSession = try await engine.endSessionURL(for: session.user, returnTo: back) }
+            var r = endSession.map(signedOutPage) ?? ConsoleHTTP.redirect("/console/login")
             r.setCookie(ConsoleHTTP.cookie(ConsoleHTTP.sessionCookie, "", maxAge: 0, secure: ConsoleHTTP.isSecure(request)))
             return r
         }
@@ -48,6 +52,7 @@ struct ConsoleRoutes: Sendable {
         registerNotifications(on: router)
         registerPreferences(on: router)
         registerPeople(on: router)
+        registerSingleSignOn(on: router)
         route(router, .get, "/console/queues/:queue", .permission(.readCases)) { request, context, session, _ in
             try await queuePage(request, queue: try context.parameters.require("queue"), session: session,
                           notice: Layout.notice(ConsoleHTTP.notice(request, session)))
