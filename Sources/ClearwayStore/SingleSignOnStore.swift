@@ -66,11 +66,6 @@ extension StoreTransaction {
         try await sql.raw("UPDATE users SET role = \(bind: role.rawValue) WHERE id = \(bind: id)").run()
     }
 
-    /// Whether this person signs in through the identity provider.
-    public func isSingleSignOnUser(id: String) async throws -> Bool {
-        try await sql.raw("SELECT sso_subject FROM users WHERE id = \(bind: id)").first()?.decode(column: "sso_subject", as: String?.self) != nil
-    }
-
     /// Letters, digits, `.`, `_` and `-` only, 2 to 64 of them (as for local accounts).
     static func safeUsername(_ text: String) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
@@ -78,5 +73,14 @@ extension StoreTransaction {
         var safe = String(String.UnicodeScalarView(local.unicodeScalars.filter { allowed.contains($0) && $0.isASCII }).prefix(64))
         if safe.count < 2 { safe = "user" + safe }
         return safe
+    }
+}
+
+extension Database {
+    /// Whether this person signs in through the identity provider (a read, outside any write).
+    public func isSingleSignOnUser(id: String) async throws -> Bool {
+        try await read { sql in
+            try await sql.raw("SELECT sso_subject FROM users WHERE id = \(bind: id)").first()?.decode(column: "sso_subject", as: String?.self) != nil
+        }
     }
 }

@@ -33,9 +33,7 @@ public enum APIKeySecret {
         var bytes = [UInt8](repeating: 0, count: 32)
         var rng = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        let text = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return "cw_" + text
+        return "cw_" + URLText.base64URL(Data(bytes))
     }
 
     public static func hash(_ secret: String) -> String {

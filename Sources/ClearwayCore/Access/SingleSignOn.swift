@@ -127,11 +127,6 @@ extension Role {
 /// sends its hash, so a stolen authorization code is useless to anyone else.
 public enum PKCE {
     public static func challenge(for verifier: String) -> String {
-        base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
-    }
-
-    public static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        URLText.base64URL(Data(SHA256.hash(data: Data(verifier.utf8))))
     }
 }

@@ -44,8 +44,7 @@ extension ClearwayEngine {
         let query = [("response_type", "code"), ("client_id", sso.settings.clientId), ("redirect_uri", redirectURI),
                      ("scope", sso.settings.scopes.joined(separator: " ")), ("state", state), ("nonce", nonce),
                      ("code_challenge", PKCE.challenge(for: verifier)), ("code_challenge_method", "S256")]
-        let separator = endpoints.authorization.contains("?") ? "&" : "?"
-        return (endpoints.authorization + separator + query.map { "\($0)=\(OpenIDProvider.formEncode($1))" }.joined(separator: "&"), state)
+        return (URLText.adding(query, to: endpoints.authorization), state)
     }
 
     /// Completes a sign-in the provider sent back: the state must be this browser's and
@@ -125,10 +124,10 @@ extension ClearwayEngine {
     /// Where to send a person who signed out, when they signed in through the provider
     /// (its end-session endpoint, RP-initiated logout), or nil.
     public func endSessionURL(for user: ConsoleUser, returnTo: String) async throws -> String? {
-        guard let sso = singleSignOn, try await database.transaction({ try await $0.isSingleSignOnUser(id: user.id) }),
+        guard let sso = singleSignOn, try await database.isSingleSignOnUser(id: user.id),
               let endpoint = try? await sso.provider.discover().endSession else { return nil }
         let query = [("client_id", sso.settings.clientId), ("post_logout_redirect_uri", returnTo)]
-        return endpoint + (endpoint.contains("?") ? "&" : "?") + query.map { "\($0)=\(OpenIDProvider.formEncode($1))" }.joined(separator: "&")
+        return URLText.adding(query, to: endpoint)
     }
 
     /// The principal a provider's access token stands for (a system using client

@@ -104,12 +104,12 @@ enum ConsoleHTTP {
     ]
 
     /// RFC 3986 unreserved characters: everything else in a query value is percent-encoded.
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static let unreserved = URLText.unreserved
 
     /// Builds a query string from the values that are set, percent-encoded.
     static func query(_ items: [(String, String?)]) -> String {
-        let set = items.compactMap { k, v in v.flatMap { $0.isEmpty ? nil : "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")" } }
-        return set.isEmpty ? "" : "?" + set.joined(separator: "&")
+        let set = items.compactMap { k, v in v.flatMap { $0.isEmpty ? nil : (k, $0) } }
+        return set.isEmpty ? "" : "?" + URLText.query(set)
     }
 }
 

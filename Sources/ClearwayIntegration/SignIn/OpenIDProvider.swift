@@ -64,7 +64,7 @@ public actor OpenIDProvider {
     public func verifiedClaims(_ token: String, now: Instant) async throws -> [String: JSONValue] {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, token.utf8.count <= 16_384,
-              let headerData = Self.base64URLDecode(parts[0]), case .object(let header)? = JSONValue.parse(headerData) else {
+              let headerData = URLText.base64URLDecode(parts[0]), case .object(let header)? = JSONValue.parse(headerData) else {
             throw Failure(description: "it is not a signed JWT")
         }
         guard let alg = header["alg"]?.stringValue, Self.algorithms.contains(alg) else {
@@ -122,12 +122,12 @@ public actor OpenIDProvider {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         if let secret {
-            let pair = "\(Self.formEncode(clientId)):\(Self.formEncode(secret))"
+            let pair = "\(URLText.encode(clientId)):\(URLText.encode(secret))"
             request.headers.add(name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString())
         } else {
             form.append(("client_id", clientId))
         }
-        request.body = .bytes(ByteBuffer(string: form.map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")))
+        request.body = .bytes(ByteBuffer(string: URLText.query(form)))
         let (status, body) = try await send(request, what: "the token endpoint")
         guard (200..<300).contains(status), let idToken = body?["id_token"]?.stringValue else {
             let reason = body?["error_description"]?.stringValue ?? body?["error"]?.stringValue ?? "HTTP \(status)"
@@ -155,16 +155,6 @@ public actor OpenIDProvider {
             throw Failure(description: "\(what) at \(RedactedURL.text(request.url)) could not be reached (\(HTTPConnector.describe(error)))")
         }
     }
-
-    static func base64URLDecode(_ text: Substring) -> Data? {
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s)
-    }
-
-    static let formSafe = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-    /// A value for a query string or form body: everything but unreserved characters escaped.
-    public static func formEncode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: formSafe) ?? "" }
 }
 
 /// A token's claims as JSON, whatever they are; the signature is checked by the library,
