@@ -18,15 +18,20 @@ struct RiskPriorityTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let engine = ClearwayEngine(database: db, policy: policy, clock: ManualClock(TriageTests.start), logger: logger)
-            // A fit where anything in the pricing queue is likely to breach.
-            var examples: [(RiskSnapshot, Bool)] = []
+            // A fit where work in the pricing queue seldom closes and inventory work closes at once.
+            var slices: [RiskHistory.Slice] = []
             for i in 0..<200 {
                 let pricing = i % 2 == 0
-                examples.append((RiskSnapshot(type: pricing ? "pricing.contract_mismatch" : "inventory.shortage", queue: pricing ? "pricing" : "inventory",
-                                              tier: "key", site: "DC-CHI", elapsed: 0, queueLoad: 1, moneyAtRisk: 10, monthEnd: false), pricing ? i % 10 != 0 : i % 10 == 1))
+                let snapshot = RiskSnapshot(type: pricing ? "pricing.contract_mismatch" : "inventory.shortage", queue: pricing ? "pricing" : "inventory",
+                                            tier: "key", site: "DC-CHI", elapsed: 0, queueLoad: 1, moneyAtRisk: 10, monthEnd: false)
+                for interval in 0..<BreachHazardModel.intervals {
+                    let closed = pricing ? i % 40 == 0 && interval == 0 : i % 10 != 1
+                    slices.append(RiskHistory.Slice(snapshot: snapshot, interval: interval, closed: closed, openedAt: 0))
+                    if closed { break }
+                }
             }
-            let model = BreachRiskModel.train(examples)
-            let fit = BreachRiskFit(model: model, exceptions: 200, snapshots: 200,
+            let model = BreachHazardModel.train(slices)
+            let fit = BreachRiskFit(model: model, exceptions: 200, slices: slices.count,
                                     heldOut: BinaryReport(scores: [0.9, 0.1], outcomes: [true, false]), trainedAt: TriageTests.start)
             engine.breachRiskCache.fit.withLock { $0 = (fit, .now) }
             let json = [TriageTests.customer, TriageTests.product, Overpriced.contract, Overpriced.order].joined(separator: ",")

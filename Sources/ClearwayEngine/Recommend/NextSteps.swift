@@ -42,7 +42,8 @@ extension ClearwayEngine {
             if byType[e.type] == nil { byType[e.type] = (try await resolvedHistory(e.type), try await queries.recommendationFeedback(type: e.type.rawValue)) }
             guard let known = byType[e.type] else { continue }
             let ranked = NextBestAction.rank(.init(type: e.type.rawValue, customerId: caseRecord.customerId, productFamily: e.finding.productFamily,
-                                                   site: caseRecord.site), history: known.history, feedback: known.feedback)
+                                                   site: caseRecord.site, gap: e.finding.moneyAtRisk.doubleValue),
+                                             history: known.history, feedback: known.feedback)
             out[e.id] = try await checked(ranked, e, caseId: caseRecord.id, by: principal)
         }
         return out
@@ -53,12 +54,7 @@ extension ClearwayEngine {
     /// by itself teaches nothing to do).
     func resolvedHistory(_ type: ExceptionType) async throws -> [ResolvedExample] {
         let rows = try await queries.resolvedExceptions(type: type.rawValue, since: Instant(millis: clock.now().millis - 180 * 86_400_000), limit: 5_000)
-        return rows.compactMap { r -> ResolvedExample? in
-            let step: String
-            if let kind = r.appliedActions.first { step = "action:\(kind)" } else if let code = r.resolutionCode, code != "cause_removed" { step = "resolution:\(code)" } else { return nil }
-            return ResolvedExample(type: r.type, customerId: r.customerId, productFamily: r.productFamily, site: r.site, step: step,
-                                   hours: Double(r.closedAt.millis - r.openedAt.millis) / 3_600_000)
-        }
+        return rows.compactMap(ResolvedExample.init)
     }
 
     func checked(_ ranked: [Recommendation], _ e: ExceptionRecord, caseId: String, by principal: Principal) async throws -> [CheckedRecommendation] {

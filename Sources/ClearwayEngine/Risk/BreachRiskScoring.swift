@@ -13,10 +13,12 @@ public struct ExceptionRisk: Sendable {
 
 /// The breach-risk model trained on the record, how it measured, and when it was trained.
 public struct BreachRiskFit: Sendable {
-    public var model: BreachRiskModel
+    public var model: BreachHazardModel
     public var exceptions: Int
-    public var snapshots: Int
-    /// Trained on the earlier 80% of exceptions, tested on the latest 20%.
+    /// Slices of exceptions' time to due the model learnt from (open work included).
+    public var slices: Int
+    /// Measured as used: at three moments over the last fifth of the record, trained on
+    /// what was known then, scored on the work open inside its SLA.
     public var heldOut: BinaryReport
     public var trainedAt: Instant
 }
@@ -32,7 +34,8 @@ extension ClearwayEngine {
 
     /// Trains (or reuses a fit younger than ten minutes) and scores every open exception,
     /// most likely to breach first. Nil while the record has too little history (fewer
-    /// than 50 snapshots with a known outcome, or no breach or no success among them).
+    /// than 50 slices, no closing or none left open among them, or no open work with a
+    /// known outcome to measure the model on).
     public func breachRisks(limit: Int = 200, by principal: Principal) async throws -> (fit: BreachRiskFit, risks: [ExceptionRisk])? {
         try authorize(principal, .readCases)
         let now = clock.now()
@@ -55,7 +58,7 @@ extension ClearwayEngine {
         if let (cached, at) = breachRiskCache.fit.withLock({ $0 }), ContinuousClock.now - at < .seconds(600) { return cached }
         let facts = if let facts { facts } else { try await riskFacts(now: now) }
         let history = history ?? RiskHistory(facts)
-        guard let fresh = Self.fitBreachRisk(history.examples(facts, now: now.millis), exceptions: facts.count, now: now) else { return nil }
+        guard let fresh = Self.fitBreachRisk(facts, history: history, now: now) else { return nil }
         breachRiskCache.fit.withLock { $0 = (fresh, .now) }
         return fresh
     }
@@ -94,15 +97,11 @@ extension ClearwayEngine {
         return decision
     }
 
-    static func fitBreachRisk(_ examples: [RiskHistory.Example], exceptions: Int, now: Instant) -> BreachRiskFit? {
-        let breaches = examples.filter(\.breached).count
-        guard examples.count >= 50, breaches > 0, breaches < examples.count else { return nil }
-        let opened = examples.map(\.openedAt).sorted()
-        let cut = opened[min(opened.count - 1, Int(Double(opened.count) * 0.8))]
-        let train = examples.filter { $0.openedAt < cut }, test = examples.filter { $0.openedAt >= cut }
-        let trial = BreachRiskModel.train(train.map { ($0.snapshot, $0.breached) })
-        let heldOut = BinaryReport(scores: test.map { trial.probability($0.snapshot) }, outcomes: test.map(\.breached))
-        return BreachRiskFit(model: BreachRiskModel.train(examples.map { ($0.snapshot, $0.breached) }), exceptions: exceptions,
-                             snapshots: examples.count, heldOut: heldOut, trainedAt: now)
+    static func fitBreachRisk(_ facts: [ExceptionFact], history: RiskHistory, now: Instant) -> BreachRiskFit? {
+        let slices = history.slices(facts, now: now.millis)
+        let closings = slices.filter(\.closed).count
+        guard slices.count >= 50, closings > 0, closings < slices.count,
+              let heldOut = BreachHazardModel.heldOut(facts, end: now.millis) else { return nil }
+        return BreachRiskFit(model: BreachHazardModel.train(slices), exceptions: facts.count, slices: slices.count, heldOut: heldOut, trainedAt: now)
     }
 }

@@ -39,7 +39,7 @@ extension APIHandlers {
         guard (1...1_000).contains(limit) else { throw Problem.invalid([FieldProblem(pointer: "/query/limit", detail: "must be between 1 and 1000")]) }
         guard let (fit, risks) = try await engine.breachRisks(limit: limit, by: principal) else { return .ok(.init(body: .json(.init(items: [])))) }
         return .ok(.init(body: .json(.init(
-            model: .init(exceptions: fit.exceptions, snapshots: fit.snapshots, heldOutAuc: fit.heldOut.auc, heldOutBrier: fit.heldOut.brier,
+            model: .init(exceptions: fit.exceptions, snapshots: fit.slices, heldOutAuc: fit.heldOut.auc, heldOutBrier: fit.heldOut.brier,
                          heldOutCalibrationError: fit.heldOut.expectedCalibrationError),
             items: risks.map { r in
                 .init(caseId: r.fact.caseId, exceptionId: r.fact.exceptionId, _type: r.fact.type, queue: r.fact.queue, tier: r.snapshot.tier,

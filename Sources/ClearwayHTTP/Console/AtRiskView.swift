@@ -22,9 +22,10 @@ enum AtRiskView {
         }
         let h = fit.heldOut
         let body: HTML = """
-        <p>The chance each open exception breaches its SLA, from a logistic model over its type, queue, customer tier, site, how much of the time to its due moment is gone,
-        how many exceptions its queue holds, its money at risk and the time of month, trained on \(fit.snapshots) moments of \(fit.exceptions) exceptions from the last 180 days.
-        On the latest fifth of exceptions, held out: AUC \(String(format: "%.3f", h.auc)), Brier score \(String(format: "%.3f", h.brier)), expected calibration error \(String(format: "%.3f", h.expectedCalibrationError)).</p>
+        <p>The chance each open exception breaches its SLA: the chance it stays open through every sixteenth of its time to due still ahead, each learnt from its type,
+        queue, customer tier, site, how many exceptions its queue holds, its money at risk and the time of month. Trained on \(fit.slices) slices of the time of
+        \(fit.exceptions) exceptions from the last 180 days, work still open included. Measured as it is used (at three moments over the last fifth of the record,
+        trained on what was known then, on the work then open inside its SLA): AUC \(String(format: "%.3f", h.auc)), Brier score \(String(format: "%.3f", h.brier)), expected calibration error \(String(format: "%.3f", h.expectedCalibrationError)).</p>
         <div class="tablewrap"><table><caption>Open exceptions, most likely to breach first</caption><thead><tr><th scope="col">Case</th><th scope="col">Type</th><th scope="col">Queue</th>\
         <th scope="col">Tier</th><th scope="col">Site</th><th scope="col" class="num">Time gone</th><th scope="col" class="num">Queue load</th><th scope="col" class="num">Money at risk</th>\
         <th scope="col" class="num">Breach risk</th></tr></thead><tbody>\(rows)</tbody></table></div>

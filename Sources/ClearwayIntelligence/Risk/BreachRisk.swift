@@ -15,10 +15,15 @@ public struct RiskSnapshot: Sendable, Hashable {
     public var moneyAtRisk: Double
     /// The 25th of the month or later, when month-end work crowds the queues.
     public var monthEnd: Bool
+    /// When the exception opened and falls due (milliseconds), when known: the hazard model
+    /// places each slice of its time in the week.
+    public var openedAt: Int64?
+    public var dueAt: Int64?
 
-    public init(type: String, queue: String, tier: String, site: String, elapsed: Double, queueLoad: Int, moneyAtRisk: Double, monthEnd: Bool) {
+    public init(type: String, queue: String, tier: String, site: String, elapsed: Double, queueLoad: Int, moneyAtRisk: Double, monthEnd: Bool,
+                openedAt: Int64? = nil, dueAt: Int64? = nil) {
         self.type = type; self.queue = queue; self.tier = tier; self.site = site; self.elapsed = elapsed
-        self.queueLoad = queueLoad; self.moneyAtRisk = moneyAtRisk; self.monthEnd = monthEnd
+        self.queueLoad = queueLoad; self.moneyAtRisk = moneyAtRisk; self.monthEnd = monthEnd; self.openedAt = openedAt; self.dueAt = dueAt
     }
 
     /// An exception seen at `t` (milliseconds, like its opening and due moments): the
@@ -26,7 +31,8 @@ public struct RiskSnapshot: Sendable, Hashable {
     public static func at(_ t: Int64, type: String, queue: String, tier: String, site: String, openedAt: Int64, dueAt: Int64,
                           queueLoad: Int, moneyAtRisk: Double) -> RiskSnapshot {
         RiskSnapshot(type: type, queue: queue, tier: tier, site: site, elapsed: Double(t - openedAt) / Double(max(dueAt - openedAt, 1)),
-                     queueLoad: queueLoad, moneyAtRisk: moneyAtRisk, monthEnd: LocalDate(dayNumber: Int(t / 86_400_000)).day >= 25)
+                     queueLoad: queueLoad, moneyAtRisk: moneyAtRisk, monthEnd: LocalDate(dayNumber: Int(t / 86_400_000)).day >= 25,
+                     openedAt: openedAt, dueAt: dueAt)
     }
 
     /// The categorical values, as `name=value`.

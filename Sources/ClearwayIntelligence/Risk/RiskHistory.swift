@@ -55,6 +55,40 @@ public struct RiskHistory: Sendable {
         return out
     }
 
+    /// One slice of an exception's time to due that the record saw through: the exception
+    /// as it stood at the slice's start, and whether it closed within the slice.
+    public struct Slice: Sendable {
+        public var snapshot: RiskSnapshot
+        public var interval: Int
+        public var closed: Bool
+        public var openedAt: Int64
+        public init(snapshot: RiskSnapshot, interval: Int, closed: Bool, openedAt: Int64) {
+            self.snapshot = snapshot; self.interval = interval; self.closed = closed; self.openedAt = openedAt
+        }
+    }
+
+    /// The hazard model's examples from a record that ends at `now`: for each exception,
+    /// every slice from opening that it entered open and that ended by `now` (the slice it
+    /// closed in is labelled closed), so work still open contributes what is known of it.
+    public func slices(_ facts: [ExceptionFact], now: Int64) -> [Slice] {
+        let k = BreachHazardModel.intervals
+        var out: [Slice] = []
+        for f in facts where f.dueAt > f.openedAt && f.openedAt < now {
+            let closed = f.closedAt.flatMap { $0 <= now ? $0 : nil }
+            let span = Double(f.dueAt - f.openedAt)
+            for i in 0..<k {
+                let start = f.openedAt + Int64(span * Double(i) / Double(k)), end = f.openedAt + Int64(span * Double(i + 1) / Double(k))
+                if start >= now { break }
+                if let closed, closed <= start { break }
+                let closedIn = closed.map { $0 <= end } ?? false
+                if !closedIn && end > now { break }
+                out.append(Slice(snapshot: snapshot(f, at: start), interval: i, closed: closedIn, openedAt: f.openedAt))
+                if closedIn { break }
+            }
+        }
+        return out
+    }
+
     /// The snapshot of an exception at moment `t`.
     public func snapshot(_ f: ExceptionFact, at t: Int64) -> RiskSnapshot {
         RiskSnapshot.at(t, type: f.type, queue: f.queue, tier: f.tier, site: f.site, openedAt: f.openedAt, dueAt: f.dueAt,
