@@ -51,6 +51,7 @@ extension ClearwayEngine {
             engine.connectors.register(system, connector: HTTPConnector(client: engine.outbound, settings: settings), settings: settings)
         }
         await engine.loadServingModel()
+        await engine.loadServingBreachRisk()
         return engine
     }
 

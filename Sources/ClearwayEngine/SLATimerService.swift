@@ -17,7 +17,7 @@ public struct SLATimerService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                await engine.refreshBreachRiskIfWeighted()
+                await engine.refreshBreachRisk()
                 let fired = try await engine.fireDueTimers()
                 if fired > 0 { logger.info("SLA timers fired", metadata: ["timers.fired": "\(fired)"]) }
                 // Escalated and new work in push queues, absences and returns find their owner.

@@ -7,7 +7,7 @@ struct Clearway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clearway",
         abstract: "Order-exception coordination beside the ERP.",
-        subcommands: [DemoCommand.self, Serve.self, SimulateCommand.self, PolicyCommand.self, AuditCommand.self, CheckCommand.self, Migrate.self, KeysCommand.self, UsersCommand.self, EDICommand.self, InsightsCommand.self, BacktestCommand.self, ModelCommand.self, BenchCommand.self, CrashTestCommand.self])
+        subcommands: [DemoCommand.self, Serve.self, SimulateCommand.self, PolicyCommand.self, AuditCommand.self, CheckCommand.self, Migrate.self, KeysCommand.self, UsersCommand.self, EDICommand.self, InsightsCommand.self, BacktestCommand.self, ModelCommand.self, RiskModelCommand.self, BenchCommand.self, CrashTestCommand.self])
 }
 
 /// Failures a command reports itself: bad input exits 2, anything else 1 (DESIGN.md).

@@ -19,6 +19,16 @@ struct ModelActor: ParsableArguments {
         let logger = makeLogger(level: .warning)
         return ClearwayEngine(database: try await db.open(logger: logger), policy: try DefaultPolicy.load(), logger: logger)
     }
+
+    /// Runs `body` on an engine over the database, closing the database whether or not it
+    /// succeeds; the engine's refusals become the command line's errors.
+    func withEngine<T>(_ body: (ClearwayEngine) async throws -> T) async throws -> T {
+        let engine = try await engine()
+        let result: Result<T, any Error>
+        do { result = .success(try await engineCall { try await body(engine) }) } catch { result = .failure(error) }
+        await engine.database.close()
+        return try result.get()
+    }
 }
 
 func engineCall<T>(_ body: () async throws -> T) async throws -> T {
@@ -60,9 +70,7 @@ extension ModelCommand {
         @OptionGroup var actor: ModelActor
 
         func run() async throws {
-            let engine = try await actor.engine()
-            try await engineCall { try await engine.promoteModel(version: version, by: actor.principal, reason: reason) }
-            await engine.database.close()
+            try await actor.withEngine { try await $0.promoteModel(version: version, by: actor.principal, reason: reason) }
             print("\(MessageReader.kind)@\(version) serves now (running servers pick it up within 30 s).")
         }
     }
@@ -73,9 +81,7 @@ extension ModelCommand {
         @OptionGroup var actor: ModelActor
 
         func run() async throws {
-            let engine = try await actor.engine()
-            let version = try await engineCall { try await engine.rollbackModel(by: actor.principal, reason: reason) }
-            await engine.database.close()
+            let version = try await actor.withEngine { try await $0.rollbackModel(by: actor.principal, reason: reason) }
             print("Rolled back: \(MessageReader.kind)@\(version) serves now.")
         }
     }

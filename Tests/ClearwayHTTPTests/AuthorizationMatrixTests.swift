@@ -29,6 +29,8 @@ struct AuthorizationMatrixTests {
         "listDeadLetters": .readDeadLetters, "getDeadLetter": .readDeadLetters, "listConnectors": .readDeadLetters,
         "listWebhooks": .manageKeys, "createWebhook": .manageKeys, "deleteWebhook": .manageKeys,
         "promoteClassifier": .manageModels, "rollbackClassifier": .manageModels,
+        "getBreachRiskModel": .readCases, "trainBreachRiskModel": .manageModels, "promoteBreachRiskModel": .manageModels,
+        "rollbackBreachRiskModel": .manageModels,
         // Get next claims work; a person changes their own availability (the engine keeps
         // skills and anyone else's profile to supervisors). Views and the workload are reads.
         "getNextWork": .workExceptions, "updatePerson": .workExceptions,

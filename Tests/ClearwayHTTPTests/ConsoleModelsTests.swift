@@ -19,7 +19,8 @@ struct ConsoleModelsTests {
             #expect(models.contains("0 read by the model, 1 by the rules"))
             #expect(!models.contains("Put in service") && !models.contains("Roll back"))
             let risk = String(buffer: try await h.send(.get, "/console/at-risk", as: nil, headers: [.cookie: vic]).body)
-            #expect(risk.contains("Not enough history yet"))
+            #expect(risk.contains("No version yet: the model is trained daily once the record holds enough history"))
+            #expect(!risk.contains("Train a version now"), "a viewer may not train one")
 
             let caseId = try #require(try await h.get("/v1/cases?orderId=SO-100001").list("items").first?.str("id"))
             let casePage = String(buffer: try await h.send(.get, "/console/cases/\(caseId)", as: nil, headers: [.cookie: vic]).body)

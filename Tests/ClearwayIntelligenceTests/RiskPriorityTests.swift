@@ -31,8 +31,10 @@ struct RiskPriorityTests {
                 }
             }
             let model = BreachHazardModel.train(slices)
-            let fit = BreachRiskFit(model: model, exceptions: 200, slices: slices.count,
-                                    heldOut: BinaryReport(scores: [0.9, 0.1], outcomes: [true, false]), trainedAt: TriageTests.start)
+            let card = BreachRiskCard(intervals: BreachHazardModel.intervals, exceptions: 200, slices: slices.count, historyDays: 180,
+                                      trainedAt: TriageTests.start.millis, heldOut: BinaryReport(scores: [0.9, 0.1], outcomes: [true, false]),
+                                      features: model.features)
+            let fit = BreachRiskFit(version: 1, model: model, card: card)
             engine.breachRiskCache.fit.withLock { $0 = (fit, .now) }
             let json = [TriageTests.customer, TriageTests.product, Overpriced.contract, Overpriced.order].joined(separator: ",")
             let events = try CloudEventCodec.decode(body: Data("[\(json)]".utf8), mode: .batch, policy: engine.policy, receivedAt: engine.clock.now())

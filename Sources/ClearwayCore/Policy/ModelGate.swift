@@ -39,3 +39,30 @@ public struct ModelGate: Sendable, Hashable {
 
     static func text(_ x: Double) -> String { String(format: "%.3f", x) }
 }
+
+/// What a breach-risk version must show, measured as it is used (on work open inside its
+/// SLA at moments the record was cut at), to be put in service automatically: how well it
+/// ranks (AUC), how far its probabilities are from what happened (expected calibration
+/// error), and how much open work the measurement saw.
+public struct RiskGate: Sendable, Hashable {
+    public var minAUC: Double
+    public var maxCalibrationError: Double
+    public var minMeasured: Int
+
+    public init(minAUC: Double = 0.7, maxCalibrationError: Double = 0.1, minMeasured: Int = 30) {
+        self.minAUC = minAUC; self.maxCalibrationError = maxCalibrationError; self.minMeasured = minMeasured
+    }
+
+    /// Why a version falls short, in sentences; empty when it passes.
+    public func problems(auc: Double, calibrationError: Double, measured: Int) -> [String] {
+        var problems: [String] = []
+        if measured < minMeasured {
+            problems.append("it was measured on \(measured) open exceptions, fewer than the policy's \(minMeasured)")
+        }
+        if auc < minAUC { problems.append("held-out AUC \(ModelGate.text(auc)) is below the policy's minimum of \(ModelGate.text(minAUC))") }
+        if calibrationError > maxCalibrationError {
+            problems.append("held-out calibration error \(ModelGate.text(calibrationError)) is above the policy's maximum of \(ModelGate.text(maxCalibrationError))")
+        }
+        return problems
+    }
+}

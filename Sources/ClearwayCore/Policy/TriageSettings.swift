@@ -8,6 +8,8 @@ public struct TriageSettings: Sendable, Hashable {
     public var requestQueues: [String: String]
     /// What a classifier must show to be put in service automatically.
     public var modelGate = ModelGate()
+    /// What a breach-risk model must show to be put in service automatically.
+    public var riskGate = RiskGate()
 
     public init(confidenceThreshold: Double = 0.6, requestQueues: [String: String] = [:]) {
         self.confidenceThreshold = confidenceThreshold; self.requestQueues = requestQueues
@@ -21,8 +23,9 @@ public struct TriageSettings: Sendable, Hashable {
 }
 
 enum TriageSection {
-    static let keys: Set<String> = ["confidenceThreshold", "requestQueues", "modelGate"]
+    static let keys: Set<String> = ["confidenceThreshold", "requestQueues", "modelGate", "riskGate"]
     static let gateKeys: Set<String> = ["minMacroF1", "minExamplesPerLabel"]
+    static let riskGateKeys: Set<String> = ["minAUC", "maxCalibrationError", "minMeasured"]
 
     static func read(_ root: Node, _ r: YAMLNodeReader) -> TriageSettings {
         var settings = TriageSettings()
@@ -43,6 +46,14 @@ enum TriageSection {
             if let n = r.number(r.child(gate, "minExamplesPerLabel"), "triage.modelGate.minExamplesPerLabel", range: 0...1_000_000) {
                 settings.modelGate.minExamplesPerLabel = Int(n)
             }
+        }
+        if let gate = r.child(node, "riskGate") {
+            _ = r.mapping(gate, "triage.riskGate", allowed: riskGateKeys)
+            if let auc = r.number(r.child(gate, "minAUC"), "triage.riskGate.minAUC", range: 0...1) { settings.riskGate.minAUC = auc }
+            if let ece = r.number(r.child(gate, "maxCalibrationError"), "triage.riskGate.maxCalibrationError", range: 0...1) {
+                settings.riskGate.maxCalibrationError = ece
+            }
+            if let n = r.number(r.child(gate, "minMeasured"), "triage.riskGate.minMeasured", range: 0...1_000_000) { settings.riskGate.minMeasured = Int(n) }
         }
         return settings
     }

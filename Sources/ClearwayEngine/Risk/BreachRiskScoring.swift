@@ -11,37 +11,40 @@ public struct ExceptionRisk: Sendable {
     public var probability: Double
 }
 
-/// The breach-risk model trained on the record, how it measured, and when it was trained.
+/// A breach-risk version: the model, what it learnt from and how it measured, and which
+/// stored version it is (0 for a fit not stored).
 public struct BreachRiskFit: Sendable {
+    public var version: Int
     public var model: BreachHazardModel
-    public var exceptions: Int
+    public var card: BreachRiskCard
+    public var exceptions: Int { card.exceptions }
     /// Slices of exceptions' time to due the model learnt from (open work included).
-    public var slices: Int
-    /// Measured as used: at three moments over the last fifth of the record, trained on
+    public var slices: Int { card.slices }
+    /// Measured as used: at six moments over the last fifth of the record, trained on
     /// what was known then, scored on the work open inside its SLA.
-    public var heldOut: BinaryReport
-    public var trainedAt: Instant
+    public var heldOut: BreachRiskCard.Measured { card.heldOut }
 }
 
-/// Keeps the last fit so pages do not retrain on every view.
+/// The version in service, and when the store was last asked about it.
 final class BreachRiskCache: Sendable {
     let fit = Mutex<(BreachRiskFit, ContinuousClock.Instant)?>(nil)
+    let lastChecked = Mutex<ContinuousClock.Instant?>(nil)
+    let problem = Mutex<String?>(nil)
 }
 
 extension ClearwayEngine {
     /// The history the model learns from: exceptions opened in the last 180 days.
     static let riskHistoryDays: Int64 = 180
 
-    /// Trains (or reuses a fit younger than ten minutes) and scores every open exception,
-    /// most likely to breach first. Nil while the record has too little history (fewer
-    /// than 50 slices, no closing or none left open among them, or no open work with a
-    /// known outcome to measure the model on).
+    /// Scores every open exception with the version in service, most likely to breach
+    /// first. Nil while no version serves (too little history so far, or none passed the
+    /// policy's gate and no one promoted one by hand).
     public func breachRisks(limit: Int = 200, by principal: Principal) async throws -> (fit: BreachRiskFit, risks: [ExceptionRisk])? {
         try authorize(principal, .readCases)
+        guard let (fit, _) = breachRiskCache.fit.withLock({ $0 }) else { return nil }
         let now = clock.now()
         let facts = try await riskFacts(now: now)
         let history = RiskHistory(facts)
-        guard let fit = try await breachRiskFit(facts: facts, history: history, now: now) else { return nil }
         let risks = facts.filter { !$0.isClosed }.map { f -> ExceptionRisk in
             let s = history.snapshot(f, at: now.millis)
             return ExceptionRisk(fact: f, snapshot: s, probability: fit.model.probability(s))
@@ -51,26 +54,6 @@ extension ClearwayEngine {
 
     func riskFacts(now: Instant) async throws -> [ExceptionFact] {
         try await queries.exceptionFacts(from: Instant(millis: now.millis - Self.riskHistoryDays * 86_400_000), to: Instant(millis: now.millis + 86_400_000))
-    }
-
-    /// The cached fit when younger than ten minutes, else a new one from the record.
-    func breachRiskFit(facts: [ExceptionFact]? = nil, history: RiskHistory? = nil, now: Instant) async throws -> BreachRiskFit? {
-        if let (cached, at) = breachRiskCache.fit.withLock({ $0 }), ContinuousClock.now - at < .seconds(600) { return cached }
-        let facts = if let facts { facts } else { try await riskFacts(now: now) }
-        let history = history ?? RiskHistory(facts)
-        guard let fresh = Self.fitBreachRisk(facts, history: history, now: now) else { return nil }
-        breachRiskCache.fit.withLock { $0 = (fresh, .now) }
-        return fresh
-    }
-
-    /// Keeps the fit fresh for the priority score when a policy weighs breach risk (called
-    /// by the SLA timer service; trains at most every ten minutes).
-    public func refreshBreachRiskIfWeighted() async {
-        let policy = self.policy
-        guard ([policy.global] + Array(policy.sites.values)).contains(where: { $0.priority.breachRisk > 0 }) else { return }
-        do { _ = try await breachRiskFit(now: clock.now()) } catch {
-            logger.warning("breach-risk model not refreshed", metadata: ["error": "\(error)"])
-        }
     }
 
     /// The breach-risk model for the priority score, from the last fit (never trained inside
@@ -97,11 +80,18 @@ extension ClearwayEngine {
         return decision
     }
 
-    static func fitBreachRisk(_ facts: [ExceptionFact], history: RiskHistory, now: Instant) -> BreachRiskFit? {
+    /// A fit from the record as it stands at `now`; nil with too little history (fewer than
+    /// 50 slices, no closing or none left open among them, or no open work with a known
+    /// outcome to measure it on).
+    static func fitBreachRisk(_ facts: [ExceptionFact], now: Instant) -> BreachRiskFit? {
+        let history = RiskHistory(facts)
         let slices = history.slices(facts, now: now.millis)
         let closings = slices.filter(\.closed).count
         guard slices.count >= 50, closings > 0, closings < slices.count,
               let heldOut = BreachHazardModel.heldOut(facts, end: now.millis) else { return nil }
-        return BreachRiskFit(model: BreachHazardModel.train(slices), exceptions: facts.count, slices: slices.count, heldOut: heldOut, trainedAt: now)
+        let model = BreachHazardModel.train(slices)
+        let card = BreachRiskCard(intervals: BreachHazardModel.intervals, exceptions: facts.count, slices: slices.count,
+                                  historyDays: Int(riskHistoryDays), trainedAt: now.millis, heldOut: heldOut, features: model.features)
+        return BreachRiskFit(version: 0, model: model, card: card)
     }
 }

@@ -89,19 +89,29 @@ extension ClearwayEngine {
         try await promote(version: version, by: principal, reason: reason, belowGate: try await gateProblems(version: version))
     }
 
-    /// Puts a version in service; `problems` are what it falls short of under the gate.
-    private func promote(version: Int, by principal: Principal, reason: String?, belowGate problems: [String]) async throws {
+    /// Puts a version of `kind` in service; `problems` are what it falls short of under its gate.
+    func promote(kind: String = MessageReader.kind, version: Int, by principal: Principal, reason: String?, belowGate problems: [String]) async throws {
         if !problems.isEmpty, reason == nil {
             throw EngineError.invalid(field: "/reason", detail: "version \(version) is below the policy's quality gate (\(problems.joined(separator: "; "))); "
                                       + "say why it should serve anyway")
         }
         let detail: JSONValue? = problems.isEmpty ? nil : .object(["belowGate": .array(problems.map(JSONValue.string))])
-        try await changeServing(by: principal, reason: reason, detail: detail) { tx, stack in
-            guard try await tx.modelVersionExists(kind: MessageReader.kind, version: version) else {
+        try await changeServing(kind: kind, by: principal, reason: reason, detail: detail) { tx, stack in
+            guard try await tx.modelVersionExists(kind: kind, version: version) else {
                 throw EngineError.notFound(what: "model version", id: "\(version)")
             }
-            guard stack.last != version else { throw EngineError.conflict("\(MessageReader.kind)@\(version) already serves") }
+            guard stack.last != version else { throw EngineError.conflict("\(kind)@\(version) already serves") }
             return (version, .promote)
+        }
+    }
+
+    /// Audits that a version stays out of service because it falls short of its gate.
+    func refusePromotion(kind: String, version: Int, by principal: Principal, problems: [String]) async throws {
+        let now = clock.now(), policy = self.policy, by = principal.auditName
+        try await database.transaction { tx in
+            tx.audit(AuditEntry(at: now, actor: by, caseId: nil, exceptionId: nil, action: "model.promotion_refused",
+                                after: "\(kind)@\(version)", reason: "below the quality gate: " + problems.joined(separator: "; "),
+                                detail: .object(["belowGate": .array(problems.map(JSONValue.string))]), policyVersion: policy.version))
         }
     }
 
@@ -113,12 +123,7 @@ extension ClearwayEngine {
         try authorize(principal, .manageModels)
         let problems = try await gateProblems(version: version)
         guard problems.isEmpty else {
-            let now = clock.now(), policy = self.policy, by = principal.auditName
-            try await database.transaction { tx in
-                tx.audit(AuditEntry(at: now, actor: by, caseId: nil, exceptionId: nil, action: "model.promotion_refused",
-                                    after: "\(MessageReader.kind)@\(version)", reason: "below the quality gate: " + problems.joined(separator: "; "),
-                                    detail: .object(["belowGate": .array(problems.map(JSONValue.string))]), policyVersion: policy.version))
-            }
+            try await refusePromotion(kind: MessageReader.kind, version: version, by: principal, problems: problems)
             return problems
         }
         try await promote(version: version, by: principal, reason: reason, belowGate: [])
@@ -137,31 +142,35 @@ extension ClearwayEngine {
     /// Returns to the version that served before the current one; returns it.
     @discardableResult
     public func rollbackModel(by principal: Principal, reason: String?) async throws -> Int {
-        try await changeServing(by: principal, reason: reason) { _, stack in
+        try await rollback(kind: MessageReader.kind, by: principal, reason: reason)
+    }
+
+    func rollback(kind: String, by principal: Principal, reason: String?) async throws -> Int {
+        try await changeServing(kind: kind, by: principal, reason: reason) { _, stack in
             guard stack.count >= 2 else {
                 throw EngineError.conflict(stack.isEmpty ? "no model serves, so there is nothing to roll back"
-                                                         : "\(MessageReader.kind)@\(stack[0]) is the first version that served; there is none before it")
+                                                         : "\(kind)@\(stack[0]) is the first version that served; there is none before it")
             }
             return (stack[stack.count - 2], .rollback)
         }
     }
 
-    private func changeServing(by principal: Principal, reason: String?, detail: JSONValue? = nil,
+    private func changeServing(kind: String, by principal: Principal, reason: String?, detail: JSONValue? = nil,
                                _ decide: @escaping @Sendable (StoreTransaction, [Int]) async throws -> (Int, ModelServingChange.Change)) async throws -> Int {
         try authorize(principal, .manageModels)
         let now = clock.now(), policy = self.policy, by = principal.auditName
         let version = try await database.transaction { tx in
-            let history = try await tx.servingHistory(kind: MessageReader.kind)
+            let history = try await tx.servingHistory(kind: kind)
             let stack = ModelServingChange.stack(history)
             let (version, change) = try await decide(tx, stack)
-            try await tx.appendServingChange(kind: MessageReader.kind, ModelServingChange(
+            try await tx.appendServingChange(kind: kind, ModelServingChange(
                 seq: (history.map(\.seq).max() ?? 0) + 1, version: version, change: change, changedBy: by, changedAt: now, reason: reason))
             tx.audit(AuditEntry(at: now, actor: by, caseId: nil, exceptionId: nil, action: "model.\(change == .promote ? "promoted" : "rolled_back")",
-                                before: stack.last.map { "\(MessageReader.kind)@\($0)" }, after: "\(MessageReader.kind)@\(version)",
+                                before: stack.last.map { "\(kind)@\($0)" }, after: "\(kind)@\(version)",
                                 reason: reason, detail: detail, policyVersion: policy.version))
             return version
         }
-        await loadServingModel()
+        if kind == BreachRiskVersions.kind { await loadServingBreachRisk() } else { await loadServingModel() }
         return version
     }
 

@@ -40,7 +40,7 @@ extension APIHandlers {
         guard let (fit, risks) = try await engine.breachRisks(limit: limit, by: principal) else { return .ok(.init(body: .json(.init(items: [])))) }
         return .ok(.init(body: .json(.init(
             model: .init(exceptions: fit.exceptions, snapshots: fit.slices, heldOutAuc: fit.heldOut.auc, heldOutBrier: fit.heldOut.brier,
-                         heldOutCalibrationError: fit.heldOut.expectedCalibrationError),
+                         heldOutCalibrationError: fit.heldOut.calibrationError),
             items: risks.map { r in
                 .init(caseId: r.fact.caseId, exceptionId: r.fact.exceptionId, _type: r.fact.type, queue: r.fact.queue, tier: r.snapshot.tier,
                       site: r.snapshot.site, elapsed: r.snapshot.elapsed, queueLoad: r.snapshot.queueLoad, moneyAtRisk: r.snapshot.moneyAtRisk,

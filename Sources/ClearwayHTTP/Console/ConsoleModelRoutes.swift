@@ -16,7 +16,24 @@ extension ConsoleRoutes {
                 drift: try await engine.messageDrift(by: session.user.principal), session: session, notice: Layout.notice(ConsoleHTTP.notice(request, session))))
         }
         route(router, .get, "/console/at-risk", .permission(.readCases)) { request, _, session, _ in
-            ConsoleHTTP.html(AtRiskView.page(result: try await engine.breachRisks(by: session.user.principal), session: session))
+            let who = session.user.principal
+            return ConsoleHTTP.html(AtRiskView.page(result: try await engine.breachRisks(by: who), models: try await engine.breachRiskModels(by: who),
+                                                    gate: engine.policy.triage.riskGate, session: session,
+                                                    notice: Layout.notice(ConsoleHTTP.notice(request, session))))
+        }
+        route(router, .post, "/console/at-risk/train", .permission(.manageModels)) { request, _, session, _ in
+            let trained = try await engine.trainBreachRisk(by: session.user.principal, promote: true, reason: "trained from the console")
+            let outcome = trained.serving ? "it serves now" : "it is stored but not serving: below the gate (\(trained.belowGate.joined(separator: "; ")))"
+            return ConsoleHTTP.redirect("/console/at-risk" + ConsoleHTTP.done("Version \(trained.stored.version) trained; \(outcome)", session))
+        }
+        route(router, .post, "/console/at-risk/promote", .permission(.manageModels)) { request, _, session, form in
+            guard let version = Int(form["version"]?.first ?? "") else { throw ConsoleFailure.badRequest("Choose a version to put in service.") }
+            try await engine.promoteBreachRisk(version: version, by: session.user.principal, reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank))
+            return ConsoleHTTP.redirect("/console/at-risk" + ConsoleHTTP.done("Version \(version) serves now", session))
+        }
+        route(router, .post, "/console/at-risk/rollback", .permission(.manageModels)) { request, _, session, form in
+            let version = try await engine.rollbackBreachRisk(by: session.user.principal, reason: form["reason"]?.first.flatMap(APIHandlers.nonBlank))
+            return ConsoleHTTP.redirect("/console/at-risk" + ConsoleHTTP.done("Rolled back: version \(version) serves now", session))
         }
         route(router, .post, "/console/models/promote", .permission(.manageModels)) { request, _, session, form in
             guard let version = Int(form["version"]?.first ?? "") else { throw ConsoleFailure.badRequest("Choose a version to put in service.") }

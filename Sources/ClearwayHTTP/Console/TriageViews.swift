@@ -60,12 +60,8 @@ enum TriageViews {
             let quality: HTML = problems.isEmpty ? "passes" : "<span class=\"warn\">below the quality gate: \(problems.joined(separator: "; "))</span>"
             return "<tr><td>\(v.version)\(v.version == health.version ? " (serving)" : "")</td><td>\(Format.time(v.createdAt))</td><td>\(v.createdBy)</td><td>\(m?.summary.examples ?? 0)</td><td><code>\(String(v.dataHash.prefix(12)))</code></td><td class=\"num\">\(m?.evaluation.map { String(format: "%.4f", $0.macroF1) } ?? "–")</td><td>\(quality)</td><td>\(promote)</td></tr>"
         }
-        let rollback: HTML = manage && history.count > 1 ? """
-            <form method="post" action="/console/models/rollback" class="actions">\(Layout.csrfField(session))<label>Why<input name="reason" maxlength="500"></label><button type="submit">Roll back to the previous version</button></form>
-            """ : ""
-        let changes = history.reversed().map { h -> HTML in
-            "<li><time>\(Format.time(h.changedAt))</time> · \(h.change.rawValue) → \(h.version) · \(h.changedBy)\(h.reason.map { ": \($0)" } ?? "")</li>"
-        }
+        let rollback = manage ? rollbackForm("/console/models/rollback", history: history, session: session) : ""
+        let changes = servingChanges(history)
         let body: HTML = """
         \(notice)\(warning(health))\(status)\(counts)
         <section class="card" aria-labelledby="versions-h"><h2 id="versions-h">Versions</h2>
@@ -74,6 +70,20 @@ enum TriageViews {
         \(driftPart)\(card.map(cardPart) ?? "")
         """
         return Layout.page(title: "Models", session: session, body: body)
+    }
+
+    /// A model's promotions and rollbacks, newest first, with who and why.
+    static func servingChanges(_ history: [ModelServingChange]) -> [HTML] {
+        history.reversed().map { h -> HTML in
+            "<li><time>\(Format.time(h.changedAt))</time> · \(h.change.rawValue) → \(h.version) · \(h.changedBy)\(h.reason.map { ": \($0)" } ?? "")</li>"
+        }
+    }
+
+    /// The form that returns a model to its previous version, once there is one.
+    static func rollbackForm(_ action: String, history: [ModelServingChange], session: ConsoleSession) -> HTML {
+        history.count > 1 ? """
+            <form method="post" action="\(action)" class="actions">\(Layout.csrfField(session))<label>Why<input name="reason" maxlength="500"></label><button type="submit">Roll back to the previous version</button></form>
+            """ : ""
     }
 
     /// How to read a stability index; with fewer than 30 messages it says too little.

@@ -36,11 +36,13 @@ public struct RiskCut: Sendable {
 
 extension BreachHazardModel {
     /// The model measured as it is used: at `count` cuts over the last `share` of the
-    /// record, trained on what was known then and scored on the work open inside its SLA,
-    /// pooled. Nil when no cut had such work with a known outcome.
-    public static func heldOut(_ facts: [ExceptionFact], end: Int64, share: Double = 0.2, count: Int = 3) -> BinaryReport? {
+    /// record (up to its latest opening or closing, for a record that has gone quiet),
+    /// trained on what was known then and scored on the work open inside its SLA, pooled.
+    /// Nil when no cut had such work with a known outcome by `end`.
+    public static func heldOut(_ facts: [ExceptionFact], end: Int64, share: Double = 0.2, count: Int = 6) -> BinaryReport? {
         var scores: [Double] = [], outcomes: [Bool] = []
-        for t in RiskCut.moments(facts, end: end, share: share, count: count) {
+        let latest = min(end, facts.map { max($0.openedAt, $0.closedAt ?? $0.openedAt) }.max() ?? end)
+        for t in RiskCut.moments(facts, end: latest, share: share, count: count) {
             let cut = RiskCut(facts, at: t, end: end)
             let history = RiskHistory(cut.known)
             let slices = history.slices(cut.known, now: t)
