@@ -82,7 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
             return try await running.withSimulatedSystems(faults: .init(failureRate: 0.03), personKeys: personKeys, logger: logger) { connection, ledger in
                 let simulation = Simulation(world: world, start: start, connection: connection)
                 simulation.actionLedger = ledger
-                return try await Self.play(simulation, until: wallNow, move: EmbeddedServer.moveClock(running), days: settings.days, live: live, speed: speed)
+                return try await Self.play(simulation, until: wallNow, move: EmbeddedServer.moveClock(running), days: settings.days, live: live, speed: speed,
+                                           afterHistory: { say(await Self.serveBreachRisk(running.engine)) })
             }
         }
         say("Demo stopped. Its database is kept in \(databaseFile).")
@@ -90,7 +91,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Backfills to `until` with a progress line per day, then streams live (or just serves).
     static func play(_ simulation: Simulation, until wallNow: Instant, move: @escaping @Sendable (Instant) async throws -> Void,
-                     days: Int, live: Bool, speed: Double) async throws -> Int {
+                     days: Int, live: Bool, speed: Double, afterHistory: () async -> Void = {}) async throws -> Int {
         let startDay = Int(simulation.now.millis / 86_400_000)
         var lastShown = -1
         try await simulation.run(until: wallNow, moveClock: move, progress: { t in
@@ -101,6 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
         })
         // Deliver what the last step decided, so the history is settled when it is declared in.
         try await move(simulation.now)
+        await afterHistory()
         guard live else {
             say("History is in. Serving it without a live stream (--no-live). Ctrl-C stops the demo.")
             while !Task.isCancelled { try await Task.sleep(for: .seconds(3_600)) }
@@ -114,6 +116,25 @@ struct DemoCommand: AsyncParsableCommand {
             try await simulation.run(until: simulated, stepMinutes: max(1, Int(speed / 60)), moveClock: move)
         }
         return 0
+    }
+
+    /// Trains the breach-risk model on the backfilled history. Below the policy's gate it is
+    /// still put in service, with that reason in the audit log and the shortfall on its card,
+    /// so the At risk page can be tried; a real deployment leaves that to an admin.
+    static func serveBreachRisk(_ engine: ClearwayEngine) async -> String {
+        let who = Principal(id: "demo", name: "Clearway demo", role: .admin)
+        do {
+            let trained = try await engine.trainBreachRisk(by: who, promote: true, reason: "demo: trained on the backfilled history")
+            let m = trained.card.heldOut
+            let figures = String(format: "measured on %d open exceptions: AUC %.3f, calibration error %.3f", m.n, m.auc, m.calibrationError)
+            if trained.serving { return "Breach risk: version \(trained.stored.version) serves (\(figures)); see /console/at-risk." }
+            try await engine.promoteBreachRisk(version: trained.stored.version, by: who,
+                                               reason: "demo: shown although below the gate (" + trained.belowGate.joined(separator: "; ") + ")")
+            return "Breach risk: version \(trained.stored.version) serves for the demo although below the policy's gate (\(figures)); "
+                + "its card on /console/at-risk says why."
+        } catch {
+            return "Breach risk: no model yet (\(error)); the server retrains daily."
+        }
     }
 
     /// Trains the message classifier on the public corpus and puts it in service, so the
