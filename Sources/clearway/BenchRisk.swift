@@ -86,22 +86,20 @@ struct BenchRisk: AsyncParsableCommand {
     func endingNow(_ facts: [ExceptionFact], end: Int64, files: RiskBenchFiles) throws -> [Row] {
         var logisticScores: [Double] = [], hazardScores: [Double] = [], outcomes: [Bool] = []
         var logisticSeconds = 0.0, hazardSeconds = 0.0, peerFiles: [String] = [], unknown = 0
-        for (n, t) in RiskCut.moments(facts, end: end, share: holdout, count: cuts).enumerated() {
-            let cut = RiskCut(facts, at: t, end: end)
-            let history = RiskHistory(cut.known)
-            let examples = history.examples(cut.known, now: t), slices = history.slices(cut.known, now: t)
+        for (n, view) in RiskCutView.series(facts, end: end, share: holdout, count: cuts).enumerated() {
+            let t = view.cut.at
+            let examples = view.history.examples(view.cut.known, now: t)
             let breaches = examples.filter(\.breached).count
-            guard !cut.asked.isEmpty, breaches > 0, breaches < examples.count else { continue }
-            unknown += cut.known.filter { !$0.isClosed && $0.dueAt > t }.count
+            guard breaches > 0, breaches < examples.count else { continue }
+            unknown += view.cut.known.filter { !$0.isClosed && $0.dueAt > t }.count
             let (logistic, ls) = best { BreachRiskModel.train(examples.map { ($0.snapshot, $0.breached) }, c: c) }
-            let (hazard, hs) = best { BreachHazardModel.train(slices, c: c) }
+            let (hazard, hs) = best { BreachHazardModel.train(view.slices, c: c) }
             logisticSeconds += ls; hazardSeconds += hs
-            let snapshots = cut.asked.map { history.snapshot($0.fact, at: t) }
-            logisticScores += snapshots.map(logistic.probability)
-            hazardScores += snapshots.map(hazard.probability)
-            outcomes += cut.asked.map(\.breached)
-            peerFiles += [try files.write("slices-\(n).csv", RiskCSV.slices(slices)),
-                          try files.write("queries-\(n).csv", RiskCSV.queries(snapshots, cut.asked.map(\.breached)))]
+            logisticScores += view.asked.map(logistic.probability)
+            hazardScores += view.asked.map(hazard.probability)
+            outcomes += view.cut.asked.map(\.breached)
+            peerFiles += [try files.write("slices-\(n).csv", RiskCSV.slices(view.slices)),
+                          try files.write("queries-\(n).csv", RiskCSV.queries(view.asked, view.cut.asked.map(\.breached)))]
         }
         guard !outcomes.isEmpty else { throw CLIError.badInput("no cut had open exceptions with a known outcome; backfill more days") }
         print(String(format: "Ending now: the record cut at %d moments over its last %d%%; at each, the models trained on what was known then "

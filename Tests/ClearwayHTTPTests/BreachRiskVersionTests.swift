@@ -21,11 +21,8 @@ struct BreachRiskVersionTests {
         for n in 1...96 {
             try await h.post(events: [ConsoleModelsTests.overpriced(n)])
             if n % 3 == 0 {
-                let caseId = try #require(try await h.get("/v1/cases?orderId=SO-90\(n)").list("items").first?.str("id"))
-                let e = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == "pricing.contract_mismatch" })
                 h.clock.advance(seconds: 1_200)
-                let done = try await h.send(.post, "/v1/cases/\(caseId)/exceptions/\(try #require(e.str("id")))/resolve", as: .agent,
-                                            contentType: "application/json", body: #"{"code":"price_corrected"}"#)
+                let done = try await h.resolve("pricing.contract_mismatch", onOrder: "SO-90\(n)", code: "price_corrected")
                 #expect(done.status == .ok)
                 h.clock.advance(seconds: 2_400)
             } else {

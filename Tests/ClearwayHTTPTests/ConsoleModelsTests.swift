@@ -55,11 +55,8 @@ struct ConsoleModelsTests {
             try await ConsoleTests.addPeople(h)
             try await h.post(events: Events.reference + (1...4).map(Self.overpriced))
             for n in 1...4 {
-                let caseId = try #require(try await h.get("/v1/cases?orderId=SO-90\(n)").list("items").first?.str("id"))
-                let e = try #require(try await h.get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == "pricing.contract_mismatch" })
                 h.clock.advance(seconds: 3_600)
-                let done = try await h.send(.post, "/v1/cases/\(caseId)/exceptions/\(try #require(e.str("id")))/resolve", as: .agent,
-                                            contentType: "application/json", body: #"{"code":"price_corrected"}"#)
+                let done = try await h.resolve("pricing.contract_mismatch", onOrder: "SO-90\(n)", code: "price_corrected")
                 #expect(done.status == .ok)
             }
             try await h.post(events: [Self.overpriced(5)])

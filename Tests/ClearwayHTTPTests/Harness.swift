@@ -69,6 +69,15 @@ struct Harness: Sendable {
         try #require(JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
     }
 
+    /// Resolves the first exception of `type` on the order's case as an agent, with `code`.
+    @discardableResult
+    func resolve(_ type: String, onOrder orderId: String, code: String) async throws -> TestResponse {
+        let caseId = try #require(try await get("/v1/cases?orderId=\(orderId)").list("items").first?.str("id"))
+        let e = try #require(try await get("/v1/cases/\(caseId)").list("exceptions").first { $0.str("type") == type })
+        return try await send(.post, "/v1/cases/\(caseId)/exceptions/\(try #require(e.str("id")))/resolve", as: .agent,
+                              contentType: "application/json", body: #"{"code":"\#(code)"}"#)
+    }
+
     /// Sends the reference data and the seed order, and returns its case and its pricing
     /// exception, with the exception's path in the API.
     func seededPricingException() async throws -> (caseId: String, exceptionId: String, path: String) {

@@ -35,7 +35,7 @@ struct RiskPriorityTests {
                                       trainedAt: TriageTests.start.millis, heldOut: BinaryReport(scores: [0.9, 0.1], outcomes: [true, false]),
                                       features: model.features)
             let fit = BreachRiskFit(version: 1, model: model, card: card)
-            engine.breachRiskCache.fit.withLock { $0 = (fit, .now) }
+            engine.breachRiskCache.fit.withLock { $0 = fit }
             let json = [TriageTests.customer, TriageTests.product, Overpriced.contract, Overpriced.order].joined(separator: ",")
             let events = try CloudEventCodec.decode(body: Data("[\(json)]".utf8), mode: .batch, policy: engine.policy, receivedAt: engine.clock.now())
             let outcome = try #require(try await engine.ingest(events, actor: "test").last)

@@ -27,7 +27,7 @@ public struct BreachRiskFit: Sendable {
 
 /// The version in service, and when the store was last asked about it.
 final class BreachRiskCache: Sendable {
-    let fit = Mutex<(BreachRiskFit, ContinuousClock.Instant)?>(nil)
+    let fit = Mutex<BreachRiskFit?>(nil)
     let lastChecked = Mutex<ContinuousClock.Instant?>(nil)
     let problem = Mutex<String?>(nil)
 }
@@ -41,7 +41,7 @@ extension ClearwayEngine {
     /// policy's gate and no one promoted one by hand).
     public func breachRisks(limit: Int = 200, by principal: Principal) async throws -> (fit: BreachRiskFit, risks: [ExceptionRisk])? {
         try authorize(principal, .readCases)
-        guard let (fit, _) = breachRiskCache.fit.withLock({ $0 }) else { return nil }
+        guard let fit = breachRiskCache.fit.withLock({ $0 }) else { return nil }
         let now = clock.now()
         let facts = try await riskFacts(now: now)
         let history = RiskHistory(facts)
@@ -60,7 +60,7 @@ extension ClearwayEngine {
     /// a transaction); nil when no site weighs breach risk or no fit exists yet.
     func breachRiskScorer(policy: Policy) -> (@Sendable (BreachRiskQuestion) -> Double)? {
         guard ([policy.global] + Array(policy.sites.values)).contains(where: { $0.priority.breachRisk > 0 }),
-              let (fit, _) = breachRiskCache.fit.withLock({ $0 }) else { return nil }
+              let fit = breachRiskCache.fit.withLock({ $0 }) else { return nil }
         let model = fit.model
         return { q in
             model.probability(RiskSnapshot.at(q.now.millis, type: q.type.rawValue, queue: q.queue, tier: q.tier.rawValue, site: q.site,

@@ -99,13 +99,13 @@ extension ClearwayEngine {
             return
         }
         guard let version else { return breachRiskCache.fit.withLock { $0 = nil } }
-        if breachRiskCache.fit.withLock({ $0?.0.version }) == version { return }
+        if breachRiskCache.fit.withLock({ $0?.version }) == version { return }
         do {
             guard let text = try await queries.modelArtefact(kind: kind, version: version), let data = Data(base64Encoded: text) else {
                 throw ModelArtefactError.damaged("version \(version) has no readable stored file")
             }
             let (model, card) = try BreachRiskArtefact.decode(data)
-            breachRiskCache.fit.withLock { $0 = (BreachRiskFit(version: version, model: model, card: card), .now) }
+            breachRiskCache.fit.withLock { $0 = BreachRiskFit(version: version, model: model, card: card) }
             breachRiskCache.problem.withLock { $0 = nil }
             logger.info("breach-risk model in service", metadata: ["model.version": "\(version)"])
         } catch {
@@ -159,7 +159,7 @@ extension ClearwayEngine {
     public func breachRiskModels(by principal: Principal) async throws -> BreachRiskModels {
         let (versions, history) = try await modelVersions(kind: BreachRiskVersions.kind, by: principal)
         return BreachRiskModels(
-            serving: breachRiskCache.fit.withLock { $0?.0.version }, problem: breachRiskCache.problem.withLock { $0 },
+            serving: breachRiskCache.fit.withLock { $0?.version }, problem: breachRiskCache.problem.withLock { $0 },
             versions: versions.map { v in .init(stored: v, belowGate: v.breachRiskCard.map(riskGateProblems) ?? ["its stored card cannot be read"]) },
             history: history)
     }

@@ -170,8 +170,16 @@ extension ClearwayEngine {
                                 reason: reason, detail: detail, policyVersion: policy.version))
             return version
         }
-        if kind == BreachRiskVersions.kind { await loadServingBreachRisk() } else { await loadServingModel() }
+        await loadServing(kind: kind)
         return version
+    }
+
+    /// Brings the version of `kind` the store names into memory.
+    func loadServing(kind: String) async {
+        switch kind {
+        case BreachRiskVersions.kind: await loadServingBreachRisk()
+        default: await loadServingModel()
+        }
     }
 
     /// The card of one version, or of the serving one when `version` is nil.

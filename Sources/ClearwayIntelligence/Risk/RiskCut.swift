@@ -34,22 +34,40 @@ public struct RiskCut: Sendable {
     }
 }
 
-extension BreachHazardModel {
-    /// The model measured as it is used: at `count` cuts over the last `share` of the
-    /// record (up to its latest opening or closing, for a record that has gone quiet),
-    /// trained on what was known then and scored on the work open inside its SLA, pooled.
-    /// Nil when no cut had such work with a known outcome by `end`.
-    public static func heldOut(_ facts: [ExceptionFact], end: Int64, share: Double = 0.2, count: Int = 6) -> BinaryReport? {
-        var scores: [Double] = [], outcomes: [Bool] = []
+/// A cut with what a model would learn from and be asked about there.
+public struct RiskCutView: Sendable {
+    public var cut: RiskCut
+    public var history: RiskHistory
+    /// The hazard model's slices known at the cut.
+    public var slices: [RiskHistory.Slice]
+    /// The asked exceptions as they stood at the cut, in `cut.asked` order.
+    public var asked: [RiskSnapshot]
+
+    /// The cuts at `count` moments over the last `share` of the record (up to its latest
+    /// opening or closing, for a record that has gone quiet), keeping those with open work
+    /// to ask about and slices both closed and not to learn from.
+    public static func series(_ facts: [ExceptionFact], end: Int64, share: Double, count: Int) -> [RiskCutView] {
         let latest = min(end, facts.map { max($0.openedAt, $0.closedAt ?? $0.openedAt) }.max() ?? end)
-        for t in RiskCut.moments(facts, end: latest, share: share, count: count) {
+        return RiskCut.moments(facts, end: latest, share: share, count: count).compactMap { t in
             let cut = RiskCut(facts, at: t, end: end)
             let history = RiskHistory(cut.known)
             let slices = history.slices(cut.known, now: t)
-            guard !cut.asked.isEmpty, slices.contains(where: \.closed), slices.contains(where: { !$0.closed }) else { continue }
-            let model = train(slices)
-            scores += cut.asked.map { model.probability(history.snapshot($0.fact, at: t)) }
-            outcomes += cut.asked.map(\.breached)
+            guard !cut.asked.isEmpty, slices.contains(where: \.closed), slices.contains(where: { !$0.closed }) else { return nil }
+            return RiskCutView(cut: cut, history: history, slices: slices, asked: cut.asked.map { history.snapshot($0.fact, at: t) })
+        }
+    }
+}
+
+extension BreachHazardModel {
+    /// The model measured as it is used: at `count` cuts over the last `share` of the
+    /// record, trained on what was known then and scored on the work open inside its SLA,
+    /// pooled. Nil when no cut had such work with a known outcome by `end`.
+    public static func heldOut(_ facts: [ExceptionFact], end: Int64, share: Double = 0.2, count: Int = 6) -> BinaryReport? {
+        var scores: [Double] = [], outcomes: [Bool] = []
+        for view in RiskCutView.series(facts, end: end, share: share, count: count) {
+            let model = train(view.slices)
+            scores += view.asked.map(model.probability)
+            outcomes += view.cut.asked.map(\.breached)
         }
         return outcomes.isEmpty ? nil : BinaryReport(scores: scores, outcomes: outcomes)
     }
