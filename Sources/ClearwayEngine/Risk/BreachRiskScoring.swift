@@ -29,6 +29,8 @@ public struct BreachRiskFit: Sendable {
 final class BreachRiskCache: Sendable {
     let fit = Mutex<BreachRiskFit?>(nil)
     let lastChecked = Mutex<ContinuousClock.Instant?>(nil)
+    /// When (engine clock, milliseconds) the record last had too little history to train on.
+    let lastTooLittle = Mutex<Int64?>(nil)
     let problem = Mutex<String?>(nil)
 }
 

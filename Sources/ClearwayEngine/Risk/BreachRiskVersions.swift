@@ -118,7 +118,8 @@ extension ClearwayEngine {
 
     /// Called by the SLA timer service on every pass; at most once a minute it picks up a
     /// version promoted elsewhere and, when the newest stored version is a day old (or
-    /// there is none), trains the next, which serves if it passes the policy's gate.
+    /// there is none), trains the next, which serves if it passes the policy's gate. A record
+    /// with too little history is looked at again an hour later, not every minute.
     public func refreshBreachRisk() async {
         let due = breachRiskCache.lastChecked.withLock { last -> Bool in
             if let last, ContinuousClock.now - last < .seconds(60) { return false }
@@ -129,10 +130,13 @@ extension ClearwayEngine {
         await loadServingBreachRisk()
         do {
             let newest = try await queries.modelVersions(kind: BreachRiskVersions.kind).first
-            if let newest, clock.now().millis - newest.createdAt.millis < BreachRiskVersions.maxAge { return }
+            let now = clock.now().millis
+            if let newest, now - newest.createdAt.millis < BreachRiskVersions.maxAge { return }
+            if let refused = breachRiskCache.lastTooLittle.withLock({ $0 }), now - refused < 3_600_000 { return }
             let trained = try await trainBreachRisk(by: BreachRiskVersions.retrainer, promote: true, reason: "daily retraining on the last 180 days")
             logger.info("breach-risk model retrained", metadata: ["model.version": "\(trained.stored.version)", "model.serving": "\(trained.serving)"])
         } catch EngineError.conflict(let why) {
+            breachRiskCache.lastTooLittle.withLock { $0 = clock.now().millis }
             logger.debug("breach-risk model not trained", metadata: ["reason": "\(why)"])
         } catch {
             logger.warning("breach-risk model not retrained", metadata: ["error": "\(error)"])
