@@ -37,7 +37,10 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "ClearwayInsights", dependencies: ["ClearwayCore"]),
-        .target(name: "ClearwayIntelligence", dependencies: ["ClearwayCore"]),
+        // The sentence encoder's matrix products, attention and GELU, in C so that each runs
+        // on the widest vector instructions the machine has (chosen at run time).
+        .target(name: "ClearwayKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "ClearwayIntelligence", dependencies: ["ClearwayCore", "ClearwayKernels"]),
         .target(
             name: "ClearwayIntegration",
             dependencies: [
@@ -117,13 +120,13 @@ let package = Package(
         ),
         .target(
             name: "ClearwayTestSupport",
-            dependencies: ["ClearwayStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ClearwayStore", "ClearwayIntelligence", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support"
         ),
         .testTarget(name: "ClearwayCoreTests", dependencies: ["ClearwayCore"]),
         .testTarget(name: "ClearwayEngineTests", dependencies: ["ClearwayEngine", "ClearwayCore", "ClearwayIntegration"]),
         .testTarget(name: "ClearwayInsightsTests", dependencies: ["ClearwayInsights", "ClearwayEngine", "ClearwaySimulator", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ClearwayIntelligenceTests", dependencies: ["ClearwayIntelligence", "ClearwayEngine", "ClearwayIntegration", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ClearwayIntelligenceTests", dependencies: ["ClearwayIntelligence", "ClearwayKernels", "ClearwayEngine", "ClearwayIntegration", "ClearwayTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ClearwayIntegrationTests", dependencies: ["ClearwayIntegration", "ClearwayEngine", "ClearwaySimulator"]),
         .testTarget(
             name: "ClearwayStoreTests",

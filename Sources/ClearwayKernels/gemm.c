@@ -1,0 +1,149 @@
+#include "ClearwayKernels.h"
+#include <stddef.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+void cw_pack(const float *w, int n, int k, float *packed) {
+    for (int p = 0; p < n / CW_PANEL; p++)
+        for (int kk = 0; kk < k; kk++)
+            for (int j = 0; j < CW_PANEL; j++)
+                packed[((size_t)p * k + kk) * CW_PANEL + j] = w[(size_t)(p * CW_PANEL + j) * k + kk];
+}
+
+/* Every path below computes an element as bias, then one fused multiply-add per k in
+ * ascending order, so the row blocking never changes a result. */
+
+static void gemm_portable(const float *a, int m, int k, const float *bp, int n, const float *bias, float *c) {
+    float acc[CW_PANEL];
+    for (int p = 0; p < n / CW_PANEL; p++) {
+        const float *panel = bp + (size_t)p * k * CW_PANEL;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < CW_PANEL; j++) acc[j] = bias[p * CW_PANEL + j];
+            const float *row = a + (size_t)i * k;
+            for (int kk = 0; kk < k; kk++) {
+                const float x = row[kk];
+                const float *b = panel + (size_t)kk * CW_PANEL;
+                for (int j = 0; j < CW_PANEL; j++) acc[j] = __builtin_fmaf(x, b[j], acc[j]);
+            }
+            for (int j = 0; j < CW_PANEL; j++) c[(size_t)i * n + p * CW_PANEL + j] = acc[j];
+        }
+    }
+}
+
+#if defined(__x86_64__)
+#define ROWS512 6
+__attribute__((target("avx512f")))
+static void gemm_avx512(const float *a, int m, int k, const float *bp, int n, const float *bias, float *c) {
+    for (int p = 0; p < n / CW_PANEL; p++) {
+        const float *panel = bp + (size_t)p * k * CW_PANEL;
+        const float *bb = bias + p * CW_PANEL;
+        int i = 0;
+        for (; i + ROWS512 <= m; i += ROWS512) {
+            __m512 acc[ROWS512][4];
+            for (int r = 0; r < ROWS512; r++)
+                for (int q = 0; q < 4; q++) acc[r][q] = _mm512_loadu_ps(bb + 16 * q);
+            const float *row = a + (size_t)i * k;
+            for (int kk = 0; kk < k; kk++) {
+                const float *b = panel + (size_t)kk * CW_PANEL;
+                __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+                __m512 b2 = _mm512_loadu_ps(b + 32), b3 = _mm512_loadu_ps(b + 48);
+                for (int r = 0; r < ROWS512; r++) {
+                    __m512 x = _mm512_set1_ps(row[(size_t)r * k + kk]);
+                    acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
+                    acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
+                    acc[r][2] = _mm512_fmadd_ps(x, b2, acc[r][2]);
+                    acc[r][3] = _mm512_fmadd_ps(x, b3, acc[r][3]);
+                }
+            }
+            for (int r = 0; r < ROWS512; r++)
+                for (int q = 0; q < 4; q++)
+                    _mm512_storeu_ps(c + (size_t)(i + r) * n + p * CW_PANEL + 16 * q, acc[r][q]);
+        }
+        for (; i < m; i++) {
+            __m512 acc0 = _mm512_loadu_ps(bb), acc1 = _mm512_loadu_ps(bb + 16);
+            __m512 acc2 = _mm512_loadu_ps(bb + 32), acc3 = _mm512_loadu_ps(bb + 48);
+            const float *row = a + (size_t)i * k;
+            for (int kk = 0; kk < k; kk++) {
+                const float *b = panel + (size_t)kk * CW_PANEL;
+                __m512 x = _mm512_set1_ps(row[kk]);
+                acc0 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b), acc0);
+                acc1 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b + 16), acc1);
+                acc2 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b + 32), acc2);
+                acc3 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b + 48), acc3);
+            }
+            float *out = c + (size_t)i * n + p * CW_PANEL;
+            _mm512_storeu_ps(out, acc0); _mm512_storeu_ps(out + 16, acc1);
+            _mm512_storeu_ps(out + 32, acc2); _mm512_storeu_ps(out + 48, acc3);
+        }
+    }
+}
+
+#define ROWS256 3
+__attribute__((target("avx2,fma")))
+static void gemm_avx2(const float *a, int m, int k, const float *bp, int n, const float *bias, float *c) {
+    for (int p = 0; p < n / CW_PANEL; p++) {
+        const float *panel = bp + (size_t)p * k * CW_PANEL;
+        for (int h = 0; h < CW_PANEL; h += 32) {
+            const float *bb = bias + p * CW_PANEL + h;
+            int i = 0;
+            for (; i + ROWS256 <= m; i += ROWS256) {
+                __m256 acc[ROWS256][4];
+                for (int r = 0; r < ROWS256; r++)
+                    for (int q = 0; q < 4; q++) acc[r][q] = _mm256_loadu_ps(bb + 8 * q);
+                const float *row = a + (size_t)i * k;
+                for (int kk = 0; kk < k; kk++) {
+                    const float *b = panel + (size_t)kk * CW_PANEL + h;
+                    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+                    __m256 b2 = _mm256_loadu_ps(b + 16), b3 = _mm256_loadu_ps(b + 24);
+                    for (int r = 0; r < ROWS256; r++) {
+                        __m256 x = _mm256_set1_ps(row[(size_t)r * k + kk]);
+                        acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+                        acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+                        acc[r][2] = _mm256_fmadd_ps(x, b2, acc[r][2]);
+                        acc[r][3] = _mm256_fmadd_ps(x, b3, acc[r][3]);
+                    }
+                }
+                for (int r = 0; r < ROWS256; r++)
+                    for (int q = 0; q < 4; q++)
+                        _mm256_storeu_ps(c + (size_t)(i + r) * n + p * CW_PANEL + h + 8 * q, acc[r][q]);
+            }
+            for (; i < m; i++) {
+                __m256 acc[4];
+                for (int q = 0; q < 4; q++) acc[q] = _mm256_loadu_ps(bb + 8 * q);
+                const float *row = a + (size_t)i * k;
+                for (int kk = 0; kk < k; kk++) {
+                    const float *b = panel + (size_t)kk * CW_PANEL + h;
+                    __m256 x = _mm256_set1_ps(row[kk]);
+                    for (int q = 0; q < 4; q++) acc[q] = _mm256_fmadd_ps(x, _mm256_loadu_ps(b + 8 * q), acc[q]);
+                }
+                for (int q = 0; q < 4; q++) _mm256_storeu_ps(c + (size_t)i * n + p * CW_PANEL + h + 8 * q, acc[q]);
+            }
+        }
+    }
+}
+#endif
+
+typedef void (*gemm_fn)(const float *, int, int, const float *, int, const float *, float *);
+
+static gemm_fn chosen(const char **name) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) { *name = "avx512"; return gemm_avx512; }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { *name = "avx2"; return gemm_avx2; }
+#endif
+    *name = "portable";
+    return gemm_portable;
+}
+
+void cw_gemm(const float *a, int m, int k, const float *packed, int n, const float *bias, float *c) {
+    const char *name;
+    chosen(&name)(a, m, k, packed, n, bias, c);
+}
+
+const char *cw_kernel_name(void) {
+    const char *name;
+    chosen(&name);
+    return name;
+}

@@ -1,0 +1,32 @@
+#ifndef CLEARWAY_KERNELS_H
+#define CLEARWAY_KERNELS_H
+
+/// Dense float kernels for the sentence encoder. Matrices are row-major. Each output element
+/// is computed by the same sequence of operations whatever rows share a call, so a message
+/// encodes to the same bits alone or in a batch.
+
+/// Width of a packed weight panel, in columns.
+#define CW_PANEL 64
+
+/// Packs a weight matrix stored as `w[n][k]` (one row per output) into panels of
+/// CW_PANEL outputs: `packed[p][kk][j] = w[p * CW_PANEL + j][kk]`. `n` must be a multiple of
+/// CW_PANEL; `packed` holds n * k floats.
+void cw_pack(const float *w, int n, int k, float *packed);
+
+/// c[m][n] = a[m][k] · packed-weights + bias[n].
+void cw_gemm(const float *a, int m, int k, const float *packed, int n, const float *bias, float *c);
+
+/// In place: x = x · Φ(x), the exact GELU (through an erf accurate to float precision).
+void cw_gelu(float *x, long count);
+
+/// Self-attention of one message: `qkv[n][3 * heads * head_dim]` holds each token's query, key
+/// and value; writes `context[n][heads * head_dim]`. `scores` holds n floats.
+void cw_attention(const float *qkv, int n, int heads, int head_dim, float *context, float *scores);
+
+/// In place, row by row: x = LayerNorm(x + add) with `gamma`, `beta`; `add` may be NULL.
+void cw_add_layernorm(float *x, const float *add, int rows, int dim, const float *gamma, const float *beta, float eps);
+
+/// Which instruction set cw_gemm uses here: "avx512", "avx2" or "portable".
+const char *cw_kernel_name(void);
+
+#endif
