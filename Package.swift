@@ -40,7 +40,10 @@ let package = Package(
         // The sentence encoder's matrix products, attention and GELU, in C so that each runs
         // on the widest vector instructions the machine has (chosen at run time).
         .target(name: "ClearwayKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "ClearwayIntelligence", dependencies: ["ClearwayCore", "ClearwayKernels"]),
+        // Optimised in debug builds too: training and the encoder's glue are loops over
+        // floats, tens of times slower unoptimised, and the demo trains at start.
+        .target(name: "ClearwayIntelligence", dependencies: ["ClearwayCore", "ClearwayKernels"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "ClearwayIntegration",
             dependencies: [

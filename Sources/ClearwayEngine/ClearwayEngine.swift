@@ -153,13 +153,18 @@ extension ClearwayEngine {
     /// Reads each customer message not read yet (classifier or rules, and the details it
     /// names), so that the transaction that stores it does no text work.
     func readMessages(_ events: [IncomingEvent], policy: Policy) -> [IncomingEvent] {
-        events.map { event in
-            guard case .success(.message(var message)) = event.payload, message.triage == nil else { return event }
-            message.triage = messageReader.read(message, policy: policy)
-            var read = event
-            read.payload = .success(.message(message))
-            return read
+        var unread: [(at: Int, message: CustomerMessage)] = []
+        for (i, event) in events.enumerated() {
+            if case .success(.message(let message)) = event.payload, message.triage == nil { unread.append((i, message)) }
         }
+        guard !unread.isEmpty else { return events }
+        var out = events
+        for (item, triage) in zip(unread, messageReader.read(unread.map(\.message), policy: policy)) {
+            var message = item.message
+            message.triage = triage
+            out[item.at].payload = .success(.message(message))
+        }
+        return out
     }
 }
 

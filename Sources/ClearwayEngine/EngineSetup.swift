@@ -1,5 +1,6 @@
 import ClearwayCore
 import ClearwayIntegration
+import ClearwayIntelligence
 import ClearwayStore
 import Logging
 import ServiceLifecycle
@@ -22,6 +23,9 @@ public struct EngineSetup: Sendable {
     public var telemetry = Telemetry.off
     /// Sign-in through an OpenID Connect provider (nil: local passwords and API keys only).
     public var singleSignOn: SingleSignOnSettings?
+    /// Folder of the sentence encoder's weights the message reader uses beside TF-IDF (nil:
+    /// TF-IDF alone). Missing or refused weights are a warning on the Models page, not an error.
+    public var sentenceEncoder: String?
 
     public init(database: DatabaseLocation, policy: Policy, dataKey: DataKey = .random(), bootstrapToken: String? = nil) {
         self.database = database; self.policy = policy; self.dataKey = dataKey; self.bootstrapToken = bootstrapToken
@@ -49,6 +53,13 @@ extension ClearwayEngine {
         engine.configureNotifications(setup.notificationChannels)
         for (system, settings) in setup.policy.actions.connectors {
             engine.connectors.register(system, connector: HTTPConnector(client: engine.outbound, settings: settings), settings: settings)
+        }
+        if let directory = setup.sentenceEncoder {
+            if let problem = engine.messageReader.loadEncoder(from: directory) {
+                logger.warning("sentence encoder unavailable; messages are read with TF-IDF alone", metadata: ["reason": "\(problem)"])
+            } else {
+                logger.info("sentence encoder loaded", metadata: ["encoder": "\(EncoderFiles.name)", "kernel": "\(SentenceEncoder.kernel)"])
+            }
         }
         await engine.loadServingModel()
         await engine.loadServingBreachRisk()

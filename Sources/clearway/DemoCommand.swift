@@ -2,6 +2,7 @@ import ArgumentParser
 import ClearwayCore
 import ClearwayEngine
 import ClearwayHTTP
+import ClearwayIntelligence
 import ClearwaySimulator
 import ClearwayStore
 import Foundation
@@ -29,6 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Keep the distributor running after the backfill (--no-live: serve the history only).") var live = true
     @Option(help: "Labelled messages (columns utterance,intent) to train the message classifier on at start (repeat to combine); without them the rules read messages.")
     var classifierData = ["data/support/bitext-customer-service.csv", "data/distributor-requests.csv"]
+    @OptionGroup var encoder: EncoderOption
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -53,6 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
                                 bootstrapToken: try bootstrapTokenFromEnvironment())
         let tracing = try TracingSetup.fromEnvironment(queueSize: 65_536)
         if let tracing { setup.telemetry = tracing.telemetry; say(tracing.summary) }
+        setup.sentenceEncoder = encoder.directory
         var config = ServeConfiguration(host: host, port: port, engine: setup)
         config.services = tracing.map { [$0.service] } ?? []
         let host = self.host, speed = self.speed, live = self.live, classifierData = self.classifierData
@@ -142,8 +145,13 @@ struct DemoCommand: AsyncParsableCommand {
     static func serveClassifier(_ engine: ClearwayEngine, data: [String]) async -> String {
         let data = data.filter { FileManager.default.fileExists(atPath: $0) }
         guard !data.isEmpty else { return "Message classifier: no training data found; customer messages are read by the rules." }
+        let encoder = engine.messageReader.encoder
+        let reads = encoder == nil
+            ? "TF-IDF alone, as the sentence encoder is not installed (\(engine.messageReader.health.encoderProblem ?? "")); scripts/install-encoder.sh adds it"
+            : "TF-IDF and \(EncoderFiles.name) sentence vectors"
         do {
-            let (bytes, metadata) = try ModelFiles.train(data: data, text: "utterance", label: "intent", holdout: 0.2, seed: 20_261_122)
+            let (bytes, metadata) = try ModelFiles.train(data: data, text: "utterance", label: "intent", holdout: 0.2, seed: 20_261_122,
+                                                         encoder: encoder)
             let who = Principal(id: "demo", name: "Clearway demo", role: .admin)
             let stored = try await engine.registerModel(bytes, by: who)
             let problems = try await engine.promoteIfQualified(version: stored.version, by: who,
@@ -152,8 +160,8 @@ struct DemoCommand: AsyncParsableCommand {
                 return "Message classifier: version \(stored.version) is not put in service, as it is below the policy's quality gate ("
                     + problems.joined(separator: "; ") + "); customer messages are read by the rules. An admin may still promote it on /console/models."
             }
-            return String(format: "Message classifier: version %d serves, trained on %d messages (held-out macro-F1 %.3f); see /console/models.",
-                          stored.version, metadata.summary.examples, metadata.evaluation?.macroF1 ?? 0)
+            return String(format: "Message classifier: version %d serves, trained on %d messages (held-out macro-F1 %.3f); it reads with %@; see /console/models.",
+                          stored.version, metadata.summary.examples, metadata.evaluation?.macroF1 ?? 0, reads)
         } catch {
             return "Message classifier: not trained (\(error)); customer messages are read by the rules."
         }

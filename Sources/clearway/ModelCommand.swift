@@ -23,6 +23,7 @@ struct ModelCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train a classifier (TF-IDF word and character n-grams, multinomial logistic regression) and save it.")
         @OptionGroup var columns: Columns
+        @OptionGroup var encoder: EncoderOption
         @Option(help: "Where to write the model file.") var out: String
         @Option(help: "Hold out this share of each label (stratified) to measure the model; 0 trains on everything.") var holdout = 0.0
         @Option(help: "Seed of the held-out split.") var seed: UInt64 = 20_261_122
@@ -42,16 +43,18 @@ struct ModelCommand: AsyncParsableCommand {
         func run() async throws {
             var options = ClassifierTraining()
             options.c = c; options.minDocumentFrequency = minDf; options.maxIterations = maxIterations
+            let sentences = try encoder.load(quiet: quiet)
             let started = ContinuousClock.now
             let (bytes, metadata) = try ModelFiles.train(data: columns.data, text: columns.text, label: columns.label, holdout: holdout, seed: seed,
-                                                         groups: groupBy, options: options) { iteration, loss in
+                                                         groups: groupBy, options: options, encoder: sentences) { iteration, loss in
                 if !quiet, iteration % 10 == 0 { FileHandle.standardError.write(Data("  iteration \(iteration): loss \(String(format: "%.5f", loss))\n".utf8)) }
             }
             let seconds = ModelFiles.seconds(since: started)
             do { try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError.failure("cannot write \(out)") }
             if !quiet {
                 let s = metadata.summary
-                var line = "Trained on \(s.examples) texts, \(s.features) features in \(String(format: "%.2f", seconds)) s (\(s.iterations) iterations\(s.converged ? "" : ", not converged"))"
+                let reads = metadata.sentence.map { "TF-IDF and \($0.encoder) sentence vectors" } ?? "TF-IDF alone"
+                var line = "Trained (\(reads)) on \(s.examples) texts, \(s.features) features in \(String(format: "%.2f", seconds)) s (\(s.iterations) iterations\(s.converged ? "" : ", not converged"))"
                 if let e = metadata.evaluation { line += String(format: "; held out %d: accuracy %.4f, macro-F1 %.4f", e.n, e.accuracy, e.macroF1) }
                 print(line + "\nSaved \(out). Store it with: clearway model register \(out)")
             }
@@ -62,14 +65,16 @@ struct ModelCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Measure a saved classifier on a labelled CSV.")
         @Option(help: "The model file.") var model: String
         @OptionGroup var columns: Columns
+        @OptionGroup var encoder: EncoderOption
         @Option(help: "Also report accuracy per value of this column (repeat the option), e.g. segment or site.") var groupBy: [String] = []
         @Flag(help: "Print one JSON object (n, accuracy, macroF1, per class, confusion, calibration).") var json = false
 
         func run() async throws {
             let (classifier, _) = try ModelFiles.read(model)
             let data = try columns.read(groups: groupBy)
+            let sentences = classifier.sentence == nil ? nil : try encoder.load(quiet: json)
             let started = ContinuousClock.now
-            let report = data.evaluate(classifier)
+            let report = data.evaluate(classifier, encoder: sentences)
             let seconds = ModelFiles.seconds(since: started)
             if json {
                 let encoder = JSONEncoder()
@@ -121,14 +126,18 @@ enum ModelFiles {
     /// Trains on labelled CSVs (holding out a stratified share to measure, when asked) and
     /// returns the model file and what it says about itself.
     static func train(data: [String], text: String, label: String, holdout: Double, seed: UInt64, groups: [String] = [],
-                      options: ClassifierTraining = ClassifierTraining(), progress: (Int, Double) -> Void = { _, _ in }) throws -> ([UInt8], ModelMetadata) {
+                      options: ClassifierTraining = ClassifierTraining(), encoder: SentenceEncoder? = nil,
+                      progress: (Int, Double) -> Void = { _, _ in }) throws -> ([UInt8], ModelMetadata) {
         let all = try read(data, text: text, label: label, groups: groups)
         guard Set(all.labels).count >= 2 else { throw CLIError.badInput("\(data.joined(separator: ", ")): a classifier needs at least two labels") }
         let (train, test) = holdout > 0 ? split(all, holdout: holdout, seed: seed) : (all, nil)
-        let (model, summary) = TextClassifier.train(texts: train.texts, labels: train.labels, options: options, progress: progress)
-        let metadata = ModelMetadata(trainingDataHash: hash(train), trainedAt: ISO8601DateFormatter().string(from: Date()),
-                                     training: options, summary: summary, evaluation: test.map { $0.evaluate(model) }, profile: profile(train, model),
-                                     labelCounts: train.labelCounts)
+        let vectors = encoder?.encode(train.texts)
+        let (model, summary) = TextClassifier.train(texts: train.texts, labels: train.labels, options: options, encoder: encoder,
+                                                    vectors: vectors, progress: progress)
+        var metadata = ModelMetadata(trainingDataHash: hash(train), trainedAt: ISO8601DateFormatter().string(from: Date()),
+                                     training: options, summary: summary, evaluation: test.map { $0.evaluate(model, encoder: encoder) },
+                                     profile: profile(train, model, vectors: vectors), labelCounts: train.labelCounts)
+        if model.sentence != nil { metadata.wordsOnlyEvaluation = test.map { $0.evaluate(model) } }
         return (try ModelArtefact.encode(model, metadata: metadata), metadata)
     }
 
@@ -144,9 +153,14 @@ enum ModelFiles {
         return Hex.string(hasher.finalize())
     }
 
-    static func profile(_ data: LabelledTexts, _ model: TextClassifier) -> TextProfile {
+    /// The training set's profile: lengths, what the model reads, and (with sentence
+    /// vectors) how near each text lies to the model's centroids.
+    static func profile(_ data: LabelledTexts, _ model: TextClassifier, vectors: [Float]?) -> TextProfile {
+        let d = model.sentence?.dimensions ?? 0
+        let slices = vectors.map { v in data.texts.indices.map { v[($0 * d)..<(($0 + 1) * d)] } }
         var scratch = TextClassifier.Scratch()
-        return TextProfile(texts: data.texts, predictions: data.texts.map { model.labels[model.predict($0, scratch: &scratch).label] })
+        let predictions = data.texts.enumerated().map { i, t in model.labels[model.predict(t, vector: slices?[i], scratch: &scratch).label] }
+        return TextProfile(texts: data.texts, predictions: predictions, nearness: slices?.compactMap { model.nearness($0) })
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

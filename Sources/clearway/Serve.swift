@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var policyOption: PolicyOption
     @OptionGroup var notify: NotificationOptions
     @OptionGroup var sso: SingleSignOnOptions
+    @OptionGroup var encoder: EncoderOption
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "File holding the key that seals webhook secrets, created if missing ($CLEARWAY_DATA_KEY wins; give every node the same key).")
     var dataKeyFile = "clearway-data.key"
@@ -42,6 +43,7 @@ struct Serve: AsyncParsableCommand {
         } catch { throw CLIError.badInput("\(error)") }
         var setup = EngineSetup(database: location, policy: policy, dataKey: dataKey, bootstrapToken: try bootstrapTokenFromEnvironment())
         setup.maxQueuedEvents = maxQueuedEvents
+        setup.sentenceEncoder = encoder.directory
         setup.notificationChannels = try notify.channels()
         setup.singleSignOn = try sso.settings(publicURL: setup.notificationChannels.publicURL)
         let tracing = try TracingSetup.fromEnvironment()

@@ -107,3 +107,13 @@ struct SentenceEncoderTests {
         }
     }
 }
+
+extension SentenceEncoderTests {
+    @Test("a huge message costs no more than its first words: a megabyte without spaces and one of words both stop at the limit")
+    func hugeText() throws {
+        let tokenizer = try WordPieceTokenizer(vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "word", ".", "##s"])
+        #expect(tokenizer.encode(String(repeating: "a", count: 1_000_000) + ". word", maxTokens: 8) == [2, 1, 5, 4, 3])
+        let ids = tokenizer.encode(String(repeating: "words ", count: 200_000), maxTokens: 256)
+        #expect(ids.count == 256 && ids.first == 2 && ids.last == 3)
+    }
+}

@@ -2,13 +2,14 @@
 """scikit-learn's TF-IDF + LogisticRegression on the split Clearway's benchmark wrote, with
 the same features and settings as Clearway's classifier, for a side-by-side row.
 
-Usage: sklearn_text.py TRAIN.csv TEST.csv [--repeat N] [--c 10] [--min-df 2]
+Usage: sklearn_text.py TRAIN.csv TEST.csv [--repeat N] [--c 10] [--min-df 2] [--extra NAME=FILE ...]
 
 Both files have the columns text,label. Features: word 1-2-grams and character 2-4-grams
 within word boundaries (char_wb), each TF-IDF with sublinear tf and L2-normalised, joined
 by a FeatureUnion; LogisticRegression(C, solver="lbfgs", tol=1e-4), multinomial. Prints
 one JSON object: best-of-N seconds to train (vectorise + fit) and to classify the test set,
-accuracy and macro-F1.
+accuracy and macro-F1; with --extra, the same model's accuracy and macro-F1 on each further
+labelled file (text written in another style) under "extra".
 """
 import argparse
 import csv
@@ -46,6 +47,7 @@ def main():
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--c", type=float, default=10.0)
     p.add_argument("--min-df", type=int, default=2)
+    p.add_argument("--extra", action="append", default=[])
     a = p.parse_args()
     x_train, y_train = read(a.train)
     x_test, y_test = read(a.test)
@@ -60,7 +62,14 @@ def main():
         elapsed = time.perf_counter() - start
         classify_best = elapsed if classify_best is None else min(classify_best, elapsed)
     clf = fitted.steps[-1][1]
+    extra = {}
+    for item in a.extra:
+        name, path = item.split("=", 1)
+        x, y = read(path)
+        got = fitted.predict(x)
+        extra[name] = {"n": len(y), "accuracy": accuracy_score(y, got), "macroF1": f1_score(y, got, average="macro")}
     print(json.dumps({
+        "extra": extra,
         "trainSeconds": train_best, "classifySeconds": classify_best, "n": len(y_test),
         "accuracy": accuracy_score(y_test, predicted), "macroF1": f1_score(y_test, predicted, average="macro"),
         "features": int(clf.coef_.shape[1]), "iterations": int(clf.n_iter_[0]),

@@ -15,6 +15,9 @@ public struct MessageTriage: Sendable, Codable, Hashable {
     /// The queue the policy sends this request type to.
     public var queue: String
     public var details: MessageDetails
+    /// Cosine between the message's sentence vector and the nearest request type the model
+    /// learned (read with sentence vectors only): what meaning drift is measured on.
+    public var nearness: Double?
 
     public init(requestType: String, decidedBy: Decider, confidence: Double?, modelVersion: String?, note: String?,
                 queue: String, details: MessageDetails) {

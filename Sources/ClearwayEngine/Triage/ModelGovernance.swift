@@ -203,6 +203,8 @@ extension ClearwayEngine {
         let since = Instant(millis: clock.now().millis - Int64(days) * 86_400_000)
         let recent = try await queries.recentMessages(since: since, limit: limit).filter { $0.triage != nil }
         guard !recent.isEmpty else { return nil }
-        return baseline.drift(of: TextProfile(texts: recent.map(\.text), predictions: recent.compactMap { $0.triage?.requestType }))
+        let nearness = recent.compactMap { $0.triage?.nearness }
+        return baseline.drift(of: TextProfile(texts: recent.map(\.text), predictions: recent.compactMap { $0.triage?.requestType },
+                                              nearness: nearness.isEmpty ? nil : nearness))
     }
 }

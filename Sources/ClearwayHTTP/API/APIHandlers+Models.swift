@@ -45,15 +45,18 @@ extension APIHandlers {
         return .init(
             serving: health.version, problem: health.problem, decidedByModel: health.decidedByModel, decidedByRules: health.decidedByRules,
             modelFailures: health.modelFailures, confidenceThreshold: engine.policy.triage.confidenceThreshold,
+            reading: health.reading.flatMap { .init(rawValue: $0.rawValue) }, encoder: health.encoder, encoderProblem: health.encoderProblem,
             versions: versions.map { v in
                 let metadata = v.metadata
                 let below = metadata?.problems(under: engine.policy.triage.modelGate) ?? []
                 return .init(version: v.version, createdAt: v.createdAt.date, createdBy: v.createdBy, dataHash: v.dataHash,
                              examples: metadata?.summary.examples ?? 0, accuracy: metadata?.evaluation?.accuracy, macroF1: metadata?.evaluation?.macroF1,
+                             sentenceEncoder: metadata?.sentence?.encoder, wordsOnlyMacroF1: metadata?.wordsOnlyEvaluation?.macroF1,
                              belowGate: below.isEmpty ? nil : below)
             },
             history: history.map { .init(version: $0.version, change: .init(rawValue: $0.change.rawValue) ?? .promote, changedBy: $0.changedBy,
                                          changedAt: $0.changedAt.date, reason: $0.reason) },
-            drift: drift.map { .init(inputStability: $0.inputStability, predictionStability: $0.predictionStability, recent: $0.recent) })
+            drift: drift.map { .init(inputStability: $0.inputStability, predictionStability: $0.predictionStability, recent: $0.recent,
+                                     meaningStability: $0.meaningStability, meaningRecent: $0.meaningRecent) })
     }
 }

@@ -35,7 +35,9 @@ public struct WordPieceTokenizer: Sendable {
     public func encode(_ text: String, maxTokens: Int) -> [Int32] {
         var out: [Int32] = [start]
         let room = max(maxTokens - 2, 0)
-        for word in Self.words(text) {
+        // Every word is at least one piece, so no more words than pieces are read: a long
+        // e-mail costs no more than its first few hundred words.
+        for word in Self.words(text, limit: room) {
             if out.count - 1 >= room { break }
             pieces(of: word, into: &out)
         }
@@ -66,10 +68,13 @@ public struct WordPieceTokenizer: Sendable {
 
     /// The normalised words and punctuation marks of `text`, as BERT's basic tokenizer
     /// splits them.
-    static func words(_ text: String) -> [[Unicode.Scalar]] {
+    static func words(_ text: String, limit: Int = .max) -> [[Unicode.Scalar]] {
         var words: [[Unicode.Scalar]] = [], word: [Unicode.Scalar] = []
         func flush() { if !word.isEmpty { words.append(word); word.removeAll(keepingCapacity: true) } }
         for scalar in text.unicodeScalars {
+            if words.count > limit { break }
+            // A run of letters longer than any word is one unknown piece; stop growing it.
+            if word.count > maxWordScalars, !isSpace(scalar), !isPunctuation(scalar), !isIdeograph(scalar.value) { continue }
             let v = scalar.value
             if v == 0 || v == 0xFFFD || (isControl(scalar) && !isSpace(scalar)) { continue }
             if isSpace(scalar) { flush(); continue }

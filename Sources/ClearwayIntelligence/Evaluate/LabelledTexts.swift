@@ -80,14 +80,24 @@ public struct LabelledTexts: Sendable {
     /// How many examples each label has.
     public var labelCounts: [String: Int] { labels.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
 
-    public func evaluate(_ model: TextClassifier) -> ClassificationReport {
+    /// Measures `model` on these texts; a sentence model reads with `encoder` when given (the
+    /// texts are encoded in batches first), with its words-only regression when not.
+    public func evaluate(_ model: TextClassifier, encoder: SentenceEncoder? = nil) -> ClassificationReport {
+        let (predicted, confidence) = predictions(model, encoder: encoder)
+        return ClassificationReport(truth: labels, predicted: predicted, confidence: confidence, modelLabels: model.labels, groups: groups)
+    }
+
+    /// What `model` reads each text as, and how sure it is.
+    public func predictions(_ model: TextClassifier, encoder: SentenceEncoder? = nil) -> (labels: [String], confidence: [Double]) {
         var scratch = TextClassifier.Scratch()
         var predicted: [String] = [], confidence: [Double] = []
         predicted.reserveCapacity(count); confidence.reserveCapacity(count)
-        for text in texts {
-            let p = model.predict(text, scratch: &scratch)
+        let d = encoder?.dimensions ?? 0
+        let vectors = model.sentence != nil ? encoder?.encode(texts) : nil
+        for (i, text) in texts.enumerated() {
+            let p = model.predict(text, vector: vectors?[(i * d)..<((i + 1) * d)], scratch: &scratch)
             predicted.append(model.labels[p.label]); confidence.append(Double(p.confidence))
         }
-        return ClassificationReport(truth: labels, predicted: predicted, confidence: confidence, modelLabels: model.labels, groups: groups)
+        return (predicted, confidence)
     }
 }
