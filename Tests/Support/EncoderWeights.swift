@@ -16,3 +16,18 @@ public enum EncoderWeights {
 
     public static func load() throws -> SentenceEncoder { try encoder.get() }
 }
+
+extension EncoderWeights {
+    /// A sentence model's file, trained on a stratified tenth of the public corpus with the
+    /// encoder (a few seconds), for tests of how it is served.
+    public static func sentenceModelFile() throws -> [UInt8] {
+        let encoder = try load()
+        let all = try LabelledTexts.read(csv: RepositoryFiles.bytes("data/support/bitext-customer-service.csv"), text: "utterance", label: "intent")
+        let sample = all.subset(StratifiedSplit.split(labels: all.labels, testFraction: 0.1, seed: 11).test)
+        let (model, summary) = TextClassifier.train(texts: sample.texts, labels: sample.labels, encoder: encoder)
+        var metadata = ModelMetadata(trainingDataHash: "tenth", trainedAt: "2026-11-22T00:00:00Z", training: ClassifierTraining(), summary: summary,
+                                     evaluation: sample.evaluate(model, encoder: encoder), labelCounts: sample.labelCounts)
+        metadata.wordsOnlyEvaluation = sample.evaluate(model)
+        return try ModelArtefact.encode(model, metadata: metadata)
+    }
+}
