@@ -9,7 +9,8 @@ enum ModelCardText {
         var out = ["# \(card.stored.kind)@\(card.stored.version)\(card.isServing ? " (serving)" : "")", "",
                    "Created \(card.stored.createdAt.iso8601) by \(card.stored.createdBy); trained \(m.trainedAt)",
                    "Training data: \(m.summary.examples) examples, SHA-256 \(m.trainingDataHash)",
-                   "Model: TF-IDF word \(m.training.analyzer.wordNGrams) and character \(m.training.analyzer.charNGrams) n-grams (min df \(m.training.minDocumentFrequency)), logistic regression C=\(m.training.c); \(m.summary.features) features, \(m.summary.iterations) iterations\(m.summary.converged ? "" : " (not converged)")"]
+                   "Model: TF-IDF word \(m.training.analyzer.wordNGrams) and character \(m.training.analyzer.charNGrams) n-grams (min df \(m.training.minDocumentFrequency)), logistic regression C=\(m.training.c); \(m.summary.features) features, \(m.summary.iterations) iterations\(m.summary.converged ? "" : " (not converged)")",
+                   sentence(m)]
         for change in card.serving {
             out.append("\(change.change == .promote ? "Promoted" : "Returned to by rollback") \(change.changedAt.iso8601) by \(change.changedBy)\(change.reason.map { ": \($0)" } ?? "")")
         }
@@ -28,5 +29,11 @@ enum ModelCardText {
             out.append("\nAccuracy by \(dimension): " + values.map { String(format: "%@ %.3f (n=%d)", $0.value, $0.accuracy, $0.n) }.joined(separator: ", "))
         }
         return out.joined(separator: "\n")
+    }
+
+    static func sentence(_ m: ModelMetadata) -> String {
+        guard let s = m.sentence else { return "Sentence vectors: none (reads with TF-IDF alone)" }
+        let words = m.wordsOnlyEvaluation.map { String(format: "; its TF-IDF-only part, used where the encoder is not installed: held-out macro-F1 %.4f", $0.macroF1) } ?? ""
+        return "Sentence vectors: \(s.encoder), \(s.dimensions) dimensions, weights SHA-256 \(s.weightsSHA256), scaled ×\(String(format: "%g", s.scale))\(words)"
     }
 }
