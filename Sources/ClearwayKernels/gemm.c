@@ -33,49 +33,57 @@ static void gemm_portable(const float *a, int m, int k, const float *bp, int n, 
 }
 
 #if defined(__x86_64__)
-#define ROWS512 6
+/* One block of R rows against one 64-column panel: 4R accumulators and 4 loads of the
+ * panel per k, R ≤ 7 so all fit in the 32 vector registers. */
+#define BLOCK512(R)                                                                              \
+    __attribute__((target("avx512f"))) static inline void block512_##R(                         \
+        const float *a, int k, const float *panel, const float *bb, float *c, int n) {           \
+        __m512 acc[R][4];                                                                        \
+        for (int r = 0; r < R; r++)                                                              \
+            for (int q = 0; q < 4; q++) acc[r][q] = _mm512_loadu_ps(bb + 16 * q);                \
+        for (int kk = 0; kk < k; kk++) {                                                         \
+            const float *b = panel + (size_t)kk * CW_PANEL;                                      \
+            __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);                        \
+            __m512 b2 = _mm512_loadu_ps(b + 32), b3 = _mm512_loadu_ps(b + 48);                   \
+            for (int r = 0; r < R; r++) {                                                        \
+                __m512 x = _mm512_set1_ps(a[(size_t)r * k + kk]);                                \
+                acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);                                   \
+                acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);                                   \
+                acc[r][2] = _mm512_fmadd_ps(x, b2, acc[r][2]);                                   \
+                acc[r][3] = _mm512_fmadd_ps(x, b3, acc[r][3]);                                   \
+            }                                                                                    \
+        }                                                                                        \
+        for (int r = 0; r < R; r++)                                                              \
+            for (int q = 0; q < 4; q++) _mm512_storeu_ps(c + (size_t)r * n + 16 * q, acc[r][q]); \
+    }
+BLOCK512(1) BLOCK512(2) BLOCK512(3) BLOCK512(4) BLOCK512(5) BLOCK512(6) BLOCK512(7)
+
+/* Rows are cut into blocks of even size: of at most 7 up to 64 rows (a message or a few:
+ * 13 rows are 7 and 6), where streaming each panel from memory as few times as possible
+ * matters most, and of at most 6 beyond, where the products are bound by arithmetic and 6
+ * rows keep every accumulator in a register (measured: a lone message 2.35–2.6 ms of CPU
+ * against 2.96 with blocks of 6 and a remainder; a batch 1.35–1.48 against 1.6 with 7). */
 __attribute__((target("avx512f")))
 static void gemm_avx512(const float *a, int m, int k, const float *bp, int n, const float *bias, float *c) {
+    const int blocks = m <= 64 ? (m + 6) / 7 : (m + 5) / 6;
     for (int p = 0; p < n / CW_PANEL; p++) {
         const float *panel = bp + (size_t)p * k * CW_PANEL;
         const float *bb = bias + p * CW_PANEL;
         int i = 0;
-        for (; i + ROWS512 <= m; i += ROWS512) {
-            __m512 acc[ROWS512][4];
-            for (int r = 0; r < ROWS512; r++)
-                for (int q = 0; q < 4; q++) acc[r][q] = _mm512_loadu_ps(bb + 16 * q);
-            const float *row = a + (size_t)i * k;
-            for (int kk = 0; kk < k; kk++) {
-                const float *b = panel + (size_t)kk * CW_PANEL;
-                __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-                __m512 b2 = _mm512_loadu_ps(b + 32), b3 = _mm512_loadu_ps(b + 48);
-                for (int r = 0; r < ROWS512; r++) {
-                    __m512 x = _mm512_set1_ps(row[(size_t)r * k + kk]);
-                    acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
-                    acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
-                    acc[r][2] = _mm512_fmadd_ps(x, b2, acc[r][2]);
-                    acc[r][3] = _mm512_fmadd_ps(x, b3, acc[r][3]);
-                }
+        for (int blk = 0; blk < blocks; blk++) {
+            const int rows = (m - i) / (blocks - blk) + ((m - i) % (blocks - blk) ? 1 : 0);
+            const float *ab = a + (size_t)i * k;
+            float *cb = c + (size_t)i * n + p * CW_PANEL;
+            switch (rows) {
+            case 7: block512_7(ab, k, panel, bb, cb, n); break;
+            case 6: block512_6(ab, k, panel, bb, cb, n); break;
+            case 5: block512_5(ab, k, panel, bb, cb, n); break;
+            case 4: block512_4(ab, k, panel, bb, cb, n); break;
+            case 3: block512_3(ab, k, panel, bb, cb, n); break;
+            case 2: block512_2(ab, k, panel, bb, cb, n); break;
+            default: block512_1(ab, k, panel, bb, cb, n); break;
             }
-            for (int r = 0; r < ROWS512; r++)
-                for (int q = 0; q < 4; q++)
-                    _mm512_storeu_ps(c + (size_t)(i + r) * n + p * CW_PANEL + 16 * q, acc[r][q]);
-        }
-        for (; i < m; i++) {
-            __m512 acc0 = _mm512_loadu_ps(bb), acc1 = _mm512_loadu_ps(bb + 16);
-            __m512 acc2 = _mm512_loadu_ps(bb + 32), acc3 = _mm512_loadu_ps(bb + 48);
-            const float *row = a + (size_t)i * k;
-            for (int kk = 0; kk < k; kk++) {
-                const float *b = panel + (size_t)kk * CW_PANEL;
-                __m512 x = _mm512_set1_ps(row[kk]);
-                acc0 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b), acc0);
-                acc1 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b + 16), acc1);
-                acc2 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b + 32), acc2);
-                acc3 = _mm512_fmadd_ps(x, _mm512_loadu_ps(b + 48), acc3);
-            }
-            float *out = c + (size_t)i * n + p * CW_PANEL;
-            _mm512_storeu_ps(out, acc0); _mm512_storeu_ps(out + 16, acc1);
-            _mm512_storeu_ps(out + 32, acc2); _mm512_storeu_ps(out + 48, acc3);
+            i += rows;
         }
     }
 }

@@ -21,7 +21,7 @@ struct ModelCommand: AsyncParsableCommand {
 
     struct Train: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train a classifier (TF-IDF word and character n-grams, multinomial logistic regression) and save it.")
+            abstract: "Train a classifier (TF-IDF word and character n-grams and, with the encoder installed, sentence vectors; multinomial logistic regression) and save it.")
         @OptionGroup var columns: Columns
         @OptionGroup var encoder: EncoderOption
         @Option(help: "Where to write the model file.") var out: String

@@ -95,7 +95,7 @@ struct SentenceEncoderTests {
         let w = (0..<(n * k)).map { _ in next() }, bias = (0..<n).map { _ in next() }
         var packed = [Float](repeating: 0, count: n * k)
         cw_pack(w, Int32(n), Int32(k), &packed)
-        for m in [1, 5, 6, 7, 13] {
+        for m in [1, 5, 6, 7, 8, 13, 15, 29] {
             let a = (0..<(m * k)).map { _ in next() }
             var c = [Float](repeating: 0, count: m * n)
             cw_gemm(a, Int32(m), Int32(k), packed, Int32(n), bias, &c)
