@@ -69,7 +69,10 @@ struct BenchClassifier: AsyncParsableCommand {
         let peer = try runPeer(trainFile: trainFile.path, testFile: testFile.path, extras: extras)
         print("Data: \(data), \(all.count) texts, \(Set(all.labels).count) labels; stratified 80/20 split, seed \(seed): \(train.count) train, \(test.count) test; best of \(runs) runs; one core")
         print("Other styles, never trained on: " + styles.map { "\($0.0) (\($0.1), \($0.2.count) texts, \(Set($0.2.labels).count) labels)" }.joined(separator: "; "))
-        if sentences == nil { print("The sentence encoder is not installed (\(EncoderFiles.installHint)): Clearway is measured with TF-IDF alone.") } else {
+        if sentences == nil {
+            print(encoder.wordsOnly ? "--words-only: Clearway is measured with TF-IDF alone."
+                  : "The sentence encoder's weights are not installed (\(EncoderFiles.installHint)): Clearway is measured with TF-IDF alone.")
+        } else {
             print("Sentence encoder: \(EncoderFiles.name), matrix products on \(SentenceEncoder.kernel)")
         }
         let names = ["in-distribution"] + styles.map(\.0)

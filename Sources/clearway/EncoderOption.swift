@@ -19,7 +19,7 @@ struct EncoderOption: ParsableArguments {
         let explicit = folder != nil || ProcessInfo.processInfo.environment["CLEARWAY_ENCODER_DIR"] != nil
         if !explicit, !EncoderFiles.installed(in: directory) {
             if !quiet {
-                FileHandle.standardError.write(Data("Reading with TF-IDF alone: the sentence encoder is not installed in \(directory) (\(EncoderFiles.installHint)).\n".utf8))
+                FileHandle.standardError.write(Data("Reading with TF-IDF alone: the sentence encoder's weights are not installed in \(directory) (\(EncoderFiles.installHint)).\n".utf8))
             }
             return nil
         }
