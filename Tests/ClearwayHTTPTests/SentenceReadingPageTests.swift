@@ -25,12 +25,16 @@ struct SentenceReadingPageTests {
             #expect(status.str("reading") == "words" && status.str("encoderProblem") == "no sentence encoder is configured")
             #expect(status.list("versions").first?.str("sentenceEncoder") == "all-MiniLM-L6-v2")
             #expect(status.list("versions").first?["wordsOnlyMacroF1"] as? Double != nil)
+            var metrics = String(buffer: try await h.send(.get, "/metrics", as: .viewer).body)
+            #expect(metrics.contains("clearway_classifier_encoder_missing 1") && metrics.contains("clearway_classifier_reads_sentences 0"))
 
             #expect(h.engine.messageReader.loadEncoder(from: EncoderWeights.directory) == nil)
             page = String(buffer: try await h.send(.get, "/console/models", as: nil, headers: [.cookie: vic]).body)
             #expect(page.contains("It reads each message with TF-IDF word and character n-grams and all-MiniLM-L6-v2 vectors"))
             status = try await h.get("/v1/models/classifier")
             #expect(status.str("reading") == "sentence" && status.str("encoder") == "all-MiniLM-L6-v2" && status["encoderProblem"] == nil)
+            metrics = String(buffer: try await h.send(.get, "/metrics", as: .viewer).body)
+            #expect(metrics.contains("clearway_classifier_encoder_missing 0") && metrics.contains("clearway_classifier_reads_sentences 1"))
         }
     }
 }

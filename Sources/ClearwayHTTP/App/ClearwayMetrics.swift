@@ -1,4 +1,5 @@
 import ClearwayEngine
+import ClearwayIntelligence
 import Foundation
 import Hummingbird
 import Prometheus
@@ -51,6 +52,13 @@ final class ClearwayMetrics: Sendable {
         }
         registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "classifier_failures", helpText: "Messages the model gave no usable answer for since start"))
             .set(to: Double(health.modelFailures))
+        // An alert can watch for a sentence model that reads with TF-IDF alone on some node.
+        registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "classifier_reads_sentences",
+                                             helpText: "1 while the serving classifier reads sentence vectors on this node, 0 while it reads TF-IDF alone"))
+            .set(to: health.reading == .sentence ? 1 : 0)
+        registry.makeGauge(descriptor: .init(namespace: "clearway", metricName: "classifier_encoder_missing",
+                                             helpText: "1 while the serving classifier was trained with sentence vectors but this node has no encoder for them"))
+            .set(to: health.modelReadsSentences && health.reading != .sentence ? 1 : 0)
     }
 
     func render() -> String {
