@@ -15,7 +15,8 @@ struct BenchClassifier: AsyncParsableCommand {
     @Option(help: "Labelled CSV.") var data = "data/support/bitext-customer-service.csv"
     @Option(help: "Text column.") var text = "utterance"
     @Option(help: "Label column.") var label = "intent"
-    @Option(help: "A labelled CSV in another style, as NAME=FILE with the same columns, measured but never trained on (repeat; default: the three in data/).")
+    @Option(help: ArgumentHelp("A labelled CSV in another style, as NAME=FILE with the same columns, measured but never trained on "
+                               + "(repeat; default: the three in data/)."))
     var style: [String] = ["paraphrases=data/style-shift/paraphrases.csv", "distributor=data/distributor-requests.csv",
                            "german=data/style-shift/german.csv"]
     @Option(help: "Seed of the stratified 80/20 split.") var seed: UInt64 = 20_261_122
@@ -49,7 +50,8 @@ struct BenchClassifier: AsyncParsableCommand {
         }
         let sentences = try encoder.load()
         let (train, test) = ModelFiles.split(all, holdout: 0.2, seed: seed)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-bench-classifier-\(ProcessInfo.processInfo.processIdentifier)")
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("clearway-bench-classifier-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let trainFile = dir.appendingPathComponent("train.csv"), testFile = dir.appendingPathComponent("test.csv")
@@ -67,35 +69,45 @@ struct BenchClassifier: AsyncParsableCommand {
             readers.append(measure("Clearway, TF-IDF + \(EncoderFiles.name)", train: train, sets: sets, corpus: all.texts, encoder: sentences))
         }
         let peer = try runPeer(trainFile: trainFile.path, testFile: testFile.path, extras: extras)
-        print("Data: \(data), \(all.count) texts, \(Set(all.labels).count) labels; stratified 80/20 split, seed \(seed): \(train.count) train, \(test.count) test; best of \(runs) runs; one core")
-        print("Other styles, never trained on: " + styles.map { "\($0.0) (\($0.1), \($0.2.count) texts, \(Set($0.2.labels).count) labels)" }.joined(separator: "; "))
+        print("Data: \(data), \(all.count) texts, \(Set(all.labels).count) labels; stratified 80/20 split, seed \(seed): "
+              + "\(train.count) train, \(test.count) test; best of \(runs) runs; one core")
+        print("Other styles, never trained on: "
+              + styles.map { "\($0.0) (\($0.1), \($0.2.count) texts, \(Set($0.2.labels).count) labels)" }.joined(separator: "; "))
         if sentences == nil {
             print(encoder.wordsOnly ? "--words-only: Clearway is measured with TF-IDF alone."
                   : "The sentence encoder's weights are not installed (\(EncoderFiles.installHint)): Clearway is measured with TF-IDF alone.")
         } else {
             print("Sentence encoder: \(EncoderFiles.name), matrix products on \(SentenceEncoder.kernel)")
         }
-        let names = ["in-distribution"] + styles.map(\.0)
+        table(readers, peer: peer, styles: styles.map(\.0))
+    }
+
+    /// The readers and the peer, a column per set, then each reader's distance to the peer.
+    func table(_ readers: [Reader], peer: PeerResult, styles: [String]) {
+        let names = ["in-distribution"] + styles
         print("\nMacro-F1 (accuracy in brackets):\n")
-        print("| reader | " + names.joined(separator: " | ") + " | features | training (s) | messages/s one at a time | CPU ms/message | messages/s batched | CPU ms/message |")
+        print("| reader | " + names.joined(separator: " | ") + " | features | training (s) | messages/s one at a time | CPU ms/message "
+              + "| messages/s batched | CPU ms/message |")
         print("|---|" + String(repeating: "---|", count: names.count + 6))
         for r in readers {
             let cells = r.reports.map { String(format: "%.4f (%.3f)", $0.macroF1, $0.accuracy) }
             print("| \(r.name) | " + cells.joined(separator: " | ")
-                  + String(format: " | %d | %.2f | %.0f | %.3f | %.0f | %.3f |", r.summary.features, r.trainSeconds, r.perSecond, r.cpuMillisPerMessage,
-                           r.batchedPerSecond, r.batchedCPUMillisPerMessage))
+                  + String(format: " | %d | %.2f | %.0f | %.3f | %.0f | %.3f |", r.summary.features, r.trainSeconds, r.perSecond,
+                           r.cpuMillisPerMessage, r.batchedPerSecond, r.batchedCPUMillisPerMessage))
         }
         let peerCells = [String(format: "%.4f (%.3f)", peer.macroF1, peer.accuracy)]
-            + styles.map { s in peer.extra[s.0].map { String(format: "%.4f (%.3f)", $0.macroF1, $0.accuracy) } ?? "–" }
+            + styles.map { s in peer.extra[s].map { String(format: "%.4f (%.3f)", $0.macroF1, $0.accuracy) } ?? "–" }
         print("| scikit-learn, TF-IDF | " + peerCells.joined(separator: " | ")
               + String(format: " | %d | %.2f | – | – | %.0f | – |", peer.features, peer.trainSeconds, Double(peer.n) / peer.classifySeconds))
         print("\nmacro-F1 difference against scikit-learn, in points:")
+        let peerF1 = [peer.macroF1] + styles.map { peer.extra[$0]?.macroF1 ?? .nan }
         for r in readers {
-            let peerF1 = [peer.macroF1] + styles.map { peer.extra[$0.0]?.macroF1 ?? .nan }
-            print("- \(r.name): " + zip(names, zip(r.reports, peerF1)).map { String(format: "%@ %+.2f", $0.0, 100 * ($0.1.0.macroF1 - $0.1.1)) }.joined(separator: ", "))
+            let gaps = zip(names, zip(r.reports, peerF1)).map { String(format: "%@ %+.2f", $0.0, 100 * ($0.1.0.macroF1 - $0.1.1)) }
+            print("- \(r.name): " + gaps.joined(separator: ", "))
         }
-        print("\nmessages/s: every text of the corpus on this one thread, read one at a time as a lone message is, and in batches as intake reads the messages of one delivery "
-              + "(sentence vectors of about 256 tokens' worth of messages at once); CPU is this process's user and system time. scikit-learn: the test set as one batch.")
+        print("\nmessages/s: every text of the corpus on this one thread, read one at a time as a lone message is, and in batches as "
+              + "intake reads the messages of one delivery (sentence vectors of about 256 tokens' worth of messages at once); "
+              + "CPU is this process's user and system time. scikit-learn: the test set as one batch.")
     }
 
     func read(_ file: String) throws -> LabelledTexts {

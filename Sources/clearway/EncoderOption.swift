@@ -5,7 +5,8 @@ import Foundation
 /// Where the sentence encoder's weights are, for the commands that read messages.
 struct EncoderOption: ParsableArguments {
     @Option(name: .customLong("encoder"),
-            help: "Folder of the sentence encoder's weights (default: $CLEARWAY_ENCODER_DIR or models/all-MiniLM-L6-v2; scripts/install-encoder.sh installs them).")
+            help: ArgumentHelp("Folder of the sentence encoder's weights (default: $CLEARWAY_ENCODER_DIR or models/all-MiniLM-L6-v2; "
+                               + "scripts/install-encoder.sh installs them)."))
     var folder: String?
     @Flag(help: "Read messages with TF-IDF alone, without the sentence encoder.") var wordsOnly = false
 
@@ -19,7 +20,8 @@ struct EncoderOption: ParsableArguments {
         let explicit = folder != nil || ProcessInfo.processInfo.environment["CLEARWAY_ENCODER_DIR"] != nil
         if !explicit, !EncoderFiles.installed(in: directory) {
             if !quiet {
-                FileHandle.standardError.write(Data("Reading with TF-IDF alone: the sentence encoder's weights are not installed in \(directory) (\(EncoderFiles.installHint)).\n".utf8))
+                let why = "the sentence encoder's weights are not installed in \(directory) (\(EncoderFiles.installHint))"
+                FileHandle.standardError.write(Data("Reading with TF-IDF alone: \(why).\n".utf8))
             }
             return nil
         }

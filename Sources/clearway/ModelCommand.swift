@@ -137,6 +137,7 @@ enum ModelFiles {
         var metadata = ModelMetadata(trainingDataHash: hash(train), trainedAt: ISO8601DateFormatter().string(from: Date()),
                                      training: options, summary: summary, evaluation: test.map { $0.evaluate(model, encoder: encoder) },
                                      profile: profile(train, model, vectors: vectors), labelCounts: train.labelCounts)
+        metadata.sentence = model.sentence
         if model.sentence != nil { metadata.wordsOnlyEvaluation = test.map { $0.evaluate(model) } }
         return (try ModelArtefact.encode(model, metadata: metadata), metadata)
     }
