@@ -147,7 +147,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard !data.isEmpty else { return "Message classifier: no training data found; customer messages are read by the rules." }
         let encoder = engine.messageReader.encoder
         let reads = encoder == nil
-            ? "TF-IDF alone, as the sentence encoder is not installed (\(engine.messageReader.health.encoderProblem ?? "")); scripts/install-encoder.sh adds it"
+            ? "TF-IDF alone, as \(engine.messageReader.health.encoderProblem ?? "no sentence encoder is loaded")"
             : "TF-IDF and \(EncoderFiles.name) sentence vectors"
         do {
             let (bytes, metadata) = try ModelFiles.train(data: data, text: "utterance", label: "intent", holdout: 0.2, seed: 20_261_122,
