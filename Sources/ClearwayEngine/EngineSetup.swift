@@ -58,7 +58,7 @@ extension ClearwayEngine {
             if let problem = engine.messageReader.loadEncoder(from: directory) {
                 logger.warning("sentence encoder unavailable; messages are read with TF-IDF alone", metadata: ["reason": "\(problem)"])
             } else {
-                logger.info("sentence encoder loaded", metadata: ["encoder": "\(EncoderFiles.name)", "kernel": "\(SentenceEncoder.kernel)"])
+                logger.info("sentence encoder loaded", metadata: ["encoder": "\(EncoderFiles.name)", "arithmetic": "\(engine.messageReader.encoder?.arithmetic ?? "")"])
             }
         }
         await engine.loadServingModel()

@@ -1,5 +1,6 @@
 #include "ClearwayKernels.h"
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -154,4 +155,89 @@ const char *cw_kernel_name(void) {
     const char *name;
     chosen(&name);
     return name;
+}
+
+/* bfloat16: the upper half of a float, rounded to nearest even. Weights and activations
+ * in bf16 halve the bytes a product streams; each pair of k is one 32-bit lane and
+ * `vdpbf16ps` adds both products into a float accumulator. */
+static inline uint32_t bf16(float f) {
+    uint32_t u;
+    __builtin_memcpy(&u, &f, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (u >> 16) | 0x40u;  /* NaN stays NaN */
+    return (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+}
+
+void cw_pack_bf16(const float *w, int n, int k, uint32_t *packed) {
+    for (int p = 0; p < n / CW_PANEL; p++)
+        for (int t = 0; t < k / 2; t++)
+            for (int j = 0; j < CW_PANEL; j++) {
+                const float *row = w + (size_t)(p * CW_PANEL + j) * k;
+                packed[((size_t)p * (k / 2) + t) * CW_PANEL + j] = bf16(row[2 * t]) | bf16(row[2 * t + 1]) << 16;
+            }
+}
+
+int cw_has_bf16(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16");
+#else
+    return 0;
+#endif
+}
+
+#if defined(__x86_64__)
+#define BLOCKBF(R)                                                                                       \
+    __attribute__((target("avx512f,avx512bf16"))) static inline void blockbf_##R(                       \
+        const uint32_t *a, int half, const uint32_t *panel, const float *bb, float *c, int n) {          \
+        __m512 acc[R][4];                                                                                \
+        for (int r = 0; r < R; r++)                                                                      \
+            for (int q = 0; q < 4; q++) acc[r][q] = _mm512_loadu_ps(bb + 16 * q);                        \
+        for (int t = 0; t < half; t++) {                                                                 \
+            const uint32_t *b = panel + (size_t)t * CW_PANEL;                                            \
+            __m512bh b0 = (__m512bh)_mm512_loadu_si512(b), b1 = (__m512bh)_mm512_loadu_si512(b + 16);    \
+            __m512bh b2 = (__m512bh)_mm512_loadu_si512(b + 32), b3 = (__m512bh)_mm512_loadu_si512(b + 48); \
+            for (int r = 0; r < R; r++) {                                                                \
+                __m512bh x = (__m512bh)_mm512_set1_epi32((int)a[(size_t)r * half + t]);                  \
+                acc[r][0] = _mm512_dpbf16_ps(acc[r][0], x, b0);                                          \
+                acc[r][1] = _mm512_dpbf16_ps(acc[r][1], x, b1);                                          \
+                acc[r][2] = _mm512_dpbf16_ps(acc[r][2], x, b2);                                          \
+                acc[r][3] = _mm512_dpbf16_ps(acc[r][3], x, b3);                                          \
+            }                                                                                            \
+        }                                                                                                \
+        for (int r = 0; r < R; r++)                                                                      \
+            for (int q = 0; q < 4; q++) _mm512_storeu_ps(c + (size_t)r * n + 16 * q, acc[r][q]);         \
+    }
+BLOCKBF(1) BLOCKBF(2) BLOCKBF(3) BLOCKBF(4) BLOCKBF(5) BLOCKBF(6) BLOCKBF(7)
+
+__attribute__((target("avx512f,avx512bf16")))
+static void gemm_bf16(const uint32_t *a, int m, int k, const uint32_t *bp, int n, const float *bias, float *c) {
+    const int half = k / 2, blocks = m <= 64 ? (m + 6) / 7 : (m + 5) / 6;
+    for (int p = 0; p < n / CW_PANEL; p++) {
+        const uint32_t *panel = bp + (size_t)p * half * CW_PANEL;
+        const float *bb = bias + p * CW_PANEL;
+        int i = 0;
+        for (int blk = 0; blk < blocks; blk++) {
+            const int rows = (m - i) / (blocks - blk) + ((m - i) % (blocks - blk) ? 1 : 0);
+            const uint32_t *ab = a + (size_t)i * half;
+            float *cb = c + (size_t)i * n + p * CW_PANEL;
+            switch (rows) {
+            case 7: blockbf_7(ab, half, panel, bb, cb, n); break;
+            case 6: blockbf_6(ab, half, panel, bb, cb, n); break;
+            case 5: blockbf_5(ab, half, panel, bb, cb, n); break;
+            case 4: blockbf_4(ab, half, panel, bb, cb, n); break;
+            case 3: blockbf_3(ab, half, panel, bb, cb, n); break;
+            case 2: blockbf_2(ab, half, panel, bb, cb, n); break;
+            default: blockbf_1(ab, half, panel, bb, cb, n); break;
+            }
+            i += rows;
+        }
+    }
+}
+#endif
+
+void cw_gemm_bf16(const float *a, int m, int k, const uint32_t *packed, int n, const float *bias, float *c, uint32_t *scratch) {
+    for (size_t i = 0; i < (size_t)m * (k / 2); i++) scratch[i] = bf16(a[2 * i]) | bf16(a[2 * i + 1]) << 16;
+#if defined(__x86_64__)
+    gemm_bf16(scratch, m, k, packed, n, bias, c);
+#endif
 }

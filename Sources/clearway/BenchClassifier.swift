@@ -77,7 +77,8 @@ struct BenchClassifier: AsyncParsableCommand {
             print(encoder.wordsOnly ? "--words-only: Clearway is measured with TF-IDF alone."
                   : "The sentence encoder's weights are not installed (\(EncoderFiles.installHint)): Clearway is measured with TF-IDF alone.")
         } else {
-            print("Sentence encoder: \(EncoderFiles.name), matrix products on \(SentenceEncoder.kernel)")
+            print("Sentence encoder: \(EncoderFiles.name), matrix products on \(sentences?.arithmetic ?? SentenceEncoder.kernel) "
+                  + "($CLEARWAY_ENCODER_PRECISION=float32 keeps them in float32)")
         }
         table(readers, peer: peer, styles: styles.map(\.0))
     }

@@ -15,6 +15,11 @@ public enum EncoderWeights {
     }
 
     public static func load() throws -> SentenceEncoder { try encoder.get() }
+
+    /// The same weights multiplied in float32 whatever the machine has, for exactness checks.
+    public static let float32: Result<SentenceEncoder, EncoderFiles.LoadError> = Result { () throws(EncoderFiles.LoadError) in
+        try EncoderFiles.load(from: directory, precision: .float32)
+    }
 }
 
 extension EncoderWeights {

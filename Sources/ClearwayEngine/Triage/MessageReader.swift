@@ -32,6 +32,8 @@ public final class MessageReader: Sendable {
         public var reading: TextClassifier.Reading?
         /// The sentence encoder loaded on this node, by name.
         public var encoder: String?
+        /// How its products run here (instruction set and precision).
+        public var encoderArithmetic: String?
         /// Why the node has no sentence encoder (weights not installed, or refused).
         public var encoderProblem: String?
         /// Whether the serving model was trained with sentence vectors.
@@ -55,7 +57,7 @@ public final class MessageReader: Sendable {
             Health(version: s.serving?.version, problem: s.problem, decidedByModel: s.byModel, decidedByRules: s.byRules,
                    modelFailures: s.failures, labels: s.serving?.classifier.labels.count ?? 0,
                    reading: s.serving.map { Self.encoder(s.encoder, for: $0.classifier) != nil ? .sentence : .words },
-                   encoder: s.encoder.map { _ in EncoderFiles.name }, encoderProblem: s.encoderProblem,
+                   encoder: s.encoder.map { _ in EncoderFiles.name }, encoderArithmetic: s.encoder?.arithmetic, encoderProblem: s.encoderProblem,
                    modelReadsSentences: s.serving?.classifier.sentence != nil)
         }
     }

@@ -79,7 +79,7 @@ enum TriageViews {
         let missing = health.encoderProblem ?? "the sentence encoder is not loaded"
         switch (health.reading, health.modelReadsSentences) {
         case (.sentence?, _):
-            return "<p>It reads each message with TF-IDF word and character n-grams and \(health.encoder ?? "sentence") vectors, which carry meaning across wording (matrix products on \(SentenceEncoder.kernel)).</p>"
+            return "<p>It reads each message with TF-IDF word and character n-grams and \(health.encoder ?? "sentence") vectors, which carry meaning across wording (matrix products on \(health.encoderArithmetic ?? SentenceEncoder.kernel)).</p>"
         case (_, true):
             return "<p class=\"notice warn\" role=\"status\">This version reads with sentence vectors, but on this node it reads with TF-IDF alone (its words-only part): \(missing).</p>"
         default:
@@ -118,7 +118,7 @@ enum TriageViews {
     static func sentencePart(_ m: ModelMetadata) -> HTML {
         guard let sentence = m.sentence else { return "<p>Reads with TF-IDF alone.</p>" }
         let words = m.wordsOnlyEvaluation.map { String(format: "; its TF-IDF-only part, used where the encoder is not installed, scores macro-F1 %.4f on the same held-out data", $0.macroF1) } ?? ""
-        return "<p>Reads with TF-IDF and \(sentence.encoder) sentence vectors (\(sentence.dimensions) dimensions, weights SHA-256 <code>\(String(sentence.weightsSHA256.prefix(12)))…</code>, scaled ×\(String(format: "%g", sentence.scale)))\(words).</p>"
+        return "<p>Reads with TF-IDF and \(sentence.encoder) sentence vectors (\(sentence.dimensions) dimensions, weights SHA-256 <code>\(String(sentence.weightsSHA256.prefix(12)))…</code>, scaled ×\(String(format: "%g", sentence.scale))\(sentence.precision.map { ", made in \($0.rawValue)" } ?? ""))\(words).</p>"
     }
 
     static func cardPart(_ card: ModelCard) -> HTML {

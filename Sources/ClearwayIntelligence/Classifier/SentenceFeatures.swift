@@ -6,6 +6,9 @@ public struct SentenceFeatures: Sendable, Hashable, Codable {
     public var weightsSHA256: String
     public var dimensions: Int
     public var scale: Float
+    /// The arithmetic the training vectors were made with (float32 or bfloat16; absent in
+    /// older files). Vectors from the other differ by about 10⁻³, which a model reads through.
+    public var precision: SentenceEncoder.Precision?
 
     public init(encoder: String, weightsSHA256: String, dimensions: Int, scale: Float) {
         self.encoder = encoder; self.weightsSHA256 = weightsSHA256; self.dimensions = dimensions; self.scale = scale
@@ -13,6 +16,7 @@ public struct SentenceFeatures: Sendable, Hashable, Codable {
 
     public init(encoder: SentenceEncoder, scale: Float) {
         self.init(encoder: EncoderFiles.name, weightsSHA256: EncoderFiles.weightsSHA256, dimensions: encoder.dimensions, scale: scale)
+        precision = encoder.precision
     }
 
     /// Whether `encoder` is the one this model was trained with.

@@ -40,7 +40,7 @@ public enum EncoderFiles {
     }
 
     /// Reads, checks and builds the encoder from `directory`.
-    public static func load(from directory: String) throws(LoadError) -> SentenceEncoder {
+    public static func load(from directory: String, precision: SentenceEncoder.Precision = .preferred) throws(LoadError) -> SentenceEncoder {
         guard installed(in: directory) else { throw .notInstalled(directory) }
         let weights = try read(directory + "/" + weightsFile, sha256: weightsSHA256)
         let vocabulary = try read(directory + "/" + vocabularyFile, sha256: vocabularySHA256)
@@ -48,7 +48,7 @@ public enum EncoderFiles {
             let lines = String(decoding: vocabulary, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             let tokens = lines.map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
             let tokenizer = try WordPieceTokenizer(vocabulary: tokens.last == "" ? Array(tokens.dropLast()) : tokens)
-            return try SentenceEncoder(weights: SafeTensors(weights), tokenizer: tokenizer)
+            return try SentenceEncoder(weights: SafeTensors(weights), tokenizer: tokenizer, precision: precision)
         } catch {
             throw .unreadable(file: directory, why: "\(error)")
         }

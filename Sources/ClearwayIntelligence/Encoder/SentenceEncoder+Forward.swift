@@ -10,7 +10,7 @@ extension SentenceEncoder {
         embed(batch, into: &s.x)
         let m = Int32(rows)
         for layer in layers {
-            gemm(s.x, m, w, layer.qkv, 3 * w, layer.qkvBias, &s.qkv)
+            gemm(s.x, m, w, layer.qkv, 3 * w, layer.qkvBias, &s.qkv, &s.pairs)
             s.qkv.withUnsafeBufferPointer { qkv in
                 s.context.withUnsafeMutableBufferPointer { context in
                     s.scores.withUnsafeMutableBufferPointer { scores in
@@ -23,11 +23,11 @@ extension SentenceEncoder {
                     }
                 }
             }
-            gemm(s.context, m, w, layer.output, w, layer.outputBias, &s.sum)
+            gemm(s.context, m, w, layer.output, w, layer.outputBias, &s.sum, &s.pairs)
             cw_add_layernorm(&s.x, s.sum, m, Int32(w), layer.norm1, layer.norm1Bias, Self.epsilon)
-            gemm(s.x, m, w, layer.up, shape.intermediate, layer.upBias, &s.hidden)
+            gemm(s.x, m, w, layer.up, shape.intermediate, layer.upBias, &s.hidden, &s.pairs)
             cw_gelu(&s.hidden, rows * shape.intermediate)
-            gemm(s.hidden, m, shape.intermediate, layer.down, w, layer.downBias, &s.sum)
+            gemm(s.hidden, m, shape.intermediate, layer.down, w, layer.downBias, &s.sum, &s.pairs)
             cw_add_layernorm(&s.x, s.sum, m, Int32(w), layer.norm2, layer.norm2Bias, Self.epsilon)
         }
         pool(batch, s.x, emit: emit)
@@ -63,7 +63,10 @@ extension SentenceEncoder {
         }
     }
 
-    func gemm(_ a: [Float], _ m: Int32, _ k: Int, _ packed: [Float], _ n: Int, _ bias: [Float], _ c: inout [Float]) {
-        cw_gemm(a, m, Int32(k), packed, Int32(n), bias, &c)
+    func gemm(_ a: [Float], _ m: Int32, _ k: Int, _ packed: Packed, _ n: Int, _ bias: [Float], _ c: inout [Float], _ pairs: inout [UInt32]) {
+        switch precision {
+        case .float32: cw_gemm(a, m, Int32(k), packed.float32, Int32(n), bias, &c)
+        case .bfloat16: cw_gemm_bf16(a, m, Int32(k), packed.pairs, Int32(n), bias, &c, &pairs)
+        }
     }
 }

@@ -1,6 +1,8 @@
 #ifndef CLEARWAY_KERNELS_H
 #define CLEARWAY_KERNELS_H
 
+#include <stdint.h>
+
 /// Dense float kernels for the sentence encoder. Matrices are row-major. Each output element
 /// is computed by the same sequence of operations whatever rows share a call, so a message
 /// encodes to the same bits alone or in a batch.
@@ -25,6 +27,17 @@ void cw_attention(const float *qkv, int n, int heads, int head_dim, float *conte
 
 /// In place, row by row: x = LayerNorm(x + add) with `gamma`, `beta`; `add` may be NULL.
 void cw_add_layernorm(float *x, const float *add, int rows, int dim, const float *gamma, const float *beta, float eps);
+
+/// Whether this machine has bfloat16 dot products (AVX512-BF16).
+int cw_has_bf16(void);
+
+/// Packs `w[n][k]` (k even) as bfloat16 pairs: `packed[p][t][j]` holds outputs
+/// p * CW_PANEL + j at k = 2t (low half) and 2t + 1 (high half).
+void cw_pack_bf16(const float *w, int n, int k, uint32_t *packed);
+
+/// c = a · packed + bias with a and the weights rounded to bfloat16 and sums in float; only
+/// where cw_has_bf16(). `scratch` holds m * k / 2 pairs.
+void cw_gemm_bf16(const float *a, int m, int k, const uint32_t *packed, int n, const float *bias, float *c, uint32_t *scratch);
 
 /// Which instruction set cw_gemm uses here: "avx512", "avx2" or "portable".
 const char *cw_kernel_name(void);
