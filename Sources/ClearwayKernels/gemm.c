@@ -37,8 +37,9 @@ static void gemm_portable(const float *a, int m, int k, const float *bp, int n, 
 /* One block of R rows against one 64-column panel: 4R accumulators and 4 loads of the
  * panel per k, R ≤ 7 so all fit in the 32 vector registers. */
 #define BLOCK512(R)                                                                              \
-    __attribute__((target("avx512f"))) static inline void block512_##R(                         \
-        const float *a, int k, const float *panel, const float *bb, float *c, int n) {           \
+    __attribute__((target("avx512f"))) static void block512_##R(                                \
+        const void *av, int k, const void *pv, const float *bb, float *c, int n) {               \
+        const float *a = av, *panel = pv;                                                        \
         __m512 acc[R][4];                                                                        \
         for (int r = 0; r < R; r++)                                                              \
             for (int q = 0; q < 4; q++) acc[r][q] = _mm512_loadu_ps(bb + 16 * q);                \
@@ -59,34 +60,34 @@ static void gemm_portable(const float *a, int m, int k, const float *bp, int n, 
     }
 BLOCK512(1) BLOCK512(2) BLOCK512(3) BLOCK512(4) BLOCK512(5) BLOCK512(6) BLOCK512(7)
 
+/* One block of rows against one panel: `width` 4-byte elements a row of `a` and of the
+ * panel (floats, or bfloat16 pairs). */
+typedef void (*block_fn)(const void *a, int width, const void *panel, const float *bb, float *c, int n);
+
 /* Rows are cut into blocks of even size: of at most 7 up to 64 rows (a message or a few:
  * 13 rows are 7 and 6), where streaming each panel from memory as few times as possible
  * matters most, and of at most 6 beyond, where the products are bound by arithmetic and 6
  * rows keep every accumulator in a register (measured: a lone message 2.35–2.6 ms of CPU
- * against 2.96 with blocks of 6 and a remainder; a batch 1.35–1.48 against 1.6 with 7). */
-__attribute__((target("avx512f")))
-static void gemm_avx512(const float *a, int m, int k, const float *bp, int n, const float *bias, float *c) {
+ * against 2.96 with blocks of 6 and a remainder; a batch 1.35–1.48 against 1.6 with 7).
+ * `by_rows[r]` multiplies a block of r rows. */
+static void gemm_blocks(const block_fn by_rows[8], const void *a, int m, int width, const void *bp, int n, const float *bias, float *c) {
     const int blocks = m <= 64 ? (m + 6) / 7 : (m + 5) / 6;
     for (int p = 0; p < n / CW_PANEL; p++) {
-        const float *panel = bp + (size_t)p * k * CW_PANEL;
-        const float *bb = bias + p * CW_PANEL;
+        const char *panel = (const char *)bp + (size_t)p * width * CW_PANEL * 4;
         int i = 0;
         for (int blk = 0; blk < blocks; blk++) {
             const int rows = (m - i) / (blocks - blk) + ((m - i) % (blocks - blk) ? 1 : 0);
-            const float *ab = a + (size_t)i * k;
-            float *cb = c + (size_t)i * n + p * CW_PANEL;
-            switch (rows) {
-            case 7: block512_7(ab, k, panel, bb, cb, n); break;
-            case 6: block512_6(ab, k, panel, bb, cb, n); break;
-            case 5: block512_5(ab, k, panel, bb, cb, n); break;
-            case 4: block512_4(ab, k, panel, bb, cb, n); break;
-            case 3: block512_3(ab, k, panel, bb, cb, n); break;
-            case 2: block512_2(ab, k, panel, bb, cb, n); break;
-            default: block512_1(ab, k, panel, bb, cb, n); break;
-            }
+            by_rows[rows]((const char *)a + (size_t)i * width * 4, width, panel, bias + p * CW_PANEL,
+                          c + (size_t)i * n + p * CW_PANEL, n);
             i += rows;
         }
     }
+}
+
+static const block_fn blocks512[8] = {0, block512_1, block512_2, block512_3, block512_4, block512_5, block512_6, block512_7};
+
+static void gemm_avx512(const float *a, int m, int k, const float *bp, int n, const float *bias, float *c) {
+    gemm_blocks(blocks512, a, m, k, bp, n, bias, c);
 }
 
 #define ROWS256 3
@@ -187,8 +188,9 @@ int cw_has_bf16(void) {
 
 #if defined(__x86_64__)
 #define BLOCKBF(R)                                                                                       \
-    __attribute__((target("avx512f,avx512bf16"))) static inline void blockbf_##R(                       \
-        const uint32_t *a, int half, const uint32_t *panel, const float *bb, float *c, int n) {          \
+    __attribute__((target("avx512f,avx512bf16"))) static void blockbf_##R(                              \
+        const void *av, int half, const void *pv, const float *bb, float *c, int n) {                    \
+        const uint32_t *a = av, *panel = pv;                                                             \
         __m512 acc[R][4];                                                                                \
         for (int r = 0; r < R; r++)                                                                      \
             for (int q = 0; q < 4; q++) acc[r][q] = _mm512_loadu_ps(bb + 16 * q);                        \
@@ -209,35 +211,12 @@ int cw_has_bf16(void) {
     }
 BLOCKBF(1) BLOCKBF(2) BLOCKBF(3) BLOCKBF(4) BLOCKBF(5) BLOCKBF(6) BLOCKBF(7)
 
-__attribute__((target("avx512f,avx512bf16")))
-static void gemm_bf16(const uint32_t *a, int m, int k, const uint32_t *bp, int n, const float *bias, float *c) {
-    const int half = k / 2, blocks = m <= 64 ? (m + 6) / 7 : (m + 5) / 6;
-    for (int p = 0; p < n / CW_PANEL; p++) {
-        const uint32_t *panel = bp + (size_t)p * half * CW_PANEL;
-        const float *bb = bias + p * CW_PANEL;
-        int i = 0;
-        for (int blk = 0; blk < blocks; blk++) {
-            const int rows = (m - i) / (blocks - blk) + ((m - i) % (blocks - blk) ? 1 : 0);
-            const uint32_t *ab = a + (size_t)i * half;
-            float *cb = c + (size_t)i * n + p * CW_PANEL;
-            switch (rows) {
-            case 7: blockbf_7(ab, half, panel, bb, cb, n); break;
-            case 6: blockbf_6(ab, half, panel, bb, cb, n); break;
-            case 5: blockbf_5(ab, half, panel, bb, cb, n); break;
-            case 4: blockbf_4(ab, half, panel, bb, cb, n); break;
-            case 3: blockbf_3(ab, half, panel, bb, cb, n); break;
-            case 2: blockbf_2(ab, half, panel, bb, cb, n); break;
-            default: blockbf_1(ab, half, panel, bb, cb, n); break;
-            }
-            i += rows;
-        }
-    }
-}
+static const block_fn blocksbf[8] = {0, blockbf_1, blockbf_2, blockbf_3, blockbf_4, blockbf_5, blockbf_6, blockbf_7};
 #endif
 
 void cw_gemm_bf16(const float *a, int m, int k, const uint32_t *packed, int n, const float *bias, float *c, uint32_t *scratch) {
     for (size_t i = 0; i < (size_t)m * (k / 2); i++) scratch[i] = bf16(a[2 * i]) | bf16(a[2 * i + 1]) << 16;
 #if defined(__x86_64__)
-    gemm_bf16(scratch, m, k, packed, n, bias, c);
+    gemm_blocks(blocksbf, scratch, m, k / 2, packed, n, bias, c);
 #endif
 }

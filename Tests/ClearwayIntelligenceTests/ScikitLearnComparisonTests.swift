@@ -13,19 +13,28 @@ struct ScikitLearnComparisonTests {
         var accuracy: Double; var macroF1: Double; var n: Int; var features: Int; var extra: [String: Extra]
     }
 
+    /// A fresh folder for the files both sides read.
+    static func scratchFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-sklearn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Writes labelled texts as the CSV (text,label) the peer reads; returns its path.
+    static func write(_ data: LabelledTexts, _ name: String, in dir: URL) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(data.csv().utf8).write(to: url)
+        return url.path
+    }
+
     @Test("macro-F1 on the held-out fifth is within one point of scikit-learn's", .enabled(if: PeerData.available, "set CLEARWAY_PEERS_PYTHON to a Python with scikit-learn"))
     func macroF1WithinOnePoint() throws {
         let all = try LabelledTexts.read(csv: RepositoryFiles.bytes("data/support/bitext-customer-service.csv"), text: "utterance", label: "intent")
         let (trainIndex, testIndex) = StratifiedSplit.split(labels: all.labels, testFraction: 0.2, seed: 20_261_122)
         let train = all.subset(trainIndex), test = all.subset(testIndex)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-sklearn-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        func write(_ data: LabelledTexts, _ name: String) throws -> String {
-            let url = dir.appendingPathComponent(name)
-            try Data(data.csv().utf8).write(to: url)
-            return url.path
-        }
+        func write(_ data: LabelledTexts, _ name: String) throws -> String { try Self.write(data, name, in: dir) }
         let peer = try JSONDecoder().decode(Peer.self, from: try PeerData.run(script: "sklearn_text.py", [write(train, "train.csv"), write(test, "test.csv"), "--repeat", "1"]))
         let (model, _) = TextClassifier.train(texts: train.texts, labels: train.labels)
         let ours = test.evaluate(model)
@@ -44,14 +53,9 @@ struct ScikitLearnComparisonTests {
         let styles = try ["paraphrases": "data/style-shift/paraphrases.csv", "distributor": "data/distributor-requests.csv"].mapValues {
             try LabelledTexts.read(csv: RepositoryFiles.bytes($0), text: "utterance", label: "intent")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clearway-sklearn-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        func write(_ data: LabelledTexts, _ name: String) throws -> String {
-            let url = dir.appendingPathComponent(name)
-            try Data(data.csv().utf8).write(to: url)
-            return url.path
-        }
+        func write(_ data: LabelledTexts, _ name: String) throws -> String { try Self.write(data, name, in: dir) }
         var arguments = [try write(train, "train.csv"), try write(test, "test.csv"), "--repeat", "1"]
         for (name, texts) in styles { arguments += ["--extra", "\(name)=\(try write(texts, name + ".csv"))"] }
         let peer = try JSONDecoder().decode(Peer.self, from: try PeerData.run(script: "sklearn_text.py", arguments))

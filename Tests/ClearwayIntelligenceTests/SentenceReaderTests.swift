@@ -19,12 +19,7 @@ struct SentenceReaderTests {
 
     static func file() throws -> [UInt8] {
         let (model, summary) = try #require(trained)
-        let encoder = try EncoderWeights.load()
-        let test = ClassifierTests.corpus.test
-        var metadata = ModelMetadata(trainingDataHash: "sample", trainedAt: "2026-11-22T00:00:00Z", training: ClassifierTraining(), summary: summary,
-                                     evaluation: test.evaluate(model, encoder: encoder), labelCounts: ClassifierTests.corpus.train.labelCounts)
-        metadata.wordsOnlyEvaluation = test.evaluate(model)
-        return try ModelArtefact.encode(model, metadata: metadata)
+        return try EncoderWeights.file(model, summary, trainedOn: ClassifierTests.corpus.train, measuredOn: ClassifierTests.corpus.test, hash: "sample")
     }
 
     static let paraphrases = try! LabelledTexts.read(csv: RepositoryFiles.bytes("data/style-shift/paraphrases.csv"), text: "utterance", label: "intent")

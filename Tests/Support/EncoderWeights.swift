@@ -30,9 +30,15 @@ extension EncoderWeights {
         let all = try LabelledTexts.read(csv: RepositoryFiles.bytes("data/support/bitext-customer-service.csv"), text: "utterance", label: "intent")
         let sample = all.subset(StratifiedSplit.split(labels: all.labels, testFraction: 0.1, seed: 11).test)
         let (model, summary) = TextClassifier.train(texts: sample.texts, labels: sample.labels, encoder: encoder)
-        var metadata = ModelMetadata(trainingDataHash: "tenth", trainedAt: "2026-11-22T00:00:00Z", training: ClassifierTraining(), summary: summary,
-                                     evaluation: sample.evaluate(model, encoder: encoder), labelCounts: sample.labelCounts)
-        metadata.wordsOnlyEvaluation = sample.evaluate(model)
+        return try file(model, summary, trainedOn: sample, measuredOn: sample, hash: "tenth")
+    }
+
+    /// The file of a sentence model, with both its parts measured on `test`.
+    public static func file(_ model: TextClassifier, _ summary: TextClassifier.TrainingSummary, trainedOn train: LabelledTexts,
+                            measuredOn test: LabelledTexts, hash: String) throws -> [UInt8] {
+        var metadata = ModelMetadata(trainingDataHash: hash, trainedAt: "2026-11-22T00:00:00Z", training: ClassifierTraining(), summary: summary,
+                                     evaluation: test.evaluate(model, encoder: try load()), labelCounts: train.labelCounts)
+        metadata.wordsOnlyEvaluation = test.evaluate(model)
         return try ModelArtefact.encode(model, metadata: metadata)
     }
 }

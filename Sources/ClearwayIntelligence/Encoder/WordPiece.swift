@@ -79,9 +79,12 @@ public struct WordPieceTokenizer: Sendable {
             if v == 0 || v == 0xFFFD || (isControl(scalar) && !isSpace(scalar)) { continue }
             if isSpace(scalar) { flush(); continue }
             if isIdeograph(v) { flush(); words.append([scalar]); continue }
-            for folded in fold(scalar) {
+            func take(_ folded: Unicode.Scalar) {
                 if isPunctuation(folded) { flush(); words.append([folded]) } else { word.append(folded) }
             }
+            // ASCII, nearly all of a message, is lowercased in place; the rest through Unicode.
+            if scalar.isASCII { take((65...90).contains(v) ? Unicode.Scalar(v + 32)! : scalar); continue }
+            for folded in fold(scalar) { take(folded) }
         }
         flush()
         return words
@@ -89,11 +92,7 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Lowercased, decomposed, without combining marks.
     static func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        if scalar.isASCII {
-            let v = scalar.value
-            return [(65...90).contains(v) ? Unicode.Scalar(v + 32)! : scalar]
-        }
-        let lower = String(scalar).lowercased().decomposedStringWithCanonicalMappingScalars
+        let lower = String(scalar).lowercased().decomposedStringWithCanonicalMapping.unicodeScalars
         return lower.filter { $0.properties.generalCategory != .nonspacingMark }
     }
 
@@ -125,12 +124,5 @@ public struct WordPieceTokenizer: Sendable {
         (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x20000...0x2A6DF).contains(v)
             || (0x2A700...0x2B73F).contains(v) || (0x2B740...0x2B81F).contains(v) || (0x2B820...0x2CEAF).contains(v)
             || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v)
-    }
-}
-
-extension String {
-    /// The canonical decomposition (NFD) as scalars.
-    var decomposedStringWithCanonicalMappingScalars: [Unicode.Scalar] {
-        Array(self.decomposedStringWithCanonicalMapping.unicodeScalars)
     }
 }
